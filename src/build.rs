@@ -1,0 +1,134 @@
+//! The pipeline in one place: load → render (all renderers, in parallel) →
+//! check internal links → swap the output in. The only module that knows
+//! the list of stages; `main.rs` only parses arguments and prints.
+
+use crate::diag::{self, Diagnostic};
+use crate::load;
+use crate::output::Output;
+use crate::render::{self, RenderCtx};
+use crate::theme;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; relative paths are relative to the current directory.
+    pub out_dir: PathBuf,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
+    /// Render and check everything but write nothing.
+    pub check_only: bool,
+    pub progress: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub procedures: usize,
+    pub pages: usize,
+    pub html_pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub load_time: Duration,
+    pub render_time: Duration,
+    pub total_time: Duration,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// Not a site, or bad arguments: exit code 2.
+    Usage(String),
+    /// Content problems, all of them: exit code 1.
+    Content(Vec<Diagnostic>),
+    /// Writing the output failed.
+    Io(String),
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let root = &opts.root;
+    if !root.join(load::SITE_FILE).is_file() {
+        return Err(BuildError::Usage(format!(
+            "{} has no {}: this is not an onestop site folder (use --root DIR, or `onestop new` inside a site)",
+            root.display(),
+            load::SITE_FILE
+        )));
+    }
+    if let Some(u) = &opts.base_url {
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
+        }
+    }
+    let (site, theme) = rayon::join(|| load::load_site(root, opts.base_url.as_deref()), || theme::load_theme(root));
+    let (site, theme) = match (site, theme) {
+        (Ok(s), Ok(t)) => (s, t),
+        (s, t) => {
+            let mut errors = s.err().unwrap_or_default();
+            errors.extend(t.err().unwrap_or_default());
+            diag::sort(&mut errors);
+            return Err(BuildError::Content(errors));
+        }
+    };
+    let load_time = started.elapsed();
+
+    let out = if opts.check_only {
+        Output::in_memory()
+    } else {
+        guard_out_dir(root, &opts.out_dir)?;
+        Output::staging_for(&opts.out_dir).map_err(|e| BuildError::Io(format!("cannot create a staging folder beside {}: {e}", opts.out_dir.display())))?
+    };
+    let renderers = render::all();
+    let total: usize = renderers.iter().map(|r| r.estimate(&site)).sum();
+    let bar = if opts.progress {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg:10} [{bar:40}] {pos}/{len} files")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(if opts.check_only { "checking" } else { "building" });
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let ctx = RenderCtx { theme: &theme };
+    let render_started = Instant::now();
+    let tick = |n: u64| bar.inc(n);
+    rayon::scope(|s| {
+        for r in &renderers {
+            let (site, ctx, out, tick) = (&site, &ctx, &out, &tick);
+            s.spawn(move |_| r.render(site, ctx, out, tick));
+        }
+    });
+    bar.finish_and_clear();
+    let render_time = render_started.elapsed();
+
+    let mut errors = out.finish_checks(&site.config.base_path);
+    let summary = BuildSummary {
+        procedures: site.procedures.len(),
+        pages: site.pages.len(),
+        html_pages: out.html_count(),
+        files: out.file_count(),
+        bytes: out.byte_count(),
+        load_time,
+        render_time,
+        total_time: Duration::ZERO,
+    };
+    if !errors.is_empty() {
+        out.discard();
+        diag::sort(&mut errors);
+        return Err(BuildError::Content(errors));
+    }
+    out.commit(&opts.out_dir).map_err(|e| BuildError::Io(format!("cannot move the new site into {}: {e}", opts.out_dir.display())))?;
+    Ok(BuildSummary { total_time: started.elapsed(), ..summary })
+}
+
+/// Refuses output folders that would replace the site's own sources.
+fn guard_out_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, out_abs) = (abs(root), abs(out));
+    let protected = ["", "content", "themes", "templates", "static", "i18n", "src", "diagrams"];
+    if protected.iter().any(|p| out_abs == root_abs.join(p)) || root_abs.starts_with(&out_abs) {
+        return Err(BuildError::Usage(format!("refusing to build into {}: it holds the site's sources and would be replaced", out.display())));
+    }
+    Ok(())
+}

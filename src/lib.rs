@@ -1,0 +1,21 @@
+//! onestop: a static site generator for public procedure guidance.
+//!
+//! The pipeline, one module per stage (see docs/design.md):
+//! files → [`load`] (validated [`model::Site`], all errors at once via [`diag`])
+//! → [`render`] (independent renderers) → [`output`] (staging folder, link
+//! check, atomic swap). [`build`] runs it; `main.rs` is only the CLI.
+
+#![forbid(unsafe_code)]
+
+pub mod build;
+pub mod diag;
+pub mod levels;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod schema;
+pub mod text;
+pub mod theme;

@@ -1,0 +1,230 @@
+//! Stage 1 of the pipeline: files → validated `Site`.
+//!
+//! `site.toml` first (records refer to its stages, fields and levels), then
+//! every record and page in parallel, then the cross-record checks and the
+//! journey order in `resolve`. Every problem is collected; the site is only
+//! returned when there are none.
+
+mod config;
+mod page;
+mod record;
+mod resolve;
+
+use crate::diag::{self, DiagResult, Diagnostic, SourceText};
+use crate::markdown::{self, MarkdownOptions};
+use crate::model::{Html, RichText, Site};
+use crate::schema::{self, Key};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+use walkdir::WalkDir;
+
+pub use record::slug_of;
+
+/// Where the site's inputs live, relative to its root.
+pub const SITE_FILE: &str = "site.toml";
+pub const PROCEDURES_DIR: &str = "content/procedures";
+pub const PAGES_DIR: &str = "content/pages";
+
+/// Loads and validates the site at `root`.
+/// `base_url` overrides the one in site.toml (the `--base-url` option).
+pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
+    let mut errors = Vec::new();
+    let config_src = match read_source(root, Path::new(SITE_FILE)) {
+        Ok(s) => s,
+        Err(d) => return Err(vec![d]),
+    };
+    let Some(config) = config::load_config(&config_src, base_url, &mut errors) else {
+        diag::sort(&mut errors);
+        return Err(errors);
+    };
+
+    let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors);
+    let page_files = list_files(root, PAGES_DIR, "md", &mut errors);
+
+    let records: Vec<_> = record_files
+        .par_iter()
+        .map(|rel| {
+            let mut out = Vec::new();
+            let loaded = match read_source(root, rel) {
+                Err(d) => {
+                    out.push(d);
+                    None
+                }
+                Ok(src) => match record::slug_of(rel) {
+                    None => {
+                        out.push(bad_slug(rel));
+                        None
+                    }
+                    Some(slug) => record::load_record(&src, &slug, &config, &mut out).map(|(p, spans)| (p, spans, src)),
+                },
+            };
+            (loaded, out)
+        })
+        .collect();
+    let pages: Vec<_> = page_files
+        .par_iter()
+        .map(|rel| {
+            let mut out = Vec::new();
+            let loaded = match read_source(root, rel) {
+                Err(d) => {
+                    out.push(d);
+                    None
+                }
+                Ok(src) => match record::slug_of(rel) {
+                    None => {
+                        out.push(bad_slug(rel));
+                        None
+                    }
+                    Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
+                },
+            };
+            (loaded, out)
+        })
+        .collect();
+
+    let mut procedures = Vec::with_capacity(records.len());
+    for (loaded, out) in records {
+        errors.extend(out);
+        procedures.extend(loaded);
+    }
+    let mut loaded_pages = Vec::with_capacity(pages.len());
+    for (loaded, out) in pages {
+        errors.extend(out);
+        loaded_pages.extend(loaded);
+    }
+    let site = resolve::resolve(config, procedures, loaded_pages, &mut errors);
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        diag::sort(&mut errors);
+        Err(errors)
+    }
+}
+
+fn bad_slug(rel: &Path) -> Diagnostic {
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    Diagnostic::new("bad-slug", format!("file name `{stem}` is not a valid URL slug"))
+        .in_file(rel)
+        .hint(format!("rename it to `{}` (lower-case letters, digits and hyphens)", crate::text::slugify(stem)))
+}
+
+fn read_source(root: &Path, rel: &Path) -> Result<SourceText, Diagnostic> {
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceText::new(rel.to_path_buf(), text)),
+            Err(e) => Err(Diagnostic::new("not-utf8", format!("file is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+                .in_file(rel)
+                .hint("save the file as UTF-8")),
+        },
+        Err(e) => Err(Diagnostic::new("io", format!("cannot read file: {e}")).in_file(rel)),
+    }
+}
+
+/// Files with `ext` under `root/dir`, relative to root, sorted.
+fn list_files(root: &Path, dir: &str, ext: &str, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let base = root.join(dir);
+    if !base.exists() {
+        return files;
+    }
+    for entry in WalkDir::new(&base).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext) => {
+                let name = e.file_name().to_string_lossy();
+                if name.starts_with('.') || name.starts_with('_') {
+                    continue; // editor backups and drafts
+                }
+                files.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(Diagnostic::new("io", format!("cannot read folder: {e}")).in_file(Path::new(dir))),
+        }
+    }
+    files
+}
+
+/// Parses TOML (`text` starts at byte `base` of `src`), checks it against the
+/// schema, and deserializes it. `None` when there were errors (all pushed).
+fn parse_toml<T: DeserializeOwned>(src: &SourceText, base: usize, text: &str, keys: &[Key], out: &mut Vec<Diagnostic>) -> Option<T> {
+    let table = match toml::de::DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            out.push(
+                Diagnostic::new("toml-syntax", first_line(e.message()))
+                    .at(src, base + at)
+                    .hint("check quotes, brackets and `key = value` syntax; strings need \"quotes\""),
+            );
+            return None;
+        }
+    };
+    let before = out.len();
+    schema::check_table(table.get_ref(), table.span(), keys, "", src, base, out);
+    if out.len() > before {
+        return None;
+    }
+    match T::deserialize(toml::de::Deserializer::from(table)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            out.push(Diagnostic::new("bad-value", first_line(e.message())).at(src, base + at));
+            None
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+fn opt_string(s: &Option<Spanned<String>>) -> Option<String> {
+    s.as_ref().map(|s| s.get_ref().trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Renders Markdown fields of one file, reporting refused links at their line.
+struct MdCtx<'a> {
+    src: &'a SourceText,
+    allow_html: bool,
+    base_path: &'a str,
+}
+
+impl MdCtx<'_> {
+    /// `at` is the byte offset of the TOML string value (its opening quote).
+    fn render(&self, md: &str, at: usize, field: &str, heading_ids: bool, out: &mut Vec<Diagnostic>) -> markdown::Rendered {
+        let md = crate::text::nfc(md);
+        let (r, errs) = markdown::render(&md, &MarkdownOptions { allow_html: self.allow_html, base_path: self.base_path, heading_ids });
+        let content_start = at + self.quote_len(at);
+        for e in errs {
+            out.push(
+                Diagnostic::new("bad-link", format!("link to `{}` is not allowed", e.url))
+                    .at(self.src, content_start + e.offset)
+                    .field(field)
+                    .hint("links must be http://, https://, mailto:, tel: or a path on this site such as /thu-tuc/"),
+            );
+        }
+        r
+    }
+
+    fn quote_len(&self, at: usize) -> usize {
+        let rest = self.src.text.get(at..).unwrap_or("");
+        if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+            3 + usize::from(rest[3..].starts_with('\n'))
+        } else if rest.starts_with('"') || rest.starts_with('\'') {
+            1
+        } else {
+            0
+        }
+    }
+
+    fn html(&self, s: &Spanned<String>, field: &str, out: &mut Vec<Diagnostic>) -> Html {
+        self.render(s.get_ref(), s.span().start, field, false, out).html
+    }
+
+    fn rich(&self, vi: &str, at_vi: usize, en: Option<&str>, at_en: usize, field: &str, out: &mut Vec<Diagnostic>) -> RichText {
+        let r = self.render(vi, at_vi, field, false, out);
+        let en = en.map(|e| self.render(e, at_en, &format!("{field}_en"), false, out).html);
+        RichText { vi: r.html, en, plain: r.plain }
+    }
+}

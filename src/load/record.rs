@@ -1,0 +1,362 @@
+//! One procedure record file → `Procedure`, with the spans that the
+//! cross-record checks (`resolve`) need to point at.
+
+use super::config::{check_http, Config};
+use super::{opt_string, parse_toml, MdCtx};
+use crate::diag::{did_you_mean, Diagnostic, SourceText};
+use crate::model::{Agencies, Channel, ChannelKind, Document, LegalBasis, Procedure, Text, YearStats};
+use crate::schema;
+use crate::text;
+use serde::Deserialize;
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+struct RawRecord {
+    code: Spanned<String>,
+    title: Spanned<String>,
+    title_en: Option<String>,
+    stage: Spanned<String>,
+    field: Spanned<String>,
+    level: Spanned<i64>,
+    digital_signature: Option<bool>,
+    service_center: Option<bool>,
+    public_postal: Option<bool>,
+    online_url: Option<Spanned<String>>,
+    administrative_level: Option<String>,
+    publication_decision: Option<String>,
+    optional: Option<bool>,
+    #[serde(default)]
+    alternative_to: Vec<Spanned<String>>,
+    #[serde(default)]
+    after: Vec<Spanned<String>>,
+    #[serde(default)]
+    related: Vec<Spanned<String>>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    summary: Spanned<String>,
+    summary_en: Option<Spanned<String>>,
+    #[serde(default)]
+    applicants: Vec<String>,
+    agencies: Option<RawAgencies>,
+    where_to_submit: Option<Spanned<String>>,
+    #[serde(default)]
+    steps: Vec<Spanned<String>>,
+    #[serde(default)]
+    channels: Vec<Spanned<RawChannel>>,
+    #[serde(default)]
+    documents: Vec<RawDocument>,
+    requirements: Option<Spanned<String>>,
+    #[serde(default)]
+    result: Vec<String>,
+    #[serde(default)]
+    legal_basis: Vec<RawLegal>,
+    #[serde(default)]
+    statistics: Vec<Spanned<RawStats>>,
+}
+
+#[derive(Deserialize)]
+struct RawAgencies {
+    competent: Option<String>,
+    executing: Option<String>,
+    authorised: Option<String>,
+    coordinating: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawChannel {
+    kind: String,
+    time: Option<Spanned<f64>>,
+    time_unit: Option<String>,
+    time_text: Option<String>,
+    time_note: Option<String>,
+    fee: Option<String>,
+    fee_vnd: Option<Spanned<i64>>,
+    note: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawDocument {
+    case: Option<String>,
+    name: String,
+    form: Option<String>,
+    form_url: Option<Spanned<String>>,
+    originals: Option<Spanned<i64>>,
+    copies: Option<Spanned<i64>>,
+    required: Option<bool>,
+    note: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawLegal {
+    number: Option<String>,
+    title: String,
+    date: Option<toml::value::Datetime>,
+    issuer: Option<String>,
+    url: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawStats {
+    year: Spanned<i64>,
+    received: Option<i64>,
+    received_online: Option<i64>,
+    resolved_online: Option<i64>,
+    resolved_on_time: Option<i64>,
+}
+
+/// Byte offsets of the references a record makes, for cross-record errors.
+pub struct RecordSpans {
+    pub code: usize,
+    pub alternative_to: Vec<usize>,
+    pub after: Vec<usize>,
+    pub related: Vec<usize>,
+}
+
+pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<Diagnostic>) -> Option<(Procedure, RecordSpans)> {
+    let raw: RawRecord = parse_toml(src, 0, &src.text, schema::RECORD_KEYS, out)?;
+    let start = out.len();
+    let err = |code, msg: String, at: usize, field: &str| Diagnostic::new(code, msg).at(src, at).field(field);
+    let md = MdCtx { src, allow_html: config.site.allow_html, base_path: &config.site.base_path };
+
+    let code = raw.code.get_ref().trim();
+    if !text::is_procedure_code(code) {
+        out.push(
+            err("bad-code", format!("`{code}` is not a procedure code"), raw.code.span().start, "code")
+                .hint("codes look like \"1.009664\" (D.DDDDDD) or \"1.013216.01\" for a sub-case, as on the national database"),
+        );
+    }
+    if raw.title.get_ref().trim().is_empty() {
+        out.push(err("empty", "title is empty".into(), raw.title.span().start, "title"));
+    }
+    let stage = lookup(&raw.stage, "stage", config.stages.iter().map(|s| s.key.as_str()), "[[stages]]", src, out);
+    let field = lookup(&raw.field, "field", config.fields.iter().map(|f| f.key.as_str()), "[[fields]]", src, out);
+    let base_level = *raw.level.get_ref();
+    let level = if (1..=4).contains(&base_level) {
+        config.levels.iter().position(|l| l.covers.contains(&(base_level as u8)))
+    } else {
+        out.push(
+            err("bad-level", format!("level {base_level} is not 1–4"), raw.level.span().start, "level")
+                .hint("records use the Decree 43/2011 levels 1–4; site.toml's level_scheme decides how they are shown"),
+        );
+        None
+    };
+    if let Some(u) = &raw.online_url {
+        check_http(u, "online_url", src, out);
+    }
+
+    let summary = md.rich(
+        raw.summary.get_ref(),
+        raw.summary.span().start,
+        raw.summary_en.as_ref().map(|s| s.get_ref().as_str()),
+        raw.summary_en.as_ref().map_or(0, |s| s.span().start),
+        "summary",
+        out,
+    );
+    if summary.plain.trim().is_empty() {
+        out.push(err("empty", "summary is empty".into(), raw.summary.span().start, "summary").hint("say in a sentence what the procedure is for"));
+    }
+    let steps = raw.steps.iter().enumerate().map(|(i, s)| md.html(s, &format!("steps[{i}]"), out)).collect();
+
+    let mut channels: Vec<Channel> = Vec::new();
+    for (i, c) in raw.channels.iter().enumerate() {
+        let f = |k: &str| format!("channels[{i}].{k}");
+        let at = c.span().start;
+        let c = c.get_ref();
+        let kind = ChannelKind::parse(&c.kind).unwrap_or(ChannelKind::Direct);
+        if let Some(t) = &c.time {
+            if !(t.get_ref().is_finite() && *t.get_ref() > 0.0) {
+                out.push(err("bad-value", format!("time {} must be a positive number", t.get_ref()), t.span().start, &f("time")));
+            }
+            if c.time_unit.is_none() {
+                out.push(
+                    err("missing-key", "time is given without time_unit".into(), t.span().start, &f("time_unit"))
+                        .hint("add time_unit = \"working-days\", \"days\" or \"hours\""),
+                );
+            }
+        } else if c.time_unit.is_some() {
+            out.push(err("missing-key", "time_unit is given without time".into(), at, &f("time")).hint("add time = <number>, or remove time_unit"));
+        }
+        if let Some(fv) = &c.fee_vnd {
+            if *fv.get_ref() < 0 {
+                out.push(err("bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
+            }
+        }
+        if channels.iter().any(|x| x.kind == kind && x.time == c.time.as_ref().map(|t| *t.get_ref()) && x.time_text == c.time_text) {
+            out.push(err("dup-channel", format!("channel `{}` is listed twice with the same time", c.kind), at, &f("kind")));
+        }
+        channels.push(Channel {
+            kind,
+            time: c.time.as_ref().map(|t| *t.get_ref()),
+            time_unit: c.time_unit.clone(),
+            time_text: c.time_text.as_deref().map(text::nfc),
+            time_note: c.time_note.as_deref().map(text::nfc),
+            fee: c.fee.as_deref().map(text::nfc),
+            fee_vnd: c.fee_vnd.as_ref().map(|v| *v.get_ref()),
+            note: c.note.as_ref().map(|n| md.html(n, &f("note"), out)),
+        });
+    }
+    if raw.online_url.is_some() && base_level < 3 {
+        // Not an error: a level-2 service may still link its forms online.
+    }
+
+    let mut documents = Vec::new();
+    for (i, d) in raw.documents.iter().enumerate() {
+        let f = |k: &str| format!("documents[{i}].{k}");
+        for (k, n) in [("originals", &d.originals), ("copies", &d.copies)] {
+            if let Some(n) = n {
+                if *n.get_ref() < 0 {
+                    out.push(err("bad-value", format!("{k} cannot be negative"), n.span().start, &f(k)));
+                }
+            }
+        }
+        if let Some(u) = &d.form_url {
+            if crate::markdown::check_url(u.get_ref(), "/").is_err() {
+                out.push(err("bad-url", format!("`{}` is not an allowed link", u.get_ref()), u.span().start, &f("form_url")).hint("use an https:// address or a path under static/"));
+            }
+        }
+        documents.push(Document {
+            case: d.case.as_deref().map(text::nfc),
+            name: text::nfc(d.name.trim()),
+            form: d.form.as_deref().map(text::nfc),
+            form_url: d.form_url.as_ref().map(|u| crate::markdown::check_url(u.get_ref(), &config.site.base_path).unwrap_or_default()),
+            originals: d.originals.as_ref().map(|n| *n.get_ref()),
+            copies: d.copies.as_ref().map(|n| *n.get_ref()),
+            required: d.required.unwrap_or(true),
+            note: d.note.as_ref().map(|n| md.html(n, &f("note"), out)),
+        });
+    }
+
+    let mut legal_basis = Vec::new();
+    for (i, l) in raw.legal_basis.iter().enumerate() {
+        if let Some(u) = &l.url {
+            check_http(u, &format!("legal_basis[{i}].url"), src, out);
+        }
+        legal_basis.push(LegalBasis {
+            number: l.number.as_deref().map(text::nfc),
+            title: text::nfc(&l.title),
+            date: l.date.map(|d| d.to_string()),
+            issuer: l.issuer.as_deref().map(text::nfc),
+            url: opt_string(&l.url),
+        });
+    }
+
+    let mut statistics: Vec<YearStats> = Vec::new();
+    for (i, s) in raw.statistics.iter().enumerate() {
+        let f = |k: &str| format!("statistics[{i}].{k}");
+        let at = s.span().start;
+        let s = s.get_ref();
+        let year = *s.year.get_ref();
+        if !(2000..=2100).contains(&year) {
+            out.push(err("bad-value", format!("year {year} is out of range 2000–2100"), s.year.span().start, &f("year")));
+        }
+        if statistics.iter().any(|x| x.year == year) {
+            out.push(err("dup-year", format!("figures for {year} are given twice"), s.year.span().start, &f("year")));
+        }
+        for (k, v) in [("received", s.received), ("received_online", s.received_online), ("resolved_online", s.resolved_online), ("resolved_on_time", s.resolved_on_time)] {
+            if v.is_some_and(|v| v < 0) {
+                out.push(err("bad-value", format!("{k} cannot be negative"), at, &f(k)));
+            }
+        }
+        if let (Some(total), Some(online)) = (s.received, s.received_online) {
+            if online > total {
+                out.push(err("bad-value", format!("received_online ({online}) is more than received ({total})"), at, &f("received_online")));
+            }
+        }
+        statistics.push(YearStats {
+            year,
+            received: s.received,
+            received_online: s.received_online,
+            resolved_online: s.resolved_online,
+            resolved_on_time: s.resolved_on_time,
+        });
+    }
+
+    let codes = |v: &[Spanned<String>]| v.iter().map(|c| c.get_ref().trim().to_string()).collect::<Vec<_>>();
+    for (name, list) in [("alternative_to", &raw.alternative_to), ("after", &raw.after), ("related", &raw.related)] {
+        for (i, c) in list.iter().enumerate() {
+            if !text::is_procedure_code(c.get_ref().trim()) {
+                out.push(err("bad-code", format!("`{}` is not a procedure code", c.get_ref()), c.span().start, &format!("{name}[{i}]")).hint("list codes like \"1.009664\""));
+            } else if c.get_ref().trim() == code {
+                out.push(err("self-reference", "a procedure cannot refer to itself".into(), c.span().start, &format!("{name}[{i}]")));
+            }
+        }
+    }
+
+    if out.len() > start {
+        return None;
+    }
+    let nfc_list = |v: &[String]| v.iter().map(|s| text::nfc(s.trim())).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    let procedure = Procedure {
+        slug: slug.to_string(),
+        source: src.path.clone(),
+        code: code.to_string(),
+        title: Text { vi: text::nfc(raw.title.get_ref().trim()), en: raw.title_en.as_deref().map(|s| text::nfc(s.trim())) },
+        stage: stage?,
+        field: field?,
+        base_level: base_level as u8,
+        level: level?,
+        digital_signature: raw.digital_signature.unwrap_or(false),
+        service_center: raw.service_center.unwrap_or(false),
+        public_postal: raw.public_postal.unwrap_or(false),
+        online_url: opt_string(&raw.online_url),
+        administrative_level: raw.administrative_level.as_deref().map(text::nfc),
+        publication_decision: raw.publication_decision.as_deref().map(text::nfc),
+        optional: raw.optional.unwrap_or(false),
+        alternative_to: codes(&raw.alternative_to),
+        after: codes(&raw.after),
+        related: codes(&raw.related),
+        keywords: nfc_list(&raw.keywords),
+        summary,
+        applicants: nfc_list(&raw.applicants),
+        agencies: raw.agencies.as_ref().map(|a| Agencies {
+            competent: a.competent.as_deref().map(text::nfc),
+            executing: a.executing.as_deref().map(text::nfc),
+            authorised: a.authorised.as_deref().map(text::nfc),
+            coordinating: a.coordinating.as_deref().map(text::nfc),
+        }),
+        where_to_submit: raw.where_to_submit.as_ref().map(|w| md.html(w, "where_to_submit", out)),
+        steps,
+        channels,
+        documents,
+        requirements: raw.requirements.as_ref().map(|r| md.html(r, "requirements", out)),
+        result: nfc_list(&raw.result),
+        legal_basis,
+        statistics,
+        journey_index: 0,
+    };
+    let spans = RecordSpans {
+        code: raw.code.span().start,
+        alternative_to: raw.alternative_to.iter().map(|c| c.span().start).collect(),
+        after: raw.after.iter().map(|c| c.span().start).collect(),
+        related: raw.related.iter().map(|c| c.span().start).collect(),
+    };
+    Some((procedure, spans))
+}
+
+/// Resolves a reference to a stage or field key, with a did-you-mean hint.
+fn lookup<'a>(
+    key: &Spanned<String>,
+    field: &str,
+    keys: impl Iterator<Item = &'a str> + Clone,
+    table: &str,
+    src: &SourceText,
+    out: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let k = key.get_ref().as_str();
+    if let Some(i) = keys.clone().position(|x| x == k) {
+        return Some(i);
+    }
+    let hint = match did_you_mean(k, keys.clone()) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => format!("known {field}s (site.toml {table}): {}", keys.collect::<Vec<_>>().join(", ")),
+    };
+    out.push(Diagnostic::new("unknown-ref", format!("unknown {field} `{k}`")).at(src, key.span().start).field(field).hint(hint));
+    None
+}
+
+/// The slug of a record file: its stem, which must be a valid slug.
+pub fn slug_of(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    text::is_slug(stem).then(|| stem.to_string())
+}

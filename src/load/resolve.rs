@@ -1,0 +1,136 @@
+//! Cross-record checks and derived order: unique codes and slugs, references
+//! that point at existing codes, an `after` graph without cycles, and the
+//! journey order (stage, then `after` before its dependants, then code).
+
+use super::config::Config;
+use super::record::RecordSpans;
+use crate::diag::{did_you_mean, Diagnostic, SourceText};
+use crate::model::{Page, Procedure, Site};
+use std::collections::{BTreeSet, HashMap};
+
+/// URL segments the site itself uses; pages cannot take them.
+pub const RESERVED_SLUGS: &[&str] = &["thu-tuc", "hanh-trinh", "linh-vuc", "muc-do", "tim-kiem", "data", "static", "en", "404", "sitemap", "robots"];
+
+pub fn resolve(config: Config, records: Vec<(Procedure, RecordSpans, SourceText)>, mut pages: Vec<Page>, errors: &mut Vec<Diagnostic>) -> Site {
+    let mut by_code: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+    let mut by_slug: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+    for (i, (p, spans, src)) in records.iter().enumerate() {
+        if let Some(&j) = by_code.get(p.code.as_str()) {
+            errors.push(
+                Diagnostic::new("dup-code", format!("code {} is also used by {}", p.code, records[j].0.source.display()))
+                    .at(src, spans.code)
+                    .field("code")
+                    .hint("each procedure has its own code; sub-cases add .01, .02, …"),
+            );
+        } else {
+            by_code.insert(&p.code, i);
+        }
+        if let Some(&j) = by_slug.get(p.slug.as_str()) {
+            errors.push(
+                Diagnostic::new("dup-slug", format!("slug `{}` is also used by {}", p.slug, records[j].0.source.display()))
+                    .in_file(&src.path)
+                    .hint("two files have the same name in different folders; rename one (the file name is the page URL)"),
+            );
+        } else {
+            by_slug.insert(&p.slug, i);
+        }
+    }
+    let all_codes: Vec<&str> = {
+        let mut v: Vec<&str> = by_code.keys().copied().collect();
+        v.sort_unstable();
+        v
+    };
+    for (p, spans, src) in &records {
+        for (name, list, offsets) in [
+            ("alternative_to", &p.alternative_to, &spans.alternative_to),
+            ("after", &p.after, &spans.after),
+            ("related", &p.related, &spans.related),
+        ] {
+            for (i, (code, &at)) in list.iter().zip(offsets).enumerate() {
+                if !by_code.contains_key(code.as_str()) {
+                    let mut d = Diagnostic::new("dangling-ref", format!("no procedure has code {code}")).at(src, at).field(format!("{name}[{i}]"));
+                    d = match did_you_mean(code, all_codes.iter().copied()) {
+                        Some(s) => d.hint(format!("did you mean \"{s}\" ({})?", records[by_code[s]].0.title.vi)),
+                        None => d.hint("list only codes of procedures in content/procedures/"),
+                    };
+                    errors.push(d);
+                }
+            }
+        }
+    }
+
+    let order = journey_order(&records, &by_code, errors);
+    let mut slots: Vec<Option<Procedure>> = records.into_iter().map(|(p, _, _)| Some(p)).collect();
+    let mut procedures: Vec<Procedure> = Vec::with_capacity(slots.len());
+    for (n, i) in order.into_iter().enumerate() {
+        if let Some(mut p) = slots[i].take() {
+            p.journey_index = n;
+            procedures.push(p);
+        }
+    }
+    let by_code: HashMap<String, usize> = procedures.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
+
+    for p in &pages {
+        if RESERVED_SLUGS.contains(&p.slug.as_str()) {
+            errors.push(
+                Diagnostic::new("reserved-slug", format!("page name `{}` is used by the site itself", p.slug))
+                    .in_file(&p.source)
+                    .hint(format!("rename the file; reserved names: {}", RESERVED_SLUGS.join(", "))),
+            );
+        }
+    }
+    pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+
+    Site { config: config.site, levels: config.levels, stages: config.stages, fields: config.fields, procedures, pages, by_code }
+}
+
+/// Indices of `records` in journey order. Reports cycles in `after`.
+fn journey_order(records: &[(Procedure, RecordSpans, SourceText)], by_code: &HashMap<&str, usize>, errors: &mut Vec<Diagnostic>) -> Vec<usize> {
+    let n = records.len();
+    // Edges only within a stage decide order there; earlier stages come first anyway.
+    let mut indegree = vec![0usize; n];
+    let mut dependants: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, (p, _, _)) in records.iter().enumerate() {
+        for code in &p.after {
+            if let Some(&j) = by_code.get(code.as_str()) {
+                if j != i {
+                    dependants[j].push(i);
+                    indegree[i] += 1;
+                }
+            }
+        }
+    }
+    // Kahn's algorithm with a deterministic ready set ordered by (stage, code).
+    let key = |i: usize| (records[i].0.stage, records[i].0.code.clone(), i);
+    let mut ready: BTreeSet<(usize, String, usize)> = (0..n).filter(|&i| indegree[i] == 0).map(key).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(k) = ready.pop_first() {
+        let i = k.2;
+        order.push(i);
+        for &d in &dependants[i] {
+            indegree[d] -= 1;
+            if indegree[d] == 0 {
+                ready.insert(key(d));
+            }
+        }
+    }
+    if order.len() < n {
+        let mut stuck: Vec<usize> = (0..n).filter(|&i| indegree[i] > 0).collect();
+        stuck.sort_by_key(|&i| records[i].0.code.clone());
+        let codes: Vec<&str> = stuck.iter().map(|&i| records[i].0.code.as_str()).collect();
+        for &i in &stuck {
+            let (p, spans, src) = &records[i];
+            let at = spans.after.first().copied().unwrap_or(spans.code);
+            errors.push(
+                Diagnostic::new("after-cycle", format!("`after` goes round in a circle among {}", codes.join(", ")))
+                    .at(src, at)
+                    .field("after")
+                    .hint(format!("{} cannot come both before and after another procedure; remove one `after` entry", p.code)),
+            );
+        }
+        order.extend(stuck);
+    }
+    // Stable by stage so that cross-stage edges never pull a record into an earlier stage.
+    order.sort_by_key(|&i| records[i].0.stage);
+    order
+}

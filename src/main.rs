@@ -1,0 +1,225 @@
+//! The `onestop` command line: parses arguments, runs the pipeline, prints.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use onestop::build::{build, BuildError, BuildOptions, BuildSummary};
+use onestop::diag::Diagnostic;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "onestop", version, about = "Static site generator for public procedure guidance: TOML procedure records → website, open data and search.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default public/).
+    ///
+    /// Loads site.toml, content/procedures/**/*.toml and content/pages/*.md,
+    /// validates everything, renders every page in parallel into a staging
+    /// folder, checks every internal link and only then replaces the output
+    /// folder. On any error the output folder is left exactly as it was.
+    Build {
+        /// Site folder (the one with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder. Default: public/ inside the site folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Public address of the site, overriding base_url in site.toml (e.g. https://example.gov.vn/tthc/).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print no summary.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Validate everything and check every internal link, writing nothing.
+    ///
+    /// Exit code 0: clean; 1: content errors (all listed, with file:line:col);
+    /// 2: usage errors (not a site folder, bad arguments).
+    Check {
+        /// Site folder (the one with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print errors: text for people, json for tools, github for workflow annotations.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write a commented skeleton for a new procedure record.
+    ///
+    /// Creates content/procedures/<STAGE>/<SLUG>.toml. Fill in its TODOs;
+    /// `onestop check` refuses the file until they are filled.
+    New {
+        /// File name and URL slug: lower-case letters, digits and hyphens (cap-giay-phep-xay-dung).
+        slug: String,
+        /// Journey stage key from site.toml (default: the first stage).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Procedure code from the national database (D.DDDDDD).
+        #[arg(long)]
+        code: Option<String>,
+        /// Site folder (the one with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out, base_url, quiet } => {
+            let out_dir = out.unwrap_or_else(|| root.join("public"));
+            let opts = BuildOptions { root, out_dir: out_dir.clone(), base_url, check_only: false, progress: std::io::stderr().is_terminal() && !quiet };
+            match build(&opts) {
+                Ok(s) => {
+                    if !quiet {
+                        print_summary(&s, &out_dir);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report(e, Format::Text),
+            }
+        }
+        Command::Check { root, format } => {
+            let opts = BuildOptions { out_dir: root.join("public"), root, base_url: None, check_only: true, progress: false };
+            match build(&opts) {
+                Ok(s) => {
+                    if let Format::Json = format {
+                        println!("{{\"errors\":[]}}");
+                    } else {
+                        eprintln!("ok: {} procedures, {} pages, {} files, every internal link resolves", s.procedures, s.html_pages, s.files);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report(e, format),
+            }
+        }
+        Command::New { slug, stage, code, root } => new_record(&root, &slug, stage, code),
+    }
+}
+
+fn print_summary(s: &BuildSummary, out: &std::path::Path) {
+    println!("Built {} in {:.2} s", out.display(), s.total_time.as_secs_f64());
+    println!("  procedures  {:>8}", s.procedures);
+    println!("  free pages  {:>8}", s.pages);
+    println!("  HTML pages  {:>8}", s.html_pages);
+    println!("  files       {:>8}", s.files);
+    println!("  size        {:>8.1} MB", s.bytes as f64 / 1e6);
+    println!("  load {:.0} ms, render {:.0} ms", s.load_time.as_secs_f64() * 1e3, s.render_time.as_secs_f64() * 1e3);
+}
+
+fn report(e: BuildError, format: Format) -> ExitCode {
+    match e {
+        BuildError::Usage(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        BuildError::Io(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+        BuildError::Content(errors) => {
+            print_diagnostics(&errors, format);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_diagnostics(errors: &[Diagnostic], format: Format) {
+    match format {
+        Format::Text => {
+            for d in errors {
+                eprintln!("{d}");
+            }
+            eprintln!("\n{} error{}; nothing was written.", errors.len(), if errors.len() == 1 { "" } else { "s" });
+        }
+        Format::Json => {
+            let v = serde_json::json!({ "errors": errors });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Github => {
+            for d in errors {
+                let esc = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+                let mut props = Vec::new();
+                if let Some(f) = &d.file {
+                    props.push(format!("file={}", f.display()));
+                    if d.line > 0 {
+                        props.push(format!("line={}", d.line));
+                        props.push(format!("col={}", d.col));
+                    }
+                }
+                props.push(format!("title={}", d.code));
+                let field = if d.field.is_empty() { String::new() } else { format!("{}: ", d.field) };
+                let hint = d.hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+                println!("::error {}::{}", props.join(","), esc(&format!("{field}{}{hint}", d.message)));
+            }
+        }
+    }
+}
+
+fn new_record(root: &std::path::Path, slug: &str, stage: Option<String>, code: Option<String>) -> ExitCode {
+    if !onestop::text::is_slug(slug) {
+        eprintln!("error: `{slug}` is not a valid slug\n  hint: try `{}`", onestop::text::slugify(slug));
+        return ExitCode::from(2);
+    }
+    if let Some(c) = &code {
+        if !onestop::text::is_procedure_code(c) {
+            eprintln!("error: `{c}` is not a procedure code\n  hint: codes look like 1.009664 or 1.013216.01");
+            return ExitCode::from(2);
+        }
+    }
+    let stages = match read_stage_keys(root) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let stage = match stage {
+        Some(s) if stages.contains(&s) => s,
+        Some(s) => {
+            eprintln!("error: site.toml has no stage `{s}`\n  hint: stages are {}", stages.join(", "));
+            return ExitCode::from(2);
+        }
+        None => match stages.first() {
+            Some(s) => s.clone(),
+            None => {
+                eprintln!("error: site.toml defines no [[stages]]");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let dir = root.join(onestop::load::PROCEDURES_DIR).join(&stage);
+    let path = dir.join(format!("{slug}.toml"));
+    if path.exists() {
+        eprintln!("error: {} already exists; nothing was written", path.display());
+        return ExitCode::from(2);
+    }
+    let text = onestop::scaffold::record_skeleton(slug, &stage, code.as_deref());
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text)) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::from(1);
+    }
+    println!("Created {}\nFill in its TODOs, then run `onestop check`.", path.display());
+    ExitCode::SUCCESS
+}
+
+fn read_stage_keys(root: &std::path::Path) -> Result<Vec<String>, String> {
+    let path = root.join(onestop::load::SITE_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e} (run inside a site folder or pass --root)", path.display()))?;
+    let v: toml::Table = toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+    Ok(v.get("stages")
+        .and_then(|s| s.as_array())
+        .map(|a| a.iter().filter_map(|s| s.get("key")?.as_str().map(String::from)).collect())
+        .unwrap_or_default())
+}

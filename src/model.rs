@@ -1,0 +1,250 @@
+//! The validated, immutable site model that every renderer reads.
+//!
+//! Built once by `load`; renderers never touch files. Markdown fields are
+//! already HTML here (rendered and checked while loading, so a bad link is a
+//! located load error), and derived data shared by several renderers
+//! (journey order, counts, search text) is computed once in `load`.
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// HTML produced from Markdown by `markdown::render`; safe to emit unescaped.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[serde(transparent)]
+pub struct Html(pub String);
+
+/// A piece of text in Vietnamese with its optional English translation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Text {
+    pub vi: String,
+    pub en: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RichText {
+    pub vi: Html,
+    pub en: Option<Html>,
+    /// Plain text of the Vietnamese version, for meta descriptions and search.
+    pub plain: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Organisation {
+    pub name: Text,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub hours: Option<String>,
+    pub map_url: Option<String>,
+    pub service_center: Option<String>,
+    pub service_center_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteConfig {
+    pub title: Text,
+    pub description: Text,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// Path part of `base_url`, starts and ends with `/` (`/` or `/tthc/`).
+    pub base_path: String,
+    pub languages: Vec<String>,
+    pub level_scheme: String,
+    pub portal_url: Option<String>,
+    pub national_portal_url: Option<String>,
+    pub allow_html: bool,
+    /// ISO date.
+    pub edition: Option<String>,
+    pub organisation: Organisation,
+    pub target_low: f64,
+    pub target_high: f64,
+}
+
+/// One level of the active scheme, ordered from least to most online.
+#[derive(Debug, Clone, Serialize)]
+pub struct Level {
+    pub key: String,
+    pub label: Text,
+    pub meaning: RichText,
+    pub colour: String,
+    pub text_colour: String,
+    pub pattern: String,
+    /// Decree 43/2011 levels (1–4) shown as this level.
+    pub covers: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stage {
+    pub key: String,
+    /// 1-based position on the journey.
+    pub number: usize,
+    pub title: Text,
+    pub summary: RichText,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub key: String,
+    pub title: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Agencies {
+    pub competent: Option<String>,
+    pub executing: Option<String>,
+    pub authorised: Option<String>,
+    pub coordinating: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    Direct,
+    Online,
+    Postal,
+}
+
+impl ChannelKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "direct" => Some(Self::Direct),
+            "online" => Some(Self::Online),
+            "postal" => Some(Self::Postal),
+            _ => None,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Online => "online",
+            Self::Postal => "postal",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Channel {
+    pub kind: ChannelKind,
+    pub time: Option<f64>,
+    /// `working-days`, `days` or `hours`.
+    pub time_unit: Option<String>,
+    pub time_text: Option<String>,
+    pub time_note: Option<String>,
+    pub fee: Option<String>,
+    pub fee_vnd: Option<i64>,
+    pub note: Option<Html>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub case: Option<String>,
+    pub name: String,
+    pub form: Option<String>,
+    pub form_url: Option<String>,
+    pub originals: Option<i64>,
+    pub copies: Option<i64>,
+    pub required: bool,
+    pub note: Option<Html>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LegalBasis {
+    pub number: Option<String>,
+    pub title: String,
+    pub date: Option<String>,
+    pub issuer: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearStats {
+    pub year: i64,
+    pub received: Option<i64>,
+    pub received_online: Option<i64>,
+    pub resolved_online: Option<i64>,
+    pub resolved_on_time: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Procedure {
+    pub slug: String,
+    /// Source file relative to the site root.
+    pub source: PathBuf,
+    pub code: String,
+    pub title: Text,
+    /// Index into `Site::stages`.
+    pub stage: usize,
+    /// Index into `Site::fields`.
+    pub field: usize,
+    /// Decree 43/2011 level 1–4 as written in the record.
+    pub base_level: u8,
+    /// Index into `Site::levels` (the active scheme).
+    pub level: usize,
+    pub digital_signature: bool,
+    pub service_center: bool,
+    pub public_postal: bool,
+    pub online_url: Option<String>,
+    pub administrative_level: Option<String>,
+    pub publication_decision: Option<String>,
+    pub optional: bool,
+    pub alternative_to: Vec<String>,
+    pub after: Vec<String>,
+    pub related: Vec<String>,
+    pub keywords: Vec<String>,
+    pub summary: RichText,
+    pub applicants: Vec<String>,
+    pub agencies: Option<Agencies>,
+    pub where_to_submit: Option<Html>,
+    pub steps: Vec<Html>,
+    pub channels: Vec<Channel>,
+    pub documents: Vec<Document>,
+    pub requirements: Option<Html>,
+    pub result: Vec<String>,
+    pub legal_basis: Vec<LegalBasis>,
+    pub statistics: Vec<YearStats>,
+    /// Position on the journey (0-based, across all stages).
+    pub journey_index: usize,
+}
+
+impl Procedure {
+    pub fn channel(&self, kind: ChannelKind) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.kind == kind)
+    }
+}
+
+/// A free Markdown page (`content/pages/<slug>.md`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub slug: String,
+    pub source: PathBuf,
+    pub title: Text,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub body: Html,
+    /// Headings of the body for the in-page contents: (id, text).
+    pub toc: Vec<(String, String)>,
+}
+
+/// The whole validated site.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub levels: Vec<Level>,
+    pub stages: Vec<Stage>,
+    pub fields: Vec<Field>,
+    /// In journey order: by stage, then so that every `after` comes first, then by code.
+    pub procedures: Vec<Procedure>,
+    pub pages: Vec<Page>,
+    pub by_code: HashMap<String, usize>,
+}
+
+impl Site {
+    pub fn procedure_by_code(&self, code: &str) -> Option<&Procedure> {
+        self.by_code.get(code).map(|&i| &self.procedures[i])
+    }
+
+    pub fn procedures_in_stage(&self, stage: usize) -> impl Iterator<Item = &Procedure> {
+        self.procedures.iter().filter(move |p| p.stage == stage)
+    }
+}

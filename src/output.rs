@@ -1,0 +1,320 @@
+//! The only module that writes: renderers hand their files to an `Output`,
+//! which writes them into a staging folder beside the real output (or keeps
+//! nothing but their links, for `check`). `commit` swaps the staging folder
+//! in only when the whole build succeeded, so a failed build leaves `public/`
+//! exactly as it was.
+//!
+//! Files are written as they are produced rather than collected first: at
+//! 10,000 records the pages add up to hundreds of megabytes.
+
+use crate::diag::Diagnostic;
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// A validated path inside the output folder: relative, `/`-separated, no `..`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OutPath(String);
+
+impl OutPath {
+    pub fn new(p: impl Into<String>) -> Result<Self, Diagnostic> {
+        let p = p.into();
+        let ok = !p.is_empty()
+            && !p.starts_with('/')
+            && !p.contains('\\')
+            && !p.contains('\0')
+            && p.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+        if ok {
+            Ok(OutPath(p))
+        } else {
+            Err(Diagnostic::new("bad-output-path", format!("refusing to write `{p}`: it would leave the output folder")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Links and anchors found in one HTML file, for the internal link check.
+struct HtmlLinks {
+    links: Vec<String>,
+    ids: Vec<String>,
+}
+
+pub struct Output {
+    /// `None` for check mode: nothing is written.
+    staging: Option<PathBuf>,
+    /// Output path → name of the renderer that wrote it (to report collisions).
+    written: Mutex<HashMap<OutPath, &'static str>>,
+    html: Mutex<HashMap<OutPath, HtmlLinks>>,
+    errors: Mutex<Vec<Diagnostic>>,
+    bytes: AtomicU64,
+}
+
+impl Output {
+    /// Writes into a fresh staging folder beside `out_dir`.
+    pub fn staging_for(out_dir: &Path) -> std::io::Result<Self> {
+        let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let staging = parent.join(format!("{name}.tmp-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging)?;
+        }
+        fs::create_dir_all(&staging)?;
+        Ok(Self::with(Some(staging)))
+    }
+
+    /// Keeps nothing but links: for `onestop check`.
+    pub fn in_memory() -> Self {
+        Self::with(None)
+    }
+
+    fn with(staging: Option<PathBuf>) -> Self {
+        Output { staging, written: Mutex::default(), html: Mutex::default(), errors: Mutex::default(), bytes: AtomicU64::new(0) }
+    }
+
+    /// Adds one file. Errors are collected, not returned, so renderers keep going.
+    pub fn put(&self, renderer: &'static str, path: &str, bytes: &[u8]) {
+        let path = match OutPath::new(path) {
+            Ok(p) => p,
+            Err(d) => return self.error(d),
+        };
+        if let Some(prev) = self.written.lock().unwrap().insert(path.clone(), renderer) {
+            return self.error(Diagnostic::new("dup-output", format!("`{}` is produced twice (by {prev} and {renderer})", path.as_str())).hint("two pages want the same URL; rename one of the files"));
+        }
+        if path.as_str().ends_with(".html") {
+            let text = String::from_utf8_lossy(bytes);
+            let found = scan_html(&text);
+            self.html.lock().unwrap().insert(path.clone(), found);
+        }
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if let Some(staging) = &self.staging {
+            let target = staging.join(path.as_str());
+            let res = target.parent().map_or(Ok(()), fs::create_dir_all).and_then(|_| fs::write(&target, bytes));
+            if let Err(e) = res {
+                self.error(Diagnostic::new("io", format!("cannot write {}: {e}", target.display())));
+            }
+        }
+    }
+
+    pub fn error(&self, d: Diagnostic) {
+        self.errors.lock().unwrap().push(d);
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.written.lock().unwrap().len()
+    }
+
+    pub fn byte_count(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    pub fn html_count(&self) -> usize {
+        self.html.lock().unwrap().len()
+    }
+
+    /// Errors so far plus broken internal links. `base_path` is the site's
+    /// path prefix (`/` or `/tthc/`).
+    pub fn finish_checks(&self, base_path: &str) -> Vec<Diagnostic> {
+        let mut errors = std::mem::take(&mut *self.errors.lock().unwrap());
+        let written = self.written.lock().unwrap();
+        let html = self.html.lock().unwrap();
+        let mut pages: Vec<_> = html.iter().collect();
+        pages.sort_by(|a, b| a.0.cmp(b.0));
+        for (page, found) in pages {
+            for link in &found.links {
+                if let Some(problem) = check_link(page.as_str(), link, base_path, &written, &html) {
+                    errors.push(
+                        Diagnostic::new("broken-link", format!("{} links to `{link}`: {problem}", page.as_str()))
+                            .hint("a template or a Markdown link points at a page that is not generated"),
+                    );
+                }
+            }
+        }
+        errors
+    }
+
+    /// Moves the staging folder into place. Only call when there were no errors.
+    pub fn commit(self, out_dir: &Path) -> std::io::Result<()> {
+        let Some(staging) = self.staging else { return Ok(()) };
+        let old = out_dir.with_file_name(format!(
+            "{}.old-{}",
+            out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = out_dir.exists();
+        if had_old {
+            fs::rename(out_dir, &old)?;
+        }
+        if let Err(e) = fs::rename(&staging, out_dir) {
+            if had_old {
+                let _ = fs::rename(&old, out_dir);
+            }
+            return Err(e);
+        }
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the staging folder after a failed build.
+    pub fn discard(self) {
+        if let Some(staging) = self.staging {
+            let _ = fs::remove_dir_all(staging);
+        }
+    }
+}
+
+/// `href`/`src` values and `id`s of an HTML document. A small scanner is
+/// enough: our own templates write every attribute with double quotes.
+fn scan_html(text: &str) -> HtmlLinks {
+    let mut links = Vec::new();
+    let mut ids = Vec::new();
+    for (attr, is_id) in [(" href=\"", false), (" src=\"", false), (" id=\"", true)] {
+        let list = if is_id { &mut ids } else { &mut links };
+        let mut rest = text;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                list.push(rest[..end].replace("&amp;", "&"));
+                rest = &rest[end..];
+            }
+        }
+    }
+    HtmlLinks { links, ids }
+}
+
+/// `None` when the link resolves; otherwise what is wrong.
+fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath, &str>, html: &HashMap<OutPath, HtmlLinks>) -> Option<String> {
+    let lower = link.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("data:") {
+        return None;
+    }
+    if lower.starts_with("javascript:") {
+        return Some("javascript: links are not allowed".into());
+    }
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (link, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        page.to_string()
+    } else if let Some(abs) = path.strip_prefix('/') {
+        let Some(rel) = format!("/{abs}").strip_prefix(base_path).map(str::to_string) else {
+            return Some(format!("it is outside the site's base path {base_path}"));
+        };
+        rel
+    } else {
+        let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+        normalise(&format!("{dir}/{path}"))?
+    };
+    let file = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
+    let key = OutPath(percent_decode(&file));
+    if !written.contains_key(&key) {
+        return Some("no such file is generated".into());
+    }
+    if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+        if let Some(h) = html.get(&key) {
+            if !h.ids.iter().any(|id| id == f) {
+                return Some(format!("the page has no element with id `{f}`"));
+            }
+        }
+    }
+    None
+}
+
+fn normalise(p: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut s = parts.join("/");
+    if p.ends_with('/') && !s.is_empty() {
+        s.push('/');
+    }
+    Some(s)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_paths_cannot_escape() {
+        assert!(OutPath::new("thu-tuc/a/index.html").is_ok());
+        for bad in ["../x", "/etc/passwd", "a/../../b", "a//b", "", "a\\b"] {
+            assert!(OutPath::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn link_check_finds_missing_pages_and_anchors() {
+        let out = Output::in_memory();
+        out.put("t", "index.html", b"<a href=\"/tthc/thu-tuc/\">x</a><a href=\"/tthc/nope/\">y</a><a href=\"/tthc/thu-tuc/#top\">z</a><a href=\"#missing\">w</a>");
+        out.put("t", "thu-tuc/index.html", b"<h1 id=\"top\">x</h1><a href=\"../\">up</a><a href=\"https://x.vn\">e</a>");
+        let errs = out.finish_checks("/tthc/");
+        let msgs: Vec<_> = errs.iter().map(|e| e.message.clone()).collect();
+        assert_eq!(errs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].contains("/tthc/nope/") || msgs[1].contains("/tthc/nope/"));
+        assert!(msgs.iter().any(|m| m.contains("#missing")));
+    }
+
+    #[test]
+    fn duplicate_outputs_are_errors() {
+        let out = Output::in_memory();
+        out.put("a", "x.html", b"");
+        out.put("b", "x.html", b"");
+        assert_eq!(out.finish_checks("/")[0].code, "dup-output");
+    }
+
+    #[test]
+    fn failed_build_leaves_public_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        fs::create_dir_all(&public).unwrap();
+        fs::write(public.join("old.html"), "old").unwrap();
+        let out = Output::staging_for(&public).unwrap();
+        out.put("t", "new.html", b"new");
+        out.discard();
+        assert_eq!(fs::read_to_string(public.join("old.html")).unwrap(), "old");
+        assert!(!public.join("new.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+
+        let out = Output::staging_for(&public).unwrap();
+        out.put("t", "new.html", b"new");
+        out.commit(&public).unwrap();
+        assert!(public.join("new.html").exists());
+        assert!(!public.join("old.html").exists());
+    }
+}

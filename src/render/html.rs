@@ -1,0 +1,410 @@
+//! The website: every HTML page, from the theme's Tera templates.
+//!
+//! A base context (site, levels, stages, fields, UI strings) is built once
+//! and cloned per page; list pages get light `Row`s; procedure pages get the
+//! full record plus derived views (documents by case, journey neighbours,
+//! JSON-LD).
+
+use super::view::{self, fee_text, level_counts, time_text, tr, Row, Strings};
+use super::{urls, RenderCtx, Renderer};
+use crate::diag::Diagnostic;
+use crate::model::{ChannelKind, Document, Procedure, Site};
+use crate::output::Output;
+use crate::theme::tera_error_chain;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+pub struct HtmlRenderer;
+
+/// One page to render.
+enum Job {
+    Home,
+    Catalogue,
+    Procedure(usize),
+    Journey,
+    Stage(usize),
+    Fields,
+    Field(usize),
+    Levels,
+    Level(usize),
+    Page(usize),
+    Search,
+    Data,
+    NotFound,
+}
+
+impl Renderer for HtmlRenderer {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn estimate(&self, site: &Site) -> usize {
+        site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 9
+    }
+
+    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+        let lang = "vi";
+        let Some(t) = ctx.theme.translations.get(lang) else {
+            out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{lang}.toml")));
+            return;
+        };
+        let shared = Shared::new(site, t);
+        let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::NotFound];
+        jobs.extend((0..site.procedures.len()).map(Job::Procedure));
+        jobs.extend((0..site.stages.len()).map(Job::Stage));
+        jobs.extend((0..site.fields.len()).map(Job::Field));
+        jobs.extend((0..site.levels.len()).map(Job::Level));
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.par_iter().for_each(|job| {
+            match shared.render_job(job, ctx) {
+                Ok((path, html)) => out.put("html", &path, html.as_bytes()),
+                Err(d) => out.error(d),
+            }
+            progress(1);
+        });
+    }
+}
+
+/// Everything computed once per build and shared by all pages.
+struct Shared<'a> {
+    site: &'a Site,
+    t: &'a Strings,
+    base: tera::Context,
+    rows: Vec<Row>,
+    by_stage: Vec<Vec<usize>>,
+}
+
+#[derive(Serialize)]
+struct JourneyItem<'a> {
+    #[serde(flatten)]
+    row: &'a Row,
+    or_before: bool,
+}
+
+#[derive(Serialize)]
+struct LevelView<'a> {
+    key: &'a str,
+    label: &'a str,
+    label_en: Option<&'a str>,
+    meaning: &'a str,
+    colour: &'a str,
+    text_colour: &'a str,
+    pattern: &'a str,
+    covers: &'a [u8],
+    path: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct StageView<'a> {
+    key: &'a str,
+    number: usize,
+    title: &'a str,
+    title_en: Option<&'a str>,
+    summary: &'a str,
+    path: String,
+    count: usize,
+    level_counts: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct FieldView<'a> {
+    key: &'a str,
+    title: &'a str,
+    title_en: Option<&'a str>,
+    path: String,
+    count: usize,
+}
+
+impl<'a> Shared<'a> {
+    fn new(site: &'a Site, t: &'a Strings) -> Self {
+        let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t)).collect();
+        let mut by_stage = vec![Vec::new(); site.stages.len()];
+        for (i, p) in site.procedures.iter().enumerate() {
+            by_stage[p.stage].push(i);
+        }
+        let total = level_counts(site, site.procedures.iter());
+        let levels: Vec<LevelView> = site
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LevelView {
+                key: &l.key,
+                label: &l.label.vi,
+                label_en: l.label.en.as_deref(),
+                meaning: &l.meaning.vi.0,
+                colour: &l.colour,
+                text_colour: &l.text_colour,
+                pattern: &l.pattern,
+                covers: &l.covers,
+                path: urls::level(&l.key),
+                count: total[i],
+            })
+            .collect();
+        let stages: Vec<StageView> = site
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StageView {
+                key: &s.key,
+                number: s.number,
+                title: &s.title.vi,
+                title_en: s.title.en.as_deref(),
+                summary: &s.summary.vi.0,
+                path: urls::stage(&s.key),
+                count: by_stage[i].len(),
+                level_counts: level_counts(site, by_stage[i].iter().map(|&j| &site.procedures[j])),
+            })
+            .collect();
+        let mut field_counts = vec![0; site.fields.len()];
+        for p in &site.procedures {
+            field_counts[p.field] += 1;
+        }
+        let fields: Vec<FieldView> = site
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FieldView { key: &f.key, title: &f.title.vi, title_en: f.title.en.as_deref(), path: urls::field(&f.key), count: field_counts[i] })
+            .collect();
+        let menu: Vec<_> = site.pages.iter().map(|p| json!({"title": p.title.vi, "path": urls::page(&p.slug), "slug": p.slug})).collect();
+        let online = site.procedures.iter().filter(|p| p.base_level >= 3).count();
+        let c = &site.config;
+        let mut base = tera::Context::new();
+        base.insert("lang", "vi");
+        base.insert("t", t);
+        base.insert("base", &c.base_path);
+        base.insert(
+            "site",
+            &json!({
+                "title": c.title.vi, "description": c.description.vi, "base_url": c.base_url,
+                "portal_url": c.portal_url, "national_portal_url": c.national_portal_url,
+                "edition": c.edition, "level_scheme": c.level_scheme,
+                "organisation": c.organisation, "target_low": c.target_low, "target_high": c.target_high,
+                "procedure_count": site.procedures.len(), "online_count": online,
+            }),
+        );
+        base.insert("levels", &levels);
+        base.insert("stages", &stages);
+        base.insert("fields", &fields);
+        base.insert("menu", &menu);
+        Shared { site, t, base, rows, by_stage }
+    }
+
+    fn render_job(&self, job: &Job, ctx: &RenderCtx) -> Result<(String, String), Diagnostic> {
+        let site = self.site;
+        let mut c = self.base.clone();
+        let (template, path, title) = match *job {
+            Job::Home => ("index.html", String::new(), site.config.title.vi.clone()),
+            Job::Catalogue => {
+                c.insert("rows", &self.rows);
+                ("catalogue.html", urls::CATALOGUE.into(), tr(self.t, "catalogue").into())
+            }
+            Job::Journey => {
+                let alt = self.alternatives();
+                let stage_rows: Vec<Vec<JourneyItem>> = self
+                    .by_stage
+                    .iter()
+                    .map(|ix| {
+                        ix.iter()
+                            .enumerate()
+                            .map(|(k, &i)| {
+                                let row = &self.rows[i];
+                                // "or" between neighbours that can replace each other.
+                                let or_before = k > 0 && alt.get(row.code.as_str()).is_some_and(|a| a.contains(&self.rows[ix[k - 1]].code.as_str()));
+                                JourneyItem { row, or_before }
+                            })
+                            .collect()
+                    })
+                    .collect();
+                c.insert("stage_rows", &stage_rows);
+                ("journey.html", urls::JOURNEY.into(), tr(self.t, "journey").into())
+            }
+            Job::Stage(i) => {
+                let s = &site.stages[i];
+                let rows: Vec<&Row> = self.by_stage[i].iter().map(|&j| &self.rows[j]).collect();
+                c.insert("stage_index", &i);
+                c.insert("prev_stage", &i.checked_sub(1));
+                c.insert("next_stage", &Some(i + 1).filter(|&n| n < site.stages.len()));
+                c.insert("rows", &rows);
+                ("stage.html", urls::stage(&s.key), format!("{} {}: {}", tr(self.t, "stage_n"), s.number, s.title.vi))
+            }
+            Job::Fields => ("fields.html", urls::FIELDS.into(), tr(self.t, "fields").into()),
+            Job::Field(i) => {
+                let f = &site.fields[i];
+                let rows: Vec<&Row> = self.rows.iter().filter(|r| r.field == i).collect();
+                c.insert("field_index", &i);
+                c.insert("rows", &rows);
+                ("field.html", urls::field(&f.key), f.title.vi.clone())
+            }
+            Job::Levels => ("levels.html", urls::LEVELS.into(), tr(self.t, "levels").into()),
+            Job::Level(i) => {
+                let l = &site.levels[i];
+                let rows: Vec<&Row> = self.rows.iter().filter(|r| r.level == i).collect();
+                c.insert("level_index", &i);
+                c.insert("rows", &rows);
+                ("level.html", urls::level(&l.key), l.label.vi.clone())
+            }
+            Job::Page(i) => {
+                let p = &site.pages[i];
+                c.insert("page", p);
+                c.insert("description", &p.description);
+                ("page.html", urls::page(&p.slug), p.title.vi.clone())
+            }
+            Job::Search => ("search.html", urls::SEARCH.into(), tr(self.t, "search").into()),
+            Job::Data => ("data.html", urls::DATA.into(), tr(self.t, "open_data").into()),
+            Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
+            Job::Procedure(i) => {
+                let p = &site.procedures[i];
+                self.procedure_context(p, &mut c);
+                c.insert("description", &p.summary.plain);
+                ("procedure.html", urls::procedure(&p.slug), p.title.vi.clone())
+            }
+        };
+        c.insert("title", &title);
+        c.insert("path", &path);
+        c.insert("canonical", &format!("{}{}", site.config.base_url, if path == "404.html" { "" } else { &path }));
+        let html = ctx.theme.tera.render(template, &c).map_err(|e| {
+            Diagnostic::new("template", format!("rendering {template} for /{path}: {}", tera_error_chain(&e))).hint("check the template: a variable it uses may be missing")
+        })?;
+        Ok((urls::file(&path), html))
+    }
+
+    /// For each code, the codes it is an alternative to (both directions).
+    fn alternatives(&self) -> HashMap<&str, Vec<&str>> {
+        let mut alt: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in &self.site.procedures {
+            for a in &p.alternative_to {
+                alt.entry(p.code.as_str()).or_default().push(a);
+                alt.entry(a.as_str()).or_default().push(&p.code);
+            }
+        }
+        for v in alt.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        alt
+    }
+
+    fn procedure_context(&self, p: &Procedure, c: &mut tera::Context) {
+        let site = self.site;
+        let t = self.t;
+        let rows_for = |codes: &[String]| -> Vec<&Row> { codes.iter().filter_map(|code| site.by_code.get(code)).map(|&i| &self.rows[i]).collect() };
+        let siblings: Vec<&Row> = self.by_stage[p.stage].iter().map(|&i| &self.rows[i]).collect();
+        let pos = self.by_stage[p.stage].iter().position(|&i| site.procedures[i].code == p.code).unwrap_or(0);
+        let prev = pos.checked_sub(1).and_then(|k| siblings.get(k)).copied();
+        let next = siblings.get(pos + 1).copied();
+        let channels: Vec<_> = p
+            .channels
+            .iter()
+            .map(|ch| json!({"kind": ch.kind, "label": tr(t, &format!("channel_{}", ch.kind.key())), "time": time_text(ch, t), "fee": fee_text(ch, t), "note": ch.note}))
+            .collect();
+        let mut groups: Vec<(Option<&str>, Vec<&Document>)> = Vec::new();
+        for d in &p.documents {
+            match groups.iter_mut().find(|(case, _)| *case == d.case.as_deref()) {
+                Some((_, docs)) => docs.push(d),
+                None => groups.push((d.case.as_deref(), vec![d])),
+            }
+        }
+        let groups: Vec<_> = groups.into_iter().map(|(case, docs)| json!({"case": case, "documents": docs})).collect();
+        let mut alternatives: Vec<String> = p.alternative_to.clone();
+        alternatives.extend(site.procedures.iter().filter(|q| q.alternative_to.contains(&p.code)).map(|q| q.code.clone()));
+        alternatives.sort();
+        alternatives.dedup();
+        c.insert("p", p);
+        c.insert("row", &self.rows[site.by_code[&p.code]]);
+        c.insert("channels", &channels);
+        c.insert("document_groups", &groups);
+        c.insert("related", &rows_for(&p.related));
+        c.insert("after", &rows_for(&p.after));
+        c.insert("alternatives", &rows_for(&alternatives));
+        c.insert("siblings", &siblings);
+        c.insert("prev", &prev);
+        c.insert("next", &next);
+        c.insert("stage_index", &p.stage);
+        c.insert("json_ld", &json_ld(site, p, t));
+    }
+}
+
+/// schema.org GovernmentService with one ServiceChannel per channel.
+fn json_ld(site: &Site, p: &Procedure, t: &Strings) -> String {
+    let url = format!("{}{}", site.config.base_url, urls::procedure(&p.slug));
+    let channels: Vec<_> = p
+        .channels
+        .iter()
+        .map(|ch| {
+            let mut v = json!({
+                "@type": "ServiceChannel",
+                "name": tr(t, &format!("channel_{}", ch.kind.key())),
+                "description": format!("{}: {}; {}: {}", tr(t, "processing_time"), time_text(ch, t), tr(t, "fee"), fee_text(ch, t)),
+            });
+            if let (Some(n), Some(u)) = (ch.time, ch.time_unit.as_deref()) {
+                if n.fract() == 0.0 {
+                    v["processingTime"] = json!(if u == "hours" { format!("PT{}H", n as i64) } else { format!("P{}D", n as i64) });
+                }
+            }
+            match ch.kind {
+                ChannelKind::Online => {
+                    if let Some(u) = p.online_url.as_ref().or(site.config.portal_url.as_ref()) {
+                        v["serviceUrl"] = json!(u);
+                    }
+                }
+                ChannelKind::Direct | ChannelKind::Postal => {
+                    if let Some(a) = &site.config.organisation.address {
+                        v["serviceLocation"] = json!({"@type": "Place", "address": a});
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    let ld = json!({
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": p.title.vi,
+        "alternateName": p.title.en,
+        "identifier": p.code,
+        "description": p.summary.plain,
+        "url": url,
+        "serviceType": site.fields[p.field].title.vi,
+        "provider": {"@type": "GovernmentOrganization", "name": site.config.organisation.name.vi},
+        "audience": p.applicants.iter().map(|a| json!({"@type": "Audience", "audienceType": a})).collect::<Vec<_>>(),
+        "availableChannel": channels,
+        "isRelatedTo": p.related.iter().filter_map(|c| site.procedure_by_code(c)).map(|q| json!({"@type": "GovernmentService", "name": q.title.vi, "identifier": q.code, "url": format!("{}{}", site.config.base_url, urls::procedure(&q.slug))})).collect::<Vec<_>>(),
+    });
+    // `</` would end the script element early.
+    serde_json::to_string(&ld).unwrap_or_default().replace("</", "<\\/")
+}
+
+/// Escapes the five HTML-significant characters. Tera's default also escapes
+/// `/`, which turns every URL into `&#x2F;` soup.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Filters and escaping the templates use.
+pub fn register_filters(tera: &mut tera::Tera) {
+    tera.set_escape_fn(escape_html);
+    // Vietnamese number format: 1.250.000
+    tera.register_filter("vn_number", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+        Ok(tera::Value::String(v.as_f64().map(crate::text::format_number_vi).unwrap_or_default()))
+    });
+    // "2024-05-31" → "31/05/2024"
+    tera.register_filter("vn_date", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+        let s = v.as_str().unwrap_or_default();
+        let parts: Vec<&str> = s.split('-').collect();
+        Ok(tera::Value::String(if parts.len() == 3 { format!("{}/{}/{}", parts[2], parts[1], parts[0]) } else { s.to_string() }))
+    });
+}

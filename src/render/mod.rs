@@ -1,0 +1,69 @@
+//! Stage 3 of the pipeline: independent renderers.
+//!
+//! Each renderer reads the `Site` and the `Theme` and hands files to the
+//! `Output`; none reads the file system, the environment or the clock, so the
+//! same input always gives the same bytes. New products (diagrams, print)
+//! plug in by implementing `Renderer` and being listed in `all()`.
+
+pub mod data;
+pub mod view;
+pub mod html;
+pub mod site_files;
+
+use crate::model::Site;
+use crate::output::Output;
+use crate::theme::Theme;
+
+/// Read-only context shared by all renderers of one build.
+pub struct RenderCtx<'a> {
+    pub theme: &'a Theme,
+}
+
+pub trait Renderer: Sync {
+    /// Short name for progress, errors and timings.
+    fn name(&self) -> &'static str;
+    /// Number of files it will produce, for the progress bar.
+    fn estimate(&self, site: &Site) -> usize;
+    /// Renders into `out`; problems go to `out.error`, and rendering goes on.
+    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync));
+}
+
+/// Every renderer of a build, in a fixed order.
+pub fn all() -> Vec<Box<dyn Renderer>> {
+    vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer)]
+}
+
+/// Site-relative URL paths, shared so every renderer links the same way.
+pub mod urls {
+    pub fn procedure(slug: &str) -> String {
+        format!("thu-tuc/{slug}/")
+    }
+    pub fn stage(key: &str) -> String {
+        format!("hanh-trinh/{key}/")
+    }
+    pub fn field(key: &str) -> String {
+        format!("linh-vuc/{key}/")
+    }
+    pub fn level(key: &str) -> String {
+        format!("muc-do/{key}/")
+    }
+    pub fn page(slug: &str) -> String {
+        format!("{slug}/")
+    }
+    pub const CATALOGUE: &str = "thu-tuc/";
+    pub const JOURNEY: &str = "hanh-trinh/";
+    pub const FIELDS: &str = "linh-vuc/";
+    pub const LEVELS: &str = "muc-do/";
+    pub const SEARCH: &str = "tim-kiem/";
+    pub const DATA: &str = "data/";
+    pub const SEARCH_INDEX: &str = "data/search-index.json";
+
+    /// The file a URL path is written to.
+    pub fn file(path: &str) -> String {
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        }
+    }
+}

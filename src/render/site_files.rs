@@ -1,0 +1,56 @@
+//! Files every site needs besides its pages: the theme's static files,
+//! `sitemap.xml` and `robots.txt`.
+
+use super::{urls, RenderCtx, Renderer};
+use crate::model::Site;
+use crate::output::Output;
+
+pub struct SiteFilesRenderer;
+
+impl Renderer for SiteFilesRenderer {
+    fn name(&self) -> &'static str {
+        "site-files"
+    }
+
+    fn estimate(&self, _: &Site) -> usize {
+        2
+    }
+
+    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+        for (path, bytes) in &ctx.theme.static_files {
+            out.put("static", &format!("static/{path}"), bytes);
+        }
+        out.put("site-files", "sitemap.xml", sitemap(site).as_bytes());
+        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url);
+        out.put("site-files", "robots.txt", robots.as_bytes());
+        progress(2);
+    }
+}
+
+/// Every HTML page except 404, with the record's edition date where known.
+pub fn sitemap(site: &Site) -> String {
+    let mut paths: Vec<String> = vec![String::new(), urls::CATALOGUE.into(), urls::JOURNEY.into(), urls::FIELDS.into(), urls::LEVELS.into(), urls::SEARCH.into(), urls::DATA.into()];
+    paths.extend(site.procedures.iter().map(|p| urls::procedure(&p.slug)));
+    paths.extend(site.stages.iter().map(|s| urls::stage(&s.key)));
+    paths.extend(site.fields.iter().map(|f| urls::field(&f.key)));
+    paths.extend(site.levels.iter().map(|l| urls::level(&l.key)));
+    paths.extend(site.pages.iter().map(|p| urls::page(&p.slug)));
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in paths {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape_xml(&format!("{}{}", site.config.base_url, p)));
+        xml.push_str("</loc>");
+        if let Some(e) = &site.config.edition {
+            xml.push_str("<lastmod>");
+            xml.push_str(e);
+            xml.push_str("</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}

@@ -1,0 +1,110 @@
+//! View data shared by renderers: the light catalogue row and the
+//! human-readable forms of times and fees. List pages get rows, never whole
+//! procedures, to keep memory flat at 10,000 records.
+
+use super::urls;
+use crate::model::{Channel, ChannelKind, Procedure, Site};
+use crate::text::format_number_vi;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub type Strings = BTreeMap<String, String>;
+
+/// Looks up a UI string; a missing key shows as the key itself (and a test checks none is missing).
+pub fn tr<'a>(t: &'a Strings, key: &'a str) -> &'a str {
+    t.get(key).map(String::as_str).unwrap_or(key)
+}
+
+/// One procedure as a catalogue row.
+#[derive(Serialize, Clone)]
+pub struct Row {
+    pub code: String,
+    pub title: String,
+    pub title_en: Option<String>,
+    /// Site-relative URL path.
+    pub path: String,
+    pub level: usize,
+    pub base_level: u8,
+    pub stage: usize,
+    pub field: usize,
+    pub digital_signature: bool,
+    pub service_center: bool,
+    pub public_postal: bool,
+    pub optional: bool,
+    /// Processing time of the main channel (online if offered), as text.
+    pub time: String,
+    /// Sortable processing time in hours-equivalent; -1 when unknown.
+    pub time_sort: f64,
+    /// Channel kinds, space-separated (`direct online postal`).
+    pub channels: String,
+    pub journey_index: usize,
+}
+
+pub fn row(p: &Procedure, t: &Strings) -> Row {
+    let main = p.channel(ChannelKind::Online).or_else(|| p.channel(ChannelKind::Direct)).or(p.channels.first());
+    let mut kinds: Vec<&str> = p.channels.iter().map(|c| c.kind.key()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    Row {
+        code: p.code.clone(),
+        title: p.title.vi.clone(),
+        title_en: p.title.en.clone(),
+        path: urls::procedure(&p.slug),
+        level: p.level,
+        base_level: p.base_level,
+        stage: p.stage,
+        field: p.field,
+        digital_signature: p.digital_signature,
+        service_center: p.service_center,
+        public_postal: p.public_postal,
+        optional: p.optional,
+        time: main.map(|c| time_text(c, t)).unwrap_or_else(|| tr(t, "no_info").to_string()),
+        time_sort: main.and_then(|c| Some(c.time? * unit_weight(c.time_unit.as_deref()?))).unwrap_or(-1.0),
+        channels: kinds.join(" "),
+        journey_index: p.journey_index,
+    }
+}
+
+fn unit_weight(unit: &str) -> f64 {
+    match unit {
+        "hours" => 1.0 / 8.0,
+        "days" => 5.0 / 7.0,
+        _ => 1.0,
+    }
+}
+
+/// "15 ngày làm việc", or the time text as published.
+pub fn time_text(c: &Channel, t: &Strings) -> String {
+    match (c.time, &c.time_unit, &c.time_text) {
+        (Some(n), Some(u), _) => {
+            let mut s = format!("{} {}", format_number_vi(n), tr(t, &format!("unit_{u}")));
+            if let Some(note) = &c.time_note {
+                s.push_str(", ");
+                s.push_str(note);
+            }
+            s
+        }
+        (_, _, Some(text)) => text.clone(),
+        _ => tr(t, "no_info").to_string(),
+    }
+}
+
+/// Fee text as published, with the amount when given.
+pub fn fee_text(c: &Channel, t: &Strings) -> String {
+    match (&c.fee, c.fee_vnd) {
+        (Some(f), Some(v)) if !f.contains(&format_number_vi(v as f64)) => format!("{f} ({} {})", format_number_vi(v as f64), tr(t, "currency")),
+        (Some(f), _) => f.clone(),
+        (None, Some(0)) => tr(t, "no").to_string(),
+        (None, Some(v)) => format!("{} {}", format_number_vi(v as f64), tr(t, "currency")),
+        (None, None) => tr(t, "no_info").to_string(),
+    }
+}
+
+/// Per-level counts of procedures, overall and per stage/field.
+pub fn level_counts<'a>(site: &Site, procs: impl Iterator<Item = &'a Procedure>) -> Vec<usize> {
+    let mut counts = vec![0; site.levels.len()];
+    for p in procs {
+        counts[p.level] += 1;
+    }
+    counts
+}

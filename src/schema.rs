@@ -1,0 +1,426 @@
+//! The content format as data: every key of `site.toml`, of a procedure
+//! record and of a page's front matter, with its type, whether it is required,
+//! and a one-line description.
+//!
+//! This one table drives the unknown-key and type checks (all errors of a file
+//! at once, with did-you-mean hints), the skeleton written by `onestop new`,
+//! and a test that `docs/content-format.md` documents every key.
+
+use crate::diag::{did_you_mean, Diagnostic, SourceText};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// The type a key's value must have.
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    Str,
+    /// A string holding Markdown.
+    Markdown,
+    Bool,
+    Int,
+    /// Integer or float.
+    Number,
+    /// A TOML local date, `2024-05-31`.
+    Date,
+    StrList,
+    MarkdownList,
+    IntList,
+    /// A list of procedure codes.
+    CodeList,
+    /// A string from a fixed set.
+    Enum(&'static [&'static str]),
+    Table(&'static [Key]),
+    TableArray(&'static [Key]),
+}
+
+impl Ty {
+    pub fn describe(&self) -> String {
+        match self {
+            Ty::Str => "string".into(),
+            Ty::Markdown => "string (Markdown)".into(),
+            Ty::Bool => "boolean".into(),
+            Ty::Int => "integer".into(),
+            Ty::Number => "number".into(),
+            Ty::Date => "date (YYYY-MM-DD, no quotes)".into(),
+            Ty::StrList => "array of strings".into(),
+            Ty::MarkdownList => "array of strings (Markdown)".into(),
+            Ty::IntList => "array of integers".into(),
+            Ty::CodeList => "array of procedure codes".into(),
+            Ty::Enum(v) => format!("one of {}", v.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")),
+            Ty::Table(_) => "table".into(),
+            Ty::TableArray(_) => "array of tables".into(),
+        }
+    }
+}
+
+/// One key of the content format.
+#[derive(Debug)]
+pub struct Key {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Key {
+    Key { name, ty, required: true, doc }
+}
+const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Key {
+    Key { name, ty, required: false, doc }
+}
+
+pub const CHANNEL_KINDS: &[&str] = &["direct", "online", "postal"];
+pub const TIME_UNITS: &[&str] = &["working-days", "days", "hours"];
+pub const PATTERNS: &[&str] = &["none", "hatch", "cross", "dots", "solid"];
+pub const SCHEMES: &[&str] = &["2011", "2022", "custom"];
+
+pub const AGENCY_KEYS: &[Key] = &[
+    opt("competent", Ty::Str, "Agency with the competence to decide (cơ quan có thẩm quyền)."),
+    opt("executing", Ty::Str, "Agency that carries it out (cơ quan thực hiện)."),
+    opt("authorised", Ty::Str, "Agency authorised or delegated to decide (cơ quan được ủy quyền)."),
+    opt("coordinating", Ty::Str, "Agencies that coordinate (cơ quan phối hợp)."),
+];
+
+pub const CHANNEL_KEYS: &[Key] = &[
+    req("kind", Ty::Enum(CHANNEL_KINDS), "How the dossier is filed: in person, online, or by post."),
+    opt("time", Ty::Number, "Processing time for this channel (may be fractional, e.g. 17.5)."),
+    opt("time_unit", Ty::Enum(TIME_UNITS), "Unit of `time`. Required when `time` is given."),
+    opt("time_text", Ty::Str, "Processing time as text, when the source gives no single number."),
+    opt("time_note", Ty::Str, "Qualifies the time, e.g. \"kể từ ngày nhận đủ hồ sơ hợp lệ\"."),
+    opt("fee", Ty::Str, "Fee or charge as published (text)."),
+    opt("fee_vnd", Ty::Int, "Fee amount in VND, when the source gives one amount."),
+    opt("note", Ty::Markdown, "Anything else about this channel."),
+];
+
+pub const DOCUMENT_KEYS: &[Key] = &[
+    opt("case", Ty::Str, "Case this document belongs to; documents are grouped by case."),
+    req("name", Ty::Str, "Name of the document (thành phần hồ sơ)."),
+    opt("form", Ty::Str, "Name or number of the form template (mẫu đơn, tờ khai)."),
+    opt("form_url", Ty::Str, "Link to the form: an http(s) URL or a path under the site's `static/`."),
+    opt("originals", Ty::Int, "Number of originals (bản chính)."),
+    opt("copies", Ty::Int, "Number of copies (bản sao)."),
+    opt("required", Ty::Bool, "Whether the document is mandatory. Default true."),
+    opt("note", Ty::Markdown, "Notes on the document."),
+];
+
+pub const LEGAL_KEYS: &[Key] = &[
+    opt("number", Ty::Str, "Number and symbol, e.g. \"61/2020/QH14\"."),
+    req("title", Ty::Str, "Title of the legal document."),
+    opt("date", Ty::Date, "Date of issue."),
+    opt("issuer", Ty::Str, "Issuing body."),
+    opt("url", Ty::Str, "Link to the text (http or https)."),
+];
+
+pub const STATISTICS_KEYS: &[Key] = &[
+    req("year", Ty::Int, "Calendar year of the figures."),
+    opt("received", Ty::Int, "Dossiers received in total."),
+    opt("received_online", Ty::Int, "Dossiers received online."),
+    opt("resolved_online", Ty::Int, "Dossiers resolved online."),
+    opt("resolved_on_time", Ty::Int, "Dossiers resolved on time."),
+];
+
+/// Keys of a procedure record (`content/procedures/**/<slug>.toml`).
+pub const RECORD_KEYS: &[Key] = &[
+    req("code", Ty::Str, "Code in the national database: D.DDDDDD, optionally .NN. Unique."),
+    req("title", Ty::Str, "Name of the procedure, as published."),
+    opt("title_en", Ty::Str, "English title."),
+    req("stage", Ty::Str, "Key of the journey stage (a `[[stages]]` key in site.toml)."),
+    req("field", Ty::Str, "Key of the field, lĩnh vực (a `[[fields]]` key in site.toml)."),
+    req("level", Ty::Int, "Online service level 1–4 as in Decree 43/2011; the site's level scheme decides how it is shown."),
+    opt("digital_signature", Ty::Bool, "The online dossier accepts a digital signature (chữ ký số). Default false."),
+    opt("service_center", Ty::Bool, "Received and returned at the Public Administration Service Center. Default false."),
+    opt("public_postal", Ty::Bool, "Can be filed and returned by public postal service. Default false."),
+    opt("online_url", Ty::Str, "Address of the online service on the portal (http or https)."),
+    opt("administrative_level", Ty::Str, "Administrative level that handles it, e.g. \"Cấp tỉnh\"."),
+    opt("publication_decision", Ty::Str, "Decision that published the procedure."),
+    opt("optional", Ty::Bool, "Not every investor needs it (shown as optional on the journey). Default false."),
+    opt("alternative_to", Ty::CodeList, "Codes of procedures this one can replace (\"or\" on the journey)."),
+    opt("after", Ty::CodeList, "Codes of procedures that come before this one on the journey."),
+    opt("related", Ty::CodeList, "Codes of related procedures."),
+    opt("keywords", Ty::StrList, "Extra words the search should match."),
+    req("summary", Ty::Markdown, "What the procedure is for, in one or two paragraphs."),
+    opt("summary_en", Ty::Markdown, "English summary."),
+    opt("applicants", Ty::StrList, "Who may file it (đối tượng thực hiện)."),
+    opt("agencies", Ty::Table(AGENCY_KEYS), "Agencies involved."),
+    opt("where_to_submit", Ty::Markdown, "Where the dossier is handed in (địa chỉ tiếp nhận)."),
+    opt("steps", Ty::MarkdownList, "The steps in order (trình tự thực hiện)."),
+    opt("channels", Ty::TableArray(CHANNEL_KEYS), "How it can be filed, each channel with its time and fee (cách thức thực hiện)."),
+    opt("documents", Ty::TableArray(DOCUMENT_KEYS), "The dossier (thành phần hồ sơ)."),
+    opt("requirements", Ty::Markdown, "Requirements and conditions (yêu cầu, điều kiện)."),
+    opt("result", Ty::StrList, "What the applicant receives (kết quả)."),
+    opt("legal_basis", Ty::TableArray(LEGAL_KEYS), "Legal basis (căn cứ pháp lý)."),
+    opt("statistics", Ty::TableArray(STATISTICS_KEYS), "Dossier figures by year."),
+];
+
+pub const ORGANISATION_KEYS: &[Key] = &[
+    req("name", Ty::Str, "Name of the agency."),
+    opt("name_en", Ty::Str, "English name."),
+    opt("address", Ty::Str, "Postal address."),
+    opt("phone", Ty::Str, "Telephone."),
+    opt("email", Ty::Str, "E-mail address."),
+    opt("hours", Ty::Str, "Opening hours."),
+    opt("map_url", Ty::Str, "Link to a map (http or https)."),
+    opt("service_center", Ty::Str, "Name of the Public Administration Service Center."),
+    opt("service_center_address", Ty::Str, "Address of the service centre."),
+];
+
+pub const TARGET_KEYS: &[Key] = &[
+    req("low", Ty::Number, "Lower bound of the online-share target band, in percent (15)."),
+    req("high", Ty::Number, "Upper bound, in percent (30)."),
+];
+
+pub const STAGE_KEYS: &[Key] = &[
+    req("key", Ty::Str, "Identifier used by records' `stage` and in URLs (a slug)."),
+    req("title", Ty::Str, "Title of the stage."),
+    opt("title_en", Ty::Str, "English title."),
+    opt("summary", Ty::Markdown, "One paragraph about the stage."),
+    opt("summary_en", Ty::Markdown, "English summary."),
+];
+
+pub const FIELD_KEYS: &[Key] = &[
+    req("key", Ty::Str, "Identifier used by records' `field` and in URLs (a slug)."),
+    req("title", Ty::Str, "Name of the field (lĩnh vực)."),
+    opt("title_en", Ty::Str, "English name."),
+];
+
+pub const LEVEL_KEYS: &[Key] = &[
+    req("key", Ty::Str, "Identifier used in URLs (a slug)."),
+    req("label", Ty::Str, "Label shown on badges."),
+    opt("label_en", Ty::Str, "English label."),
+    opt("meaning", Ty::Markdown, "One paragraph: what this level means for the applicant."),
+    opt("meaning_en", Ty::Markdown, "English meaning."),
+    req("colour", Ty::Str, "Fill colour, #RRGGBB."),
+    opt("text_colour", Ty::Str, "Text colour on the fill, #RRGGBB. Default: black or white, whichever contrasts more."),
+    opt("pattern", Ty::Enum(PATTERNS), "Pattern for print and diagrams."),
+    req("covers", Ty::IntList, "Which Decree 43/2011 levels (1–4) of the records this level shows."),
+];
+
+/// Keys of `site.toml`.
+pub const SITE_KEYS: &[Key] = &[
+    req("title", Ty::Str, "Site title."),
+    opt("title_en", Ty::Str, "English site title."),
+    opt("description", Ty::Str, "One sentence for the home page and search engines."),
+    opt("description_en", Ty::Str, "English description."),
+    req("base_url", Ty::Str, "Public address of the site, may include a sub-path: https://example.gov.vn/tthc/."),
+    opt("languages", Ty::StrList, "Languages, the first is the default: [\"vi\", \"en\"]."),
+    opt("level_scheme", Ty::Enum(SCHEMES), "Which online-service level scheme to show. Default \"2011\"."),
+    opt("portal_url", Ty::Str, "The provincial online public service portal."),
+    opt("national_portal_url", Ty::Str, "The national public service portal."),
+    opt("allow_html", Ty::Bool, "Let raw HTML in Markdown through. Default false (it is escaped)."),
+    opt("edition", Ty::Date, "Edition date shown in footers and print products."),
+    req("organisation", Ty::Table(ORGANISATION_KEYS), "The agency that publishes the site."),
+    opt("online_target", Ty::Table(TARGET_KEYS), "Online-share target band. Default 15 and 30."),
+    req("stages", Ty::TableArray(STAGE_KEYS), "The investor journey's stages, in order."),
+    req("fields", Ty::TableArray(FIELD_KEYS), "Fields (lĩnh vực)."),
+    opt("levels", Ty::TableArray(LEVEL_KEYS), "Own level scheme; used when level_scheme = \"custom\"."),
+];
+
+/// Keys of a page's front matter (`content/pages/*.md`, between `+++` lines).
+pub const PAGE_KEYS: &[Key] = &[
+    req("title", Ty::Str, "Page title."),
+    opt("title_en", Ty::Str, "English title."),
+    opt("description", Ty::Str, "One sentence for search engines and link previews."),
+    opt("weight", Ty::Int, "Order in the footer menu (smaller first)."),
+];
+
+/// Checks a parsed TOML table against `keys`: unknown keys, missing required
+/// keys and wrong types, all reported. `base` is the byte offset of the TOML
+/// text inside `src` (non-zero for front matter).
+pub fn check_table(
+    table: &DeTable<'_>,
+    span: std::ops::Range<usize>,
+    keys: &[Key],
+    path: &str,
+    src: &SourceText,
+    base: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (k, v) in table.iter() {
+        let name = k.get_ref().as_ref();
+        let field = join(path, name);
+        match keys.iter().find(|key| key.name == name) {
+            None => {
+                let mut d = Diagnostic::new("unknown-key", format!("unknown key `{name}`"))
+                    .at(src, base + k.span().start)
+                    .field(&field);
+                d = match did_you_mean(name, keys.iter().map(|k| k.name)) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d.hint(format!(
+                        "allowed keys here: {}",
+                        keys.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+                    )),
+                };
+                out.push(d);
+            }
+            Some(key) => check_value(v, key, &field, src, base, out),
+        }
+    }
+    for key in keys.iter().filter(|k| k.required) {
+        if !table.iter().any(|(k, _)| k.get_ref().as_ref() == key.name) {
+            out.push(
+                Diagnostic::new("missing-key", format!("required key `{}` is missing", key.name))
+                    .at(src, base + span.start)
+                    .field(join(path, key.name))
+                    .hint(format!("add `{} = …` ({}): {}", key.name, key.ty.describe(), key.doc)),
+            );
+        }
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn check_value(v: &Spanned<DeValue<'_>>, key: &Key, field: &str, src: &SourceText, base: usize, out: &mut Vec<Diagnostic>) {
+    let wrong = |out: &mut Vec<Diagnostic>, at: usize, what: &str, field: &str| {
+        out.push(
+            Diagnostic::new("wrong-type", format!("expected {}, found {what}", key.ty.describe()))
+                .at(src, base + at)
+                .field(field)
+                .hint(key.doc),
+        );
+    };
+    let val = v.get_ref();
+    let at = v.span().start;
+    let list_of = |out: &mut Vec<Diagnostic>, ok: fn(&DeValue<'_>) -> bool, elem: &str| match val.as_array() {
+        Some(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if item.get_ref().as_str().is_some_and(|s| s.trim_start().starts_with("TODO")) {
+                    out.push(
+                        Diagnostic::new("todo", "this entry still says TODO")
+                            .at(src, base + item.span().start)
+                            .field(format!("{field}[{i}]"))
+                            .hint(format!("fill it in or remove it: {}", key.doc)),
+                    );
+                } else if !ok(item.get_ref()) {
+                    out.push(
+                        Diagnostic::new("wrong-type", format!("expected {elem}, found {}", item.get_ref().type_str()))
+                            .at(src, base + item.span().start)
+                            .field(format!("{field}[{i}]"))
+                            .hint(key.doc),
+                    );
+                }
+            }
+        }
+        None => wrong(out, at, val.type_str(), field),
+    };
+    match key.ty {
+        Ty::Str | Ty::Markdown => match val.as_str() {
+            Some(s) if s.trim_start().starts_with("TODO") => out.push(
+                Diagnostic::new("todo", "this field still says TODO")
+                    .at(src, base + at)
+                    .field(field)
+                    .hint(format!("fill it in: {}", key.doc)),
+            ),
+            Some(_) => {}
+            None => wrong(out, at, val.type_str(), field),
+        },
+        Ty::Enum(allowed) => match val.as_str() {
+            Some(s) if allowed.contains(&s) => {}
+            Some(s) => {
+                let mut d = Diagnostic::new("bad-value", format!("`{s}` is not {}", key.ty.describe()))
+                    .at(src, base + at)
+                    .field(field);
+                if let Some(m) = did_you_mean(s, allowed.iter().copied()) {
+                    d = d.hint(format!("did you mean \"{m}\"?"));
+                }
+                out.push(d);
+            }
+            None => wrong(out, at, val.type_str(), field),
+        },
+        Ty::Bool => {
+            if !val.is_bool() {
+                wrong(out, at, val.type_str(), field)
+            }
+        }
+        Ty::Int => {
+            if !val.is_integer() {
+                wrong(out, at, val.type_str(), field)
+            }
+        }
+        Ty::Number => {
+            if !val.is_integer() && !val.is_float() {
+                wrong(out, at, val.type_str(), field)
+            }
+        }
+        Ty::Date => match val.as_datetime() {
+            Some(d) if d.date.is_some() && d.time.is_none() => {}
+            _ => wrong(out, at, val.type_str(), field),
+        },
+        Ty::StrList | Ty::MarkdownList | Ty::CodeList => list_of(out, |v| v.is_str(), "string"),
+        Ty::IntList => list_of(out, |v| v.is_integer(), "integer"),
+        Ty::Table(keys) => match val.as_table() {
+            Some(t) => check_table(t, v.span(), keys, field, src, base, out),
+            None => wrong(out, at, val.type_str(), field),
+        },
+        Ty::TableArray(keys) => match val.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    match item.get_ref().as_table() {
+                        Some(t) => check_table(
+                            t,
+                            item.span(),
+                            keys,
+                            &format!("{field}[{i}]"),
+                            src,
+                            base,
+                            out,
+                        ),
+                        None => out.push(
+                            Diagnostic::new("wrong-type", format!("expected a table, found {}", item.get_ref().type_str()))
+                                .at(src, base + item.span().start)
+                                .field(format!("{field}[{i}]"))
+                                .hint(format!("write each entry as [[{}]]", key.name)),
+                        ),
+                    }
+                }
+            }
+            None => wrong(out, at, val.type_str(), field),
+        },
+    }
+}
+
+/// Every key path of a schema, for the docs test: `channels[].time`.
+pub fn key_paths(keys: &[Key], prefix: &str, out: &mut Vec<String>) {
+    for k in keys {
+        let p = join(prefix, k.name);
+        out.push(p.clone());
+        match k.ty {
+            Ty::Table(sub) => key_paths(sub, &p, out),
+            Ty::TableArray(sub) => key_paths(sub, &format!("{p}[]"), out),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Vec<Diagnostic> {
+        let src = SourceText::new("r.toml".into(), text.into());
+        let t = DeTable::parse(text).unwrap();
+        let mut out = vec![];
+        check_table(t.get_ref(), t.span(), RECORD_KEYS, "", &src, 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn reports_every_problem_of_a_file() {
+        let d = check("code = \"1.000001\"\ntitel = \"x\"\nstage = 3\nfield = \"a\"\nlevel = 3\nsummary = \"s\"\n[[channels]]\nkind = \"onlin\"\ntime = \"5\"\n");
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.field.as_str(), d.line)).collect();
+        assert!(codes.contains(&("unknown-key", "titel", 2)), "{codes:?}");
+        assert!(codes.contains(&("wrong-type", "stage", 3)), "{codes:?}");
+        assert!(codes.contains(&("bad-value", "channels[0].kind", 8)), "{codes:?}");
+        assert!(codes.contains(&("wrong-type", "channels[0].time", 9)), "{codes:?}");
+        assert!(codes.contains(&("missing-key", "title", 1)), "{codes:?}");
+        let unknown = d.iter().find(|d| d.code == "unknown-key").unwrap();
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean `title`?"));
+        let kind = d.iter().find(|d| d.code == "bad-value").unwrap();
+        assert_eq!(kind.hint.as_deref(), Some("did you mean \"online\"?"));
+    }
+}

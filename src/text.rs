@@ -1,0 +1,131 @@
+//! Text helpers shared by loading and rendering: Unicode normalisation,
+//! Vietnamese diacritic folding for search, slugs, codes.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises to NFC (the form the national portal and fonts expect).
+pub fn nfc(s: &str) -> String {
+    if unicode_normalization::is_nfc(s) {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// Lower-case ASCII-ish form for diacritic-insensitive search: NFD, drop
+/// combining marks, and map đ/Đ (which has no decomposition) to d.
+/// Must match `fold()` in `themes/default/static/js/search.js`.
+pub fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A slug is lower-case ASCII letters, digits and single hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Suggests a slug for arbitrary (Vietnamese) text.
+pub fn slugify(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::new();
+    for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Procedure code as on the national database: `D.DDDDDD`, optionally `.NN`.
+pub fn is_procedure_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    let base = b.len() >= 8 && b[0].is_ascii_digit() && b[1] == b'.' && b[2..8].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        8 => base,
+        11 => base && b[8] == b'.' && b[9..].iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// Formats a number the Vietnamese way: `1.250.000`, decimals with a comma.
+pub fn format_number_vi(n: f64) -> String {
+    let neg = n < 0.0;
+    let n = n.abs();
+    let int = n.trunc() as u64;
+    let frac = n - n.trunc();
+    let digits = int.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if frac > 1e-9 {
+        let f = format!("{frac:.2}");
+        out.push(',');
+        out.push_str(f.trim_start_matches("0.").trim_end_matches('0'));
+    }
+    if neg {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_handles_vietnamese_and_d_stroke() {
+        assert_eq!(fold("Đăng ký đầu tư"), "dang ky dau tu");
+        assert_eq!(fold("Giấy phép xây dựng"), "giay phep xay dung");
+        assert_eq!(fold("ỨỪỬỮỰ"), "uuuuu");
+    }
+
+    #[test]
+    fn nfc_composes() {
+        let decomposed = "e\u{0302}\u{0301}"; // ế in NFD
+        assert_eq!(nfc(decomposed), "ế");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("cap-giay-phep-xay-dung"));
+        assert!(!is_slug("Cap"));
+        assert!(!is_slug("../etc"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug(""));
+        assert_eq!(slugify("Cấp Giấy phép xây dựng (mới)"), "cap-giay-phep-xay-dung-moi");
+    }
+
+    #[test]
+    fn codes() {
+        assert!(is_procedure_code("1.009664"));
+        assert!(is_procedure_code("1.013216.01"));
+        assert!(!is_procedure_code("1.00966"));
+        assert!(!is_procedure_code("1009664"));
+        assert!(!is_procedure_code("1.009664.1"));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(format_number_vi(1250000.0), "1.250.000");
+        assert_eq!(format_number_vi(17.5), "17,5");
+        assert_eq!(format_number_vi(0.0), "0");
+    }
+}
