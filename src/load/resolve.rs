@@ -100,17 +100,31 @@ fn journey_order(records: &[(Procedure, RecordSpans, SourceText)], by_code: &Has
             }
         }
     }
-    // Kahn's algorithm with a deterministic ready set ordered by (stage, code).
-    let key = |i: usize| (records[i].0.stage, records[i].0.code.clone(), i);
-    let mut ready: BTreeSet<(usize, String, usize)> = (0..n).filter(|&i| indegree[i] == 0).map(key).collect();
+    // Kahn's algorithm with a deterministic ready set ordered by (stage,
+    // required before optional, code); alternatives that are ready are
+    // placed right after each other so the journey can say "or".
+    let key = |i: usize| (records[i].0.stage, records[i].0.optional, records[i].0.code.clone(), i);
+    let mut ready: BTreeSet<(usize, bool, String, usize)> = (0..n).filter(|&i| indegree[i] == 0).map(key).collect();
     let mut order = Vec::with_capacity(n);
-    while let Some(k) = ready.pop_first() {
-        let i = k.2;
+    let mut emit = |i: usize, ready: &mut BTreeSet<_>, order: &mut Vec<usize>| {
         order.push(i);
         for &d in &dependants[i] {
             indegree[d] -= 1;
             if indegree[d] == 0 {
                 ready.insert(key(d));
+            }
+        }
+    };
+    while let Some(k) = ready.pop_first() {
+        let i = k.3;
+        emit(i, &mut ready, &mut order);
+        let p = &records[i].0;
+        let mut alts: Vec<usize> = p.alternative_to.iter().filter_map(|c| by_code.get(c.as_str()).copied()).collect();
+        alts.extend(records.iter().enumerate().filter(|(_, (q, _, _))| q.alternative_to.contains(&p.code)).map(|(j, _)| j));
+        alts.sort_by_key(|&j| key(j));
+        for j in alts {
+            if records[j].0.stage == p.stage && ready.remove(&key(j)) {
+                emit(j, &mut ready, &mut order);
             }
         }
     }

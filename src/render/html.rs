@@ -315,6 +315,7 @@ impl<'a> Shared<'a> {
         c.insert("p", p);
         c.insert("row", &self.rows[site.by_code[&p.code]]);
         c.insert("channels", &channels);
+        c.insert("channel_notes", &p.channels.iter().any(|ch| ch.note.is_some()));
         c.insert("document_groups", &groups);
         c.insert("related", &rows_for(&p.related));
         c.insert("after", &rows_for(&p.after));

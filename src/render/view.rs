@@ -58,7 +58,7 @@ pub fn row(p: &Procedure, t: &Strings) -> Row {
         service_center: p.service_center,
         public_postal: p.public_postal,
         optional: p.optional,
-        time: main.map(|c| time_text(c, t)).unwrap_or_else(|| tr(t, "no_info").to_string()),
+        time: main.map(|c| short_time_text(c, t)).unwrap_or_else(|| tr(t, "no_info").to_string()),
         time_sort: main.and_then(|c| Some(c.time? * unit_weight(c.time_unit.as_deref()?))).unwrap_or(-1.0),
         channels: kinds.join(" "),
         journey_index: p.journey_index,
@@ -87,6 +87,30 @@ pub fn time_text(c: &Channel, t: &Strings) -> String {
         (_, _, Some(text)) => text.clone(),
         _ => tr(t, "no_info").to_string(),
     }
+}
+
+/// Time for a table cell: number and unit without the note; long texts
+/// shortened at a word boundary (the procedure page has the full text).
+pub fn short_time_text(c: &Channel, t: &Strings) -> String {
+    if let (Some(n), Some(u)) = (c.time, &c.time_unit) {
+        return format!("{} {}", format_number_vi(n), tr(t, &format!("unit_{u}")));
+    }
+    let full = time_text(c, t);
+    if full.chars().count() <= 70 {
+        return full;
+    }
+    let mut out = String::new();
+    for word in full.split_whitespace() {
+        if out.chars().count() + word.chars().count() > 60 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
 }
 
 /// Fee text as published, with the amount when given.

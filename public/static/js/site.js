@@ -1,0 +1,91 @@
+// Progressive enhancement only: every page works without this script.
+(function () {
+  "use strict";
+  var fold = function (s) {
+    return s.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
+  };
+
+  // Catalogue: filter by level, stage, field, channel and text; sort by column.
+  var table = document.getElementById("catalogue");
+  var form = document.getElementById("catalogue-filters");
+  if (table && form) {
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    rows.forEach(function (r) { r._text = fold(r.cells[0].textContent + " " + r.cells[1].textContent); });
+    var status = document.getElementById("filter-status");
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    var text = document.getElementById("f-text");
+    var params = new URLSearchParams(location.search);
+    selects.forEach(function (s) { if (params.has(s.dataset.key)) s.value = params.get(s.dataset.key); });
+    if (params.has("q")) text.value = params.get("q");
+    var apply = function () {
+      var q = fold(text.value.trim()).split(/\s+/).filter(Boolean);
+      var shown = 0;
+      rows.forEach(function (r) {
+        var ok = selects.every(function (s) {
+          if (!s.value) return true;
+          var v = r.dataset[s.dataset.key] || "";
+          return s.dataset.key === "channels" ? v.split(" ").indexOf(s.value) >= 0 : v === s.value;
+        }) && q.every(function (w) { return r._text.indexOf(w) >= 0; });
+        r.hidden = !ok;
+        if (ok) shown++;
+      });
+      status.textContent = (form.dataset.showing || "") + shown + " / " + rows.length;
+      var p = new URLSearchParams();
+      selects.forEach(function (s) { if (s.value) p.set(s.dataset.key, s.value); });
+      if (text.value.trim()) p.set("q", text.value.trim());
+      var qs = p.toString();
+      history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+    };
+    form.hidden = false;
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    var printBtn = document.getElementById("print-catalogue");
+    if (printBtn) printBtn.addEventListener("click", function () { window.print(); });
+    apply();
+
+    // Sorting: headers become buttons; aria-sort tells screen readers the state.
+    var ths = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    ths.forEach(function (th, col) {
+      var kind = th.dataset.sort;
+      if (!kind) return;
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "sort";
+      b.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(b);
+      b.addEventListener("click", function () {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        ths.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        var key = function (r) {
+          var c = r.cells[col];
+          if (kind === "num") return parseFloat(c.dataset.value || "0");
+          return c.textContent.trim();
+        };
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          if (kind === "num") return (x - y) * dir;
+          return x.localeCompare(y, "vi") * dir;
+        });
+        var body = table.tBodies[0];
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  }
+
+  // Journey: a "show all / hide all" control for the step-by-step.
+  var toggle = document.getElementById("toggle-all");
+  if (toggle) {
+    var details = Array.prototype.slice.call(document.querySelectorAll(".step-by-step details"));
+    toggle.parentNode.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      details.forEach(function (d) { d.open = open; });
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? toggle.dataset.hide : toggle.dataset.show;
+    });
+  }
+})();
