@@ -59,7 +59,20 @@ pub fn render(md: &str, opts: &MarkdownOptions) -> (Rendered, Vec<LinkError>) {
     // While inside a heading: its level, its plain text, and where its events start.
     let mut heading: Option<(HeadingLevel, String, usize)> = None;
     let mut events: Vec<Event> = Vec::new();
-    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).into_offset_iter();
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // The page title is the only h1: the document's top heading level becomes h2.
+    let top = if opts.heading_ids {
+        Parser::new_ext(md, options)
+            .filter_map(|e| match e {
+                Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(1)
+    } else {
+        1
+    };
+    let parser = Parser::new_ext(md, options).into_offset_iter();
     for (event, range) in parser {
         let event = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -81,8 +94,7 @@ pub fn render(md: &str, opts: &MarkdownOptions) -> (Rendered, Vec<LinkError>) {
                 if id.is_empty() || toc.iter().any(|(i, _): &(String, String)| *i == id) {
                     id = format!("{}-{}", if id.is_empty() { "muc" } else { &id }, toc.len() + 1);
                 }
-                // Shift page headings down one level: the page title is the only h1.
-                let tag = (level as usize + 1).min(6);
+                let tag = (level as usize + 2 - top).min(6);
                 let mut inner = String::new();
                 pulldown_cmark::html::push_html(&mut inner, events.split_off(start).into_iter());
                 events.push(Event::Html(CowStr::from(format!("<h{tag} id=\"{id}\">{inner}</h{tag}>\n"))));
@@ -155,6 +167,8 @@ mod tests {
     #[test]
     fn headings_get_ids_and_shift_down() {
         let (r, _) = md("# Bước một\n\ntext *em*\n\n## Đăng ký *tài khoản*\n");
+        let (top2, _) = md("## A\n\n### B\n");
+        assert!(top2.html.0.contains("<h2 id=\"a\">A</h2>") && top2.html.0.contains("<h3 id=\"b\">B</h3>"), "{}", top2.html.0);
         assert!(r.html.0.contains("<h2 id=\"buoc-mot\">Bước một</h2>"), "{}", r.html.0);
         assert!(r.html.0.contains("<h3 id=\"dang-ky-tai-khoan\">Đăng ký <em>tài khoản</em></h3>"), "{}", r.html.0);
         assert_eq!(r.toc.len(), 2);

@@ -104,6 +104,16 @@ fn journey_order(records: &[(Procedure, RecordSpans, SourceText)], by_code: &Has
     // required before optional, code); alternatives that are ready are
     // placed right after each other so the journey can say "or".
     let key = |i: usize| (records[i].0.stage, records[i].0.optional, records[i].0.code.clone(), i);
+    // Alternatives in both directions, by index.
+    let mut alternatives: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, (p, _, _)) in records.iter().enumerate() {
+        for c in &p.alternative_to {
+            if let Some(&j) = by_code.get(c.as_str()) {
+                alternatives[i].push(j);
+                alternatives[j].push(i);
+            }
+        }
+    }
     let mut ready: BTreeSet<(usize, bool, String, usize)> = (0..n).filter(|&i| indegree[i] == 0).map(key).collect();
     let mut order = Vec::with_capacity(n);
     let mut emit = |i: usize, ready: &mut BTreeSet<_>, order: &mut Vec<usize>| {
@@ -119,9 +129,9 @@ fn journey_order(records: &[(Procedure, RecordSpans, SourceText)], by_code: &Has
         let i = k.3;
         emit(i, &mut ready, &mut order);
         let p = &records[i].0;
-        let mut alts: Vec<usize> = p.alternative_to.iter().filter_map(|c| by_code.get(c.as_str()).copied()).collect();
-        alts.extend(records.iter().enumerate().filter(|(_, (q, _, _))| q.alternative_to.contains(&p.code)).map(|(j, _)| j));
+        let mut alts = alternatives[i].clone();
         alts.sort_by_key(|&j| key(j));
+        alts.dedup();
         for j in alts {
             if records[j].0.stage == p.stage && ready.remove(&key(j)) {
                 emit(j, &mut ready, &mut order);

@@ -131,7 +131,13 @@ pub fn search_index(site: &Site) -> String {
         .iter()
         .map(|p| {
             let field = &site.fields[p.field].title.vi;
-            let summary: String = p.summary.plain.chars().take(240).collect();
+            let mut summary: String = p.summary.plain.chars().take(240).collect();
+            if summary.len() < p.summary.plain.len() {
+                summary = match summary.rfind(' ') {
+                    Some(i) => format!("{}…", &summary[..i]),
+                    None => format!("{summary}…"),
+                };
+            }
             let words = format!("{} {} {} {} {} {}", p.code, p.title.vi, p.title.en.as_deref().unwrap_or(""), summary, field, p.keywords.join(" "));
             json!({
                 "c": p.code, "t": p.title.vi, "u": urls::procedure(&p.slug), "s": summary,

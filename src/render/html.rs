@@ -18,6 +18,9 @@ use std::collections::HashMap;
 
 pub struct HtmlRenderer;
 
+/// Procedures shown before and after the current one in the journey sidebar.
+const SIDEBAR_WINDOW: usize = 12;
+
 /// One page to render.
 enum Job {
     Home,
@@ -74,6 +77,8 @@ struct Shared<'a> {
     base: tera::Context,
     rows: Vec<Row>,
     by_stage: Vec<Vec<usize>>,
+    /// Code → codes of procedures that name it in their `alternative_to`.
+    alternative_of: HashMap<&'a str, Vec<&'a str>>,
 }
 
 #[derive(Serialize)]
@@ -189,7 +194,13 @@ impl<'a> Shared<'a> {
         base.insert("stages", &stages);
         base.insert("fields", &fields);
         base.insert("menu", &menu);
-        Shared { site, t, base, rows, by_stage }
+        let mut alternative_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in &site.procedures {
+            for a in &p.alternative_to {
+                alternative_of.entry(a.as_str()).or_default().push(&p.code);
+            }
+        }
+        Shared { site, t, base, rows, by_stage, alternative_of }
     }
 
     fn render_job(&self, job: &Job, ctx: &RenderCtx) -> Result<(String, String), Diagnostic> {
@@ -291,10 +302,17 @@ impl<'a> Shared<'a> {
         let site = self.site;
         let t = self.t;
         let rows_for = |codes: &[String]| -> Vec<&Row> { codes.iter().filter_map(|code| site.by_code.get(code)).map(|&i| &self.rows[i]).collect() };
-        let siblings: Vec<&Row> = self.by_stage[p.stage].iter().map(|&i| &self.rows[i]).collect();
-        let pos = self.by_stage[p.stage].iter().position(|&i| site.procedures[i].code == p.code).unwrap_or(0);
-        let prev = pos.checked_sub(1).and_then(|k| siblings.get(k)).copied();
-        let next = siblings.get(pos + 1).copied();
+        let stage = &self.by_stage[p.stage];
+        let pos = stage.iter().position(|&i| site.procedures[i].code == p.code).unwrap_or(0);
+        let prev = pos.checked_sub(1).map(|k| &self.rows[stage[k]]);
+        let next = stage.get(pos + 1).map(|&k| &self.rows[k]);
+        // The sidebar shows a window of the stage around this procedure, so a
+        // stage of thousands of records does not make every page huge.
+        let from = pos.saturating_sub(SIDEBAR_WINDOW);
+        let to = (pos + SIDEBAR_WINDOW + 1).min(stage.len());
+        let siblings: Vec<&Row> = stage[from..to].iter().map(|&i| &self.rows[i]).collect();
+        c.insert("siblings_start", &(from + 1));
+        c.insert("siblings_more", &(from > 0 || to < stage.len()));
         let channels: Vec<_> = p
             .channels
             .iter()
@@ -309,7 +327,7 @@ impl<'a> Shared<'a> {
         }
         let groups: Vec<_> = groups.into_iter().map(|(case, docs)| json!({"case": case, "documents": docs})).collect();
         let mut alternatives: Vec<String> = p.alternative_to.clone();
-        alternatives.extend(site.procedures.iter().filter(|q| q.alternative_to.contains(&p.code)).map(|q| q.code.clone()));
+        alternatives.extend(self.alternative_of.get(p.code.as_str()).into_iter().flatten().map(|c| c.to_string()));
         alternatives.sort();
         alternatives.dedup();
         c.insert("p", p);

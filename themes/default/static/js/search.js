@@ -27,7 +27,7 @@
     if (doc.ft.indexOf(phrase) >= 0) s += 5;
     if (doc.c === raw.trim()) s += 20;
     if (raw && doc.t.toLowerCase().indexOf(raw.toLowerCase()) >= 0) s += 1;
-    return s;
+    return s - doc.t.length / 1000; // among equals, the shorter (more general) title first
   };
 
   var el = function (tag, cls, text) {
