@@ -83,7 +83,8 @@ pub fn render(md: &str, opts: &MarkdownOptions) -> (Rendered, Vec<LinkError>) {
                 let dest = rewrite(&dest_url, range.start, opts.base_path, &mut errors);
                 Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
             }
-            Event::Html(h) | Event::InlineHtml(h) if !opts.allow_html => Event::Text(h),
+            // Escaped with quotes too, so the text can never look like an attribute.
+            Event::Html(h) | Event::InlineHtml(h) if !opts.allow_html => Event::Html(CowStr::from(escape_all(&h))),
             Event::Start(Tag::Heading { level, .. }) if opts.heading_ids => {
                 heading = Some((level, String::new(), events.len()));
                 continue;
@@ -119,6 +120,10 @@ pub fn render(md: &str, opts: &MarkdownOptions) -> (Rendered, Vec<LinkError>) {
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     (Rendered { html: Html(html), plain, toc }, errors)
+}
+
+fn escape_all(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 fn rewrite<'a>(dest: &CowStr<'a>, offset: usize, base_path: &str, errors: &mut Vec<LinkError>) -> CowStr<'a> {

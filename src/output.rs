@@ -42,6 +42,8 @@ impl OutPath {
 struct HtmlLinks {
     links: Vec<String>,
     ids: Vec<String>,
+    /// Content file the page was made from, to point broken links at it.
+    source: Option<PathBuf>,
 }
 
 pub struct Output {
@@ -79,6 +81,11 @@ impl Output {
 
     /// Adds one file. Errors are collected, not returned, so renderers keep going.
     pub fn put(&self, renderer: &'static str, path: &str, bytes: &[u8]) {
+        self.put_from(renderer, path, bytes, None)
+    }
+
+    /// Adds one file made from a content file (named in broken-link errors).
+    pub fn put_from(&self, renderer: &'static str, path: &str, bytes: &[u8], source: Option<&Path>) {
         let path = match OutPath::new(path) {
             Ok(p) => p,
             Err(d) => return self.error(d),
@@ -88,7 +95,8 @@ impl Output {
         }
         if path.as_str().ends_with(".html") {
             let text = String::from_utf8_lossy(bytes);
-            let found = scan_html(&text);
+            let mut found = scan_html(&text);
+            found.source = source.map(Path::to_path_buf);
             self.html.lock().unwrap().insert(path.clone(), found);
         }
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
@@ -128,10 +136,12 @@ impl Output {
         for (page, found) in pages {
             for link in &found.links {
                 if let Some(problem) = check_link(page.as_str(), link, base_path, &written, &html) {
-                    errors.push(
-                        Diagnostic::new("broken-link", format!("{} links to `{link}`: {problem}", page.as_str()))
-                            .hint("a template or a Markdown link points at a page that is not generated"),
-                    );
+                    let mut d = Diagnostic::new("broken-link", format!("{} links to `{link}`: {problem}", page.as_str()));
+                    d = match &found.source {
+                        Some(src) => d.in_file(src).hint("a Markdown link in this file points at a page that is not generated; links to site pages look like /thu-tuc/<slug>/"),
+                        None => d.hint("a template links to a page that is not generated"),
+                    };
+                    errors.push(d);
                 }
             }
         }
@@ -186,7 +196,7 @@ fn scan_html(text: &str) -> HtmlLinks {
             }
         }
     }
-    HtmlLinks { links, ids }
+    HtmlLinks { links, ids, source: None }
 }
 
 /// `None` when the link resolves; otherwise what is wrong.

@@ -337,11 +337,16 @@ fn check_value(v: &Spanned<DeValue<'_>>, key: &Key, field: &str, src: &SourceTex
                 wrong(out, at, val.type_str(), field)
             }
         }
-        Ty::Int => {
-            if !val.is_integer() {
-                wrong(out, at, val.type_str(), field)
-            }
-        }
+        Ty::Int => match val.as_integer() {
+            Some(i) if i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_err() => out.push(
+                Diagnostic::new("bad-value", format!("{} is too large a number", i.as_str()))
+                    .at(src, base + at)
+                    .field(field)
+                    .hint(key.doc),
+            ),
+            Some(_) => {}
+            None => wrong(out, at, val.type_str(), field),
+        },
         Ty::Number => {
             if !val.is_integer() && !val.is_float() {
                 wrong(out, at, val.type_str(), field)

@@ -131,7 +131,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     let defs: Vec<(LevelDef, Option<usize>)> = match scheme.as_str() {
         "2022" => levels::scheme_2022().into_iter().map(|d| (d, None)).collect(),
         "custom" => match &raw.levels {
-            Some(l) => custom_levels(l.get_ref(), src, out),
+            Some(l) => custom_levels(l.get_ref(), l.span().start, src, out),
             None => {
                 out.push(
                     Diagnostic::new("missing-key", "level_scheme = \"custom\" needs [[levels]] entries")
@@ -239,7 +239,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     Some(Config { site, levels, stages, fields })
 }
 
-fn custom_levels(raw: &[RawLevel], src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<(LevelDef, Option<usize>)> {
+fn custom_levels(raw: &[RawLevel], at: usize, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<(LevelDef, Option<usize>)> {
     let mut seen = [false; 5];
     let mut defs = Vec::new();
     for (i, l) in raw.iter().enumerate() {
@@ -285,7 +285,7 @@ fn custom_levels(raw: &[RawLevel], src: &SourceText, out: &mut Vec<Diagnostic>) 
     if let Some(missing) = (1..=4).find(|&c| !seen[c]) {
         out.push(
             Diagnostic::new("bad-value", format!("no [[levels]] entry covers level {missing}"))
-                .in_file(&src.path)
+                .at(src, at)
                 .field("levels")
                 .hint("every record level 1–4 must be shown by some level: add it to a `covers` list"),
         );

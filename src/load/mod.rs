@@ -47,20 +47,30 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         .par_iter()
         .map(|rel| {
             let mut out = Vec::new();
+            let mut failed_code = None;
             let loaded = match read_source(root, rel) {
                 Err(d) => {
                     out.push(d);
                     None
                 }
-                Ok(src) => match record::slug_of(rel) {
-                    None => {
-                        out.push(bad_slug(rel));
-                        None
+                Ok(src) => {
+                    let loaded = match record::slug_of(rel) {
+                        None => {
+                            out.push(bad_slug(rel));
+                            None
+                        }
+                        Some(slug) => record::load_record(&src, &slug, &config, &mut out),
+                    };
+                    match loaded {
+                        Some((p, spans)) => Some((p, spans, src)),
+                        None => {
+                            failed_code = code_of(&src.text);
+                            None
+                        }
                     }
-                    Some(slug) => record::load_record(&src, &slug, &config, &mut out).map(|(p, spans)| (p, spans, src)),
-                },
+                }
             };
-            (loaded, out)
+            (loaded, out, failed_code)
         })
         .collect();
     let pages: Vec<_> = page_files
@@ -85,22 +95,33 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         .collect();
 
     let mut procedures = Vec::with_capacity(records.len());
-    for (loaded, out) in records {
+    // Codes of records that failed to load: references to them are not
+    // reported again as dangling (one mistake, one message).
+    let mut failed_codes = std::collections::HashSet::new();
+    for (loaded, out, failed_code) in records {
         errors.extend(out);
         procedures.extend(loaded);
+        failed_codes.extend(failed_code);
     }
     let mut loaded_pages = Vec::with_capacity(pages.len());
     for (loaded, out) in pages {
         errors.extend(out);
         loaded_pages.extend(loaded);
     }
-    let site = resolve::resolve(config, procedures, loaded_pages, &mut errors);
+    let site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
     if errors.is_empty() {
         Ok(site)
     } else {
         diag::sort(&mut errors);
         Err(errors)
     }
+}
+
+/// The `code` of a record that failed validation, if it can be read at all.
+fn code_of(text: &str) -> Option<String> {
+    let table = toml::de::DeTable::parse(text).ok()?;
+    let code = table.get_ref().iter().find(|(k, _)| k.get_ref() == "code")?.1.get_ref().as_str()?.trim().to_string();
+    Some(code)
 }
 
 fn bad_slug(rel: &Path) -> Diagnostic {
@@ -114,9 +135,16 @@ fn read_source(root: &Path, rel: &Path) -> Result<SourceText, Diagnostic> {
     match std::fs::read(root.join(rel)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceText::new(rel.to_path_buf(), text)),
-            Err(e) => Err(Diagnostic::new("not-utf8", format!("file is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))
-                .in_file(rel)
-                .hint("save the file as UTF-8")),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                let col = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+                let mut d = Diagnostic::new("not-utf8", format!("file is not UTF-8 (invalid byte 0x{:02X})", bytes[at])).in_file(rel).hint("save the file as UTF-8 (in most editors: Save with encoding → UTF-8)");
+                d.line = line;
+                d.col = col;
+                Err(d)
+            }
         },
         Err(e) => Err(Diagnostic::new("io", format!("cannot read file: {e}")).in_file(rel)),
     }
@@ -196,10 +224,26 @@ impl MdCtx<'_> {
         let md = crate::text::nfc(md);
         let (r, errs) = markdown::render(&md, &MarkdownOptions { allow_html: self.allow_html, base_path: self.base_path, heading_ids });
         let content_start = at + self.quote_len(at);
+        // Offsets inside the value differ from the source when the literal has
+        // escapes, CRLF line ends or non-NFC text: find the URL itself instead.
+        let mut search_from = content_start;
         for e in errs {
+            let found = self.src.text.get(search_from..).and_then(|rest| rest.find(&e.url)).map(|i| search_from + i);
+            if let Some(p) = found {
+                search_from = p + e.url.len();
+            }
+            // Point at the start of the link, `[text](url)`, as an editor reads it.
+            let pos = found
+                .and_then(|p| {
+                    let before = &self.src.text[..p];
+                    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                    before.ends_with("](").then(|| before[line_start..].rfind('[').map(|i| line_start + i)).flatten()
+                })
+                .or(found)
+                .unwrap_or(content_start + e.offset);
             out.push(
                 Diagnostic::new("bad-link", format!("link to `{}` is not allowed", e.url))
-                    .at(self.src, content_start + e.offset)
+                    .at(self.src, pos)
                     .field(field)
                     .hint("links must be http://, https://, mailto:, tel: or a path on this site such as /thu-tuc/"),
             );

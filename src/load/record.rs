@@ -99,10 +99,10 @@ struct RawLegal {
 #[derive(Deserialize)]
 struct RawStats {
     year: Spanned<i64>,
-    received: Option<i64>,
-    received_online: Option<i64>,
-    resolved_online: Option<i64>,
-    resolved_on_time: Option<i64>,
+    received: Option<Spanned<i64>>,
+    received_online: Option<Spanned<i64>>,
+    resolved_online: Option<Spanned<i64>>,
+    resolved_on_time: Option<Spanned<i64>>,
 }
 
 /// Byte offsets of the references a record makes, for cross-record errors.
@@ -253,22 +253,34 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         if statistics.iter().any(|x| x.year == year) {
             out.push(err("dup-year", format!("figures for {year} are given twice"), s.year.span().start, &f("year")));
         }
-        for (k, v) in [("received", s.received), ("received_online", s.received_online), ("resolved_online", s.resolved_online), ("resolved_on_time", s.resolved_on_time)] {
-            if v.is_some_and(|v| v < 0) {
-                out.push(err("bad-value", format!("{k} cannot be negative"), at, &f(k)));
+        let _ = at;
+        for (k, v) in [("received", &s.received), ("received_online", &s.received_online), ("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
+            if let Some(v) = v.as_ref().filter(|v| *v.get_ref() < 0) {
+                out.push(err("bad-value", format!("{k} cannot be negative"), v.span().start, &f(k)));
             }
         }
-        if let (Some(total), Some(online)) = (s.received, s.received_online) {
-            if online > total {
-                out.push(err("bad-value", format!("received_online ({online}) is more than received ({total})"), at, &f("received_online")));
+        let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
+        if let (Some(total), Some(online)) = (val(&s.received), &s.received_online) {
+            if *online.get_ref() > total {
+                out.push(
+                    err("bad-value", format!("received_online ({}) is more than received ({total})", online.get_ref()), online.span().start, &f("received_online"))
+                        .hint("dossiers received online are part of all dossiers received"),
+                );
+            }
+        }
+        for (k, part) in [("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
+            if let (Some(total), Some(p)) = (val(&s.received), part) {
+                if *p.get_ref() > total {
+                    out.push(err("bad-value", format!("{k} ({}) is more than received ({total})", p.get_ref()), p.span().start, &f(k)));
+                }
             }
         }
         statistics.push(YearStats {
             year,
-            received: s.received,
-            received_online: s.received_online,
-            resolved_online: s.resolved_online,
-            resolved_on_time: s.resolved_on_time,
+            received: val(&s.received),
+            received_online: val(&s.received_online),
+            resolved_online: val(&s.resolved_online),
+            resolved_on_time: val(&s.resolved_on_time),
         });
     }
 

@@ -6,12 +6,18 @@ use super::config::Config;
 use super::record::RecordSpans;
 use crate::diag::{did_you_mean, Diagnostic, SourceText};
 use crate::model::{Page, Procedure, Site};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// URL segments the site itself uses; pages cannot take them.
 pub const RESERVED_SLUGS: &[&str] = &["thu-tuc", "hanh-trinh", "linh-vuc", "muc-do", "tim-kiem", "data", "static", "en", "404", "sitemap", "robots"];
 
-pub fn resolve(config: Config, records: Vec<(Procedure, RecordSpans, SourceText)>, mut pages: Vec<Page>, errors: &mut Vec<Diagnostic>) -> Site {
+pub fn resolve(
+    config: Config,
+    records: Vec<(Procedure, RecordSpans, SourceText)>,
+    mut pages: Vec<Page>,
+    failed_codes: &HashSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Site {
     let mut by_code: HashMap<&str, usize> = HashMap::with_capacity(records.len());
     let mut by_slug: HashMap<&str, usize> = HashMap::with_capacity(records.len());
     for (i, (p, spans, src)) in records.iter().enumerate() {
@@ -47,7 +53,7 @@ pub fn resolve(config: Config, records: Vec<(Procedure, RecordSpans, SourceText)
             ("related", &p.related, &spans.related),
         ] {
             for (i, (code, &at)) in list.iter().zip(offsets).enumerate() {
-                if !by_code.contains_key(code.as_str()) {
+                if !by_code.contains_key(code.as_str()) && !failed_codes.contains(code) {
                     let mut d = Diagnostic::new("dangling-ref", format!("no procedure has code {code}")).at(src, at).field(format!("{name}[{i}]"));
                     d = match did_you_mean(code, all_codes.iter().copied()) {
                         Some(s) => d.hint(format!("did you mean \"{s}\" ({})?", records[by_code[s]].0.title.vi)),

@@ -62,7 +62,7 @@ impl Renderer for HtmlRenderer {
         jobs.extend((0..site.pages.len()).map(Job::Page));
         jobs.par_iter().for_each(|job| {
             match shared.render_job(job, ctx) {
-                Ok((path, html)) => out.put("html", &path, html.as_bytes()),
+                Ok((path, html, source)) => out.put_from("html", &path, html.as_bytes(), source),
                 Err(d) => out.error(d),
             }
             progress(1);
@@ -203,7 +203,7 @@ impl<'a> Shared<'a> {
         Shared { site, t, base, rows, by_stage, alternative_of }
     }
 
-    fn render_job(&self, job: &Job, ctx: &RenderCtx) -> Result<(String, String), Diagnostic> {
+    fn render_job(&self, job: &Job, ctx: &RenderCtx) -> Result<(String, String, Option<&'a std::path::Path>), Diagnostic> {
         let site = self.site;
         let mut c = self.base.clone();
         let (template, path, title) = match *job {
@@ -279,7 +279,12 @@ impl<'a> Shared<'a> {
         let html = ctx.theme.tera.render(template, &c).map_err(|e| {
             Diagnostic::new("template", format!("rendering {template} for /{path}: {}", tera_error_chain(&e))).hint("check the template: a variable it uses may be missing")
         })?;
-        Ok((urls::file(&path), html))
+        let source = match *job {
+            Job::Procedure(i) => Some(site.procedures[i].source.as_path()),
+            Job::Page(i) => Some(site.pages[i].source.as_path()),
+            _ => None,
+        };
+        Ok((urls::file(&path), html, source))
     }
 
     /// For each code, the codes it is an alternative to (both directions).
