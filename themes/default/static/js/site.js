@@ -29,7 +29,8 @@
         r.hidden = !ok;
         if (ok) shown++;
       });
-      status.textContent = (form.dataset.showing || "") + shown + " / " + rows.length;
+      var d = status.dataset;
+      status.textContent = d.showing + " " + shown + " " + d.of + " " + rows.length + " " + d.procedures;
       var p = new URLSearchParams();
       selects.forEach(function (s) { if (s.value) p.set(s.dataset.key, s.value); });
       if (text.value.trim()) p.set("q", text.value.trim());
