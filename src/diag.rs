@@ -40,6 +40,14 @@ impl Diagnostic {
         self
     }
 
+    /// Locates the diagnostic at a position computed earlier (the file's text may be gone).
+    pub fn at_loc(mut self, path: &Path, loc: Loc) -> Self {
+        self.file = Some(path.to_path_buf());
+        self.line = loc.line;
+        self.col = loc.col;
+        self
+    }
+
     pub fn in_file(mut self, path: &Path) -> Self {
         self.file = Some(path.to_path_buf());
         self
@@ -87,6 +95,13 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// `Ok` or a non-empty list of diagnostics.
 pub type DiagResult<T> = Result<T, Vec<Diagnostic>>;
 
+/// A 1-based line and column, kept where the file's text is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    pub line: usize,
+    pub col: usize,
+}
+
 /// The text of one input file with its line starts, for offset → line:col.
 #[derive(Debug)]
 pub struct SourceText {
@@ -101,6 +116,11 @@ impl SourceText {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceText { path, text, line_starts }
+    }
+
+    pub fn loc(&self, offset: usize) -> Loc {
+        let (line, col) = self.line_col(offset);
+        Loc { line, col }
     }
 
     /// 1-based line and character column of a byte offset.

@@ -74,6 +74,11 @@ enum Format {
     Github,
 }
 
+// Rendering allocates many small strings on every thread; glibc's allocator
+// spent a fifth of a 10k-record build in malloc/free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -40,8 +40,9 @@ impl OutPath {
 
 /// Links and anchors found in one HTML file, for the internal link check.
 struct HtmlLinks {
-    links: Vec<String>,
-    ids: Vec<String>,
+    /// Interned link targets (ids into `Output::link_strings`): pages share most links.
+    links: Vec<u32>,
+    ids: Vec<Box<str>>,
     /// Content file the page was made from, to point broken links at it.
     source: Option<PathBuf>,
 }
@@ -52,6 +53,7 @@ pub struct Output {
     /// Output path → name of the renderer that wrote it (to report collisions).
     written: Mutex<HashMap<OutPath, &'static str>>,
     html: Mutex<HashMap<OutPath, HtmlLinks>>,
+    link_strings: Mutex<Interner>,
     errors: Mutex<Vec<Diagnostic>>,
     bytes: AtomicU64,
 }
@@ -76,28 +78,43 @@ impl Output {
     }
 
     fn with(staging: Option<PathBuf>) -> Self {
-        Output { staging, written: Mutex::default(), html: Mutex::default(), errors: Mutex::default(), bytes: AtomicU64::new(0) }
+        Output {
+            staging,
+            written: Mutex::default(),
+            html: Mutex::default(),
+            link_strings: Mutex::default(),
+            errors: Mutex::default(),
+            bytes: AtomicU64::new(0),
+        }
     }
 
     /// Adds one file. Errors are collected, not returned, so renderers keep going.
     pub fn put(&self, renderer: &'static str, path: &str, bytes: &[u8]) {
-        self.put_from(renderer, path, bytes, None)
+        self.write(renderer, path, bytes);
     }
 
-    /// Adds one file made from a content file (named in broken-link errors).
-    pub fn put_from(&self, renderer: &'static str, path: &str, bytes: &[u8], source: Option<&Path>) {
+    /// Adds an HTML page and records its links and ids for the link check.
+    /// `source` is the content file it was made from (named in broken-link errors).
+    pub fn put_html(&self, renderer: &'static str, path: &str, bytes: &[u8], source: Option<&Path>) {
+        let Some(path) = self.write(renderer, path, bytes) else { return };
+        let text = String::from_utf8_lossy(bytes);
+        let (links, ids) = scan_html(&text);
+        let links = self.link_strings.lock().unwrap().intern_all(links);
+        let found = HtmlLinks { links, ids, source: source.map(Path::to_path_buf) };
+        self.html.lock().unwrap().insert(path, found);
+    }
+
+    fn write(&self, renderer: &'static str, path: &str, bytes: &[u8]) -> Option<OutPath> {
         let path = match OutPath::new(path) {
             Ok(p) => p,
-            Err(d) => return self.error(d),
+            Err(d) => {
+                self.error(d);
+                return None;
+            }
         };
         if let Some(prev) = self.written.lock().unwrap().insert(path.clone(), renderer) {
-            return self.error(Diagnostic::new("dup-output", format!("`{}` is produced twice (by {prev} and {renderer})", path.as_str())).hint("two pages want the same URL; rename one of the files"));
-        }
-        if path.as_str().ends_with(".html") {
-            let text = String::from_utf8_lossy(bytes);
-            let mut found = scan_html(&text);
-            found.source = source.map(Path::to_path_buf);
-            self.html.lock().unwrap().insert(path.clone(), found);
+            self.error(Diagnostic::new("dup-output", format!("`{}` is produced twice (by {prev} and {renderer})", path.as_str())).hint("two pages want the same URL; rename one of the files"));
+            return None;
         }
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if let Some(staging) = &self.staging {
@@ -107,6 +124,7 @@ impl Output {
                 self.error(Diagnostic::new("io", format!("cannot write {}: {e}", target.display())));
             }
         }
+        Some(path)
     }
 
     pub fn error(&self, d: Diagnostic) {
@@ -131,11 +149,20 @@ impl Output {
         let mut errors = std::mem::take(&mut *self.errors.lock().unwrap());
         let written = self.written.lock().unwrap();
         let html = self.html.lock().unwrap();
+        let strings = self.link_strings.lock().unwrap();
         let mut pages: Vec<_> = html.iter().collect();
         pages.sort_by(|a, b| a.0.cmp(b.0));
+        // Site-absolute links resolve the same from every page: check each once.
+        let mut absolute: HashMap<u32, Option<String>> = HashMap::new();
         for (page, found) in pages {
-            for link in &found.links {
-                if let Some(problem) = check_link(page.as_str(), link, base_path, &written, &html) {
+            for &id in &found.links {
+                let link = strings.get(id);
+                let problem = if link.starts_with('/') {
+                    absolute.entry(id).or_insert_with(|| check_link(page.as_str(), link, base_path, &written, &html)).clone()
+                } else {
+                    check_link(page.as_str(), link, base_path, &written, &html)
+                };
+                if let Some(problem) = problem {
                     let mut d = Diagnostic::new("broken-link", format!("{} links to `{link}`: {problem}", page.as_str()));
                     d = match &found.source {
                         Some(src) => d.in_file(src).hint("a Markdown link in this file points at a page that is not generated; links to site pages look like /thu-tuc/<slug>/"),
@@ -180,23 +207,64 @@ impl Output {
     }
 }
 
-/// `href`/`src` values and `id`s of an HTML document. A small scanner is
-/// enough: our own templates write every attribute with double quotes.
-fn scan_html(text: &str) -> HtmlLinks {
+/// `href`/`src` values and `id`s of an HTML document, in one pass. A small
+/// scanner is enough: our templates write every attribute with double quotes,
+/// and text content never holds a `"` unescaped.
+fn scan_html(text: &str) -> (Vec<&str>, Vec<Box<str>>) {
     let mut links = Vec::new();
     let mut ids = Vec::new();
-    for (attr, is_id) in [(" href=\"", false), (" src=\"", false), (" id=\"", true)] {
-        let list = if is_id { &mut ids } else { &mut links };
-        let mut rest = text;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            if let Some(end) = rest.find('"') {
-                list.push(rest[..end].replace("&amp;", "&"));
-                rest = &rest[end..];
-            }
+    let finder = memchr::memmem::Finder::new("=\"");
+    for i in finder.find_iter(text.as_bytes()) {
+        let before = &text[..i];
+        let (is_link, is_id) = (before.ends_with(" href") || before.ends_with(" src"), before.ends_with(" id"));
+        if !is_link && !is_id {
+            continue;
+        }
+        let rest = &text[i + 2..];
+        let Some(end) = rest.find('"') else { continue };
+        let value = &rest[..end];
+        if is_id {
+            ids.push(value.into());
+        } else if !is_external(value) {
+            links.push(value);
         }
     }
-    HtmlLinks { links, ids, source: None }
+    (links, ids)
+}
+
+fn is_external(link: &str) -> bool {
+    let l = link.as_bytes();
+    let starts = |p: &str| l.len() >= p.len() && l[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    starts("http://") || starts("https://") || starts("mailto:") || starts("tel:") || starts("data:")
+}
+
+/// Link strings stored once, referred to by index.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn intern_all(&mut self, items: Vec<&str>) -> Vec<u32> {
+        items
+            .into_iter()
+            .map(|s| {
+                let s = s.replace("&amp;", "&");
+                if let Some(&id) = self.ids.get(s.as_str()) {
+                    return id;
+                }
+                let id = self.strings.len() as u32;
+                self.strings.push(s.clone().into());
+                self.ids.insert(s.into(), id);
+                id
+            })
+            .collect()
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
 }
 
 /// `None` when the link resolves; otherwise what is wrong.
@@ -231,7 +299,7 @@ fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath
     }
     if let Some(f) = fragment.filter(|f| !f.is_empty()) {
         if let Some(h) = html.get(&key) {
-            if !h.ids.iter().any(|id| id == f) {
+            if !h.ids.iter().any(|id| &**id == f) {
                 return Some(format!("the page has no element with id `{f}`"));
             }
         }
@@ -290,8 +358,8 @@ mod tests {
     #[test]
     fn link_check_finds_missing_pages_and_anchors() {
         let out = Output::in_memory();
-        out.put("t", "index.html", b"<a href=\"/tthc/thu-tuc/\">x</a><a href=\"/tthc/nope/\">y</a><a href=\"/tthc/thu-tuc/#top\">z</a><a href=\"#missing\">w</a>");
-        out.put("t", "thu-tuc/index.html", b"<h1 id=\"top\">x</h1><a href=\"../\">up</a><a href=\"https://x.vn\">e</a>");
+        out.put_html("t", "index.html", b"<a href=\"/tthc/thu-tuc/\">x</a><a href=\"/tthc/nope/\">y</a><a href=\"/tthc/thu-tuc/#top\">z</a><a href=\"#missing\">w</a>", None);
+        out.put_html("t", "thu-tuc/index.html", b"<h1 id=\"top\">x</h1><a href=\"../\">up</a><a href=\"https://x.vn\">e</a>", None);
         let errs = out.finish_checks("/tthc/");
         let msgs: Vec<_> = errs.iter().map(|e| e.message.clone()).collect();
         assert_eq!(errs.len(), 2, "{msgs:?}");

@@ -62,7 +62,7 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
                         Some(slug) => record::load_record(&src, &slug, &config, &mut out),
                     };
                     match loaded {
-                        Some((p, spans)) => Some((p, spans, src)),
+                        Some((p, spans)) => Some((p, spans)),
                         None => {
                             failed_code = code_of(&src.text);
                             None

@@ -3,7 +3,7 @@
 
 use super::config::{check_http, Config};
 use super::{opt_string, parse_toml, MdCtx};
-use crate::diag::{did_you_mean, Diagnostic, SourceText};
+use crate::diag::{did_you_mean, Diagnostic, Loc, SourceText};
 use crate::model::{Agencies, Channel, ChannelKind, Document, LegalBasis, Procedure, Text, YearStats};
 use crate::schema;
 use crate::text;
@@ -105,12 +105,13 @@ struct RawStats {
     resolved_on_time: Option<Spanned<i64>>,
 }
 
-/// Byte offsets of the references a record makes, for cross-record errors.
+/// Where a record's code and references are, for cross-record errors
+/// (kept as line:col so the file's text can be dropped after loading).
 pub struct RecordSpans {
-    pub code: usize,
-    pub alternative_to: Vec<usize>,
-    pub after: Vec<usize>,
-    pub related: Vec<usize>,
+    pub code: Loc,
+    pub alternative_to: Vec<Loc>,
+    pub after: Vec<Loc>,
+    pub related: Vec<Loc>,
 }
 
 pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<Diagnostic>) -> Option<(Procedure, RecordSpans)> {
@@ -337,11 +338,12 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         statistics,
         journey_index: 0,
     };
+    let locs = |v: &[Spanned<String>]| v.iter().map(|c| src.loc(c.span().start)).collect();
     let spans = RecordSpans {
-        code: raw.code.span().start,
-        alternative_to: raw.alternative_to.iter().map(|c| c.span().start).collect(),
-        after: raw.after.iter().map(|c| c.span().start).collect(),
-        related: raw.related.iter().map(|c| c.span().start).collect(),
+        code: src.loc(raw.code.span().start),
+        alternative_to: locs(&raw.alternative_to),
+        after: locs(&raw.after),
+        related: locs(&raw.related),
     };
     Some((procedure, spans))
 }

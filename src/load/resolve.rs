@@ -4,7 +4,7 @@
 
 use super::config::Config;
 use super::record::RecordSpans;
-use crate::diag::{did_you_mean, Diagnostic, SourceText};
+use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::{Page, Procedure, Site};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -13,18 +13,18 @@ pub const RESERVED_SLUGS: &[&str] = &["thu-tuc", "hanh-trinh", "linh-vuc", "muc-
 
 pub fn resolve(
     config: Config,
-    records: Vec<(Procedure, RecordSpans, SourceText)>,
+    records: Vec<(Procedure, RecordSpans)>,
     mut pages: Vec<Page>,
     failed_codes: &HashSet<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Site {
     let mut by_code: HashMap<&str, usize> = HashMap::with_capacity(records.len());
     let mut by_slug: HashMap<&str, usize> = HashMap::with_capacity(records.len());
-    for (i, (p, spans, src)) in records.iter().enumerate() {
+    for (i, (p, spans)) in records.iter().enumerate() {
         if let Some(&j) = by_code.get(p.code.as_str()) {
             errors.push(
                 Diagnostic::new("dup-code", format!("code {} is also used by {}", p.code, records[j].0.source.display()))
-                    .at(src, spans.code)
+                    .at_loc(&p.source, spans.code)
                     .field("code")
                     .hint("each procedure has its own code; sub-cases add .01, .02, …"),
             );
@@ -34,7 +34,7 @@ pub fn resolve(
         if let Some(&j) = by_slug.get(p.slug.as_str()) {
             errors.push(
                 Diagnostic::new("dup-slug", format!("slug `{}` is also used by {}", p.slug, records[j].0.source.display()))
-                    .in_file(&src.path)
+                    .in_file(&p.source)
                     .hint("two files have the same name in different folders; rename one (the file name is the page URL)"),
             );
         } else {
@@ -46,15 +46,15 @@ pub fn resolve(
         v.sort_unstable();
         v
     };
-    for (p, spans, src) in &records {
+    for (p, spans) in &records {
         for (name, list, offsets) in [
             ("alternative_to", &p.alternative_to, &spans.alternative_to),
             ("after", &p.after, &spans.after),
             ("related", &p.related, &spans.related),
         ] {
-            for (i, (code, &at)) in list.iter().zip(offsets).enumerate() {
+            for (i, (code, &at)) in list.iter().zip(offsets.iter()).enumerate() {
                 if !by_code.contains_key(code.as_str()) && !failed_codes.contains(code) {
-                    let mut d = Diagnostic::new("dangling-ref", format!("no procedure has code {code}")).at(src, at).field(format!("{name}[{i}]"));
+                    let mut d = Diagnostic::new("dangling-ref", format!("no procedure has code {code}")).at_loc(&p.source, at).field(format!("{name}[{i}]"));
                     d = match did_you_mean(code, all_codes.iter().copied()) {
                         Some(s) => d.hint(format!("did you mean \"{s}\" ({})?", records[by_code[s]].0.title.vi)),
                         None => d.hint("list only codes of procedures in content/procedures/"),
@@ -66,7 +66,7 @@ pub fn resolve(
     }
 
     let order = journey_order(&records, &by_code, errors);
-    let mut slots: Vec<Option<Procedure>> = records.into_iter().map(|(p, _, _)| Some(p)).collect();
+    let mut slots: Vec<Option<Procedure>> = records.into_iter().map(|(p, _)| Some(p)).collect();
     let mut procedures: Vec<Procedure> = Vec::with_capacity(slots.len());
     for (n, i) in order.into_iter().enumerate() {
         if let Some(mut p) = slots[i].take() {
@@ -91,12 +91,12 @@ pub fn resolve(
 }
 
 /// Indices of `records` in journey order. Reports cycles in `after`.
-fn journey_order(records: &[(Procedure, RecordSpans, SourceText)], by_code: &HashMap<&str, usize>, errors: &mut Vec<Diagnostic>) -> Vec<usize> {
+fn journey_order(records: &[(Procedure, RecordSpans)], by_code: &HashMap<&str, usize>, errors: &mut Vec<Diagnostic>) -> Vec<usize> {
     let n = records.len();
     // Edges only within a stage decide order there; earlier stages come first anyway.
     let mut indegree = vec![0usize; n];
     let mut dependants: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, (p, _, _)) in records.iter().enumerate() {
+    for (i, (p, _)) in records.iter().enumerate() {
         for code in &p.after {
             if let Some(&j) = by_code.get(code.as_str()) {
                 if j != i {
@@ -112,7 +112,7 @@ fn journey_order(records: &[(Procedure, RecordSpans, SourceText)], by_code: &Has
     let key = |i: usize| (records[i].0.stage, records[i].0.optional, records[i].0.code.clone(), i);
     // Alternatives in both directions, by index.
     let mut alternatives: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, (p, _, _)) in records.iter().enumerate() {
+    for (i, (p, _)) in records.iter().enumerate() {
         for c in &p.alternative_to {
             if let Some(&j) = by_code.get(c.as_str()) {
                 alternatives[i].push(j);
@@ -149,11 +149,11 @@ fn journey_order(records: &[(Procedure, RecordSpans, SourceText)], by_code: &Has
         stuck.sort_by_key(|&i| records[i].0.code.clone());
         let codes: Vec<&str> = stuck.iter().map(|&i| records[i].0.code.as_str()).collect();
         for &i in &stuck {
-            let (p, spans, src) = &records[i];
+            let (p, spans) = &records[i];
             let at = spans.after.first().copied().unwrap_or(spans.code);
             errors.push(
                 Diagnostic::new("after-cycle", format!("`after` goes round in a circle among {}", codes.join(", ")))
-                    .at(src, at)
+                    .at_loc(&p.source, at)
                     .field("after")
                     .hint(format!("{} cannot come both before and after another procedure; remove one `after` entry", p.code)),
             );

@@ -4,7 +4,8 @@
 
 use super::view::{self, fee_text, time_text, tr};
 use super::{urls, RenderCtx, Renderer};
-use crate::model::Site;
+use crate::model::{Agencies, Channel, Document, Html, LegalBasis, Site, YearStats};
+use serde::Serialize;
 use crate::output::Output;
 use crate::text::fold;
 use serde_json::json;
@@ -31,50 +32,110 @@ impl Renderer for DataRenderer {
     }
 }
 
+/// One procedure in `procedures.json`. Borrowed from the model and written
+/// straight to the output buffer: no intermediate JSON tree at 10k records.
+#[derive(Serialize)]
+struct ExportProcedure<'a> {
+    code: &'a str,
+    title: &'a str,
+    title_en: Option<&'a str>,
+    url: String,
+    stage: ExportRef<'a>,
+    field: ExportRef<'a>,
+    level: ExportLevel<'a>,
+    digital_signature: bool,
+    service_center: bool,
+    public_postal: bool,
+    online_url: Option<&'a str>,
+    administrative_level: Option<&'a str>,
+    publication_decision: Option<&'a str>,
+    optional: bool,
+    alternative_to: &'a [String],
+    after: &'a [String],
+    related: &'a [String],
+    journey_position: usize,
+    summary: &'a str,
+    summary_html: &'a Html,
+    summary_en_html: Option<&'a Html>,
+    applicants: &'a [String],
+    agencies: Option<&'a Agencies>,
+    where_to_submit_html: Option<&'a Html>,
+    steps_html: &'a [Html],
+    channels: Vec<ExportChannel<'a>>,
+    documents: &'a [Document],
+    requirements_html: Option<&'a Html>,
+    result: &'a [String],
+    legal_basis: &'a [LegalBasis],
+    statistics: &'a [YearStats],
+    keywords: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ExportRef<'a> {
+    key: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct ExportLevel<'a> {
+    decree_43_2011: u8,
+    scheme: &'a str,
+    key: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct ExportChannel<'a> {
+    #[serde(flatten)]
+    channel: &'a Channel,
+    display_time: String,
+    display_fee: String,
+}
+
 pub fn procedures_json(site: &Site, t: &view::Strings) -> String {
-    let items: Vec<_> = site
+    let procedures: Vec<ExportProcedure> = site
         .procedures
         .iter()
         .map(|p| {
             let level = &site.levels[p.level];
-            json!({
-                "code": p.code,
-                "title": p.title.vi,
-                "title_en": p.title.en,
-                "url": format!("{}{}", site.config.base_url, urls::procedure(&p.slug)),
-                "stage": {"key": site.stages[p.stage].key, "number": site.stages[p.stage].number, "title": site.stages[p.stage].title.vi},
-                "field": {"key": site.fields[p.field].key, "title": site.fields[p.field].title.vi},
-                "level": {"decree_43_2011": p.base_level, "scheme": site.config.level_scheme, "key": level.key, "label": level.label.vi},
-                "digital_signature": p.digital_signature,
-                "service_center": p.service_center,
-                "public_postal": p.public_postal,
-                "online_url": p.online_url,
-                "administrative_level": p.administrative_level,
-                "publication_decision": p.publication_decision,
-                "optional": p.optional,
-                "alternative_to": p.alternative_to,
-                "after": p.after,
-                "related": p.related,
-                "journey_position": p.journey_index + 1,
-                "summary": p.summary.plain,
-                "summary_html": p.summary.vi,
-                "summary_en_html": p.summary.en,
-                "applicants": p.applicants,
-                "agencies": p.agencies,
-                "where_to_submit_html": p.where_to_submit,
-                "steps_html": p.steps,
-                "channels": p.channels.iter().map(|c| json!({
-                    "kind": c.kind, "time": c.time, "time_unit": c.time_unit, "time_text": c.time_text,
-                    "time_note": c.time_note, "fee": c.fee, "fee_vnd": c.fee_vnd, "note_html": c.note,
-                    "display": {"time": time_text(c, t), "fee": fee_text(c, t)},
-                })).collect::<Vec<_>>(),
-                "documents": p.documents,
-                "requirements_html": p.requirements,
-                "result": p.result,
-                "legal_basis": p.legal_basis,
-                "statistics": p.statistics,
-                "keywords": p.keywords,
-            })
+            let stage = &site.stages[p.stage];
+            let field = &site.fields[p.field];
+            ExportProcedure {
+                code: &p.code,
+                title: &p.title.vi,
+                title_en: p.title.en.as_deref(),
+                url: format!("{}{}", site.config.base_url, urls::procedure(&p.slug)),
+                stage: ExportRef { key: &stage.key, title: &stage.title.vi, number: Some(stage.number) },
+                field: ExportRef { key: &field.key, title: &field.title.vi, number: None },
+                level: ExportLevel { decree_43_2011: p.base_level, scheme: &site.config.level_scheme, key: &level.key, label: &level.label.vi },
+                digital_signature: p.digital_signature,
+                service_center: p.service_center,
+                public_postal: p.public_postal,
+                online_url: p.online_url.as_deref(),
+                administrative_level: p.administrative_level.as_deref(),
+                publication_decision: p.publication_decision.as_deref(),
+                optional: p.optional,
+                alternative_to: &p.alternative_to,
+                after: &p.after,
+                related: &p.related,
+                journey_position: p.journey_index + 1,
+                summary: &p.summary.plain,
+                summary_html: &p.summary.vi,
+                summary_en_html: p.summary.en.as_ref(),
+                applicants: &p.applicants,
+                agencies: p.agencies.as_ref(),
+                where_to_submit_html: p.where_to_submit.as_ref(),
+                steps_html: &p.steps,
+                channels: p.channels.iter().map(|c| ExportChannel { channel: c, display_time: time_text(c, t), display_fee: fee_text(c, t) }).collect(),
+                documents: &p.documents,
+                requirements_html: p.requirements.as_ref(),
+                result: &p.result,
+                legal_basis: &p.legal_basis,
+                statistics: &p.statistics,
+                keywords: &p.keywords,
+            }
         })
         .collect();
     let doc = json!({
@@ -82,11 +143,17 @@ pub fn procedures_json(site: &Site, t: &view::Strings) -> String {
         "edition": site.config.edition,
         "level_scheme": site.config.level_scheme,
         "levels": site.levels.iter().map(|l| json!({"key": l.key, "label": l.label.vi, "label_en": l.label.en, "covers_decree_43_2011": l.covers, "colour": l.colour})).collect::<Vec<_>>(),
-        "procedures": items,
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    #[derive(Serialize)]
+    struct Export<'a> {
+        #[serde(flatten)]
+        head: serde_json::Value,
+        procedures: Vec<ExportProcedure<'a>>,
+    }
+    let mut out = Vec::with_capacity(site.procedures.len() * 4096);
+    let _ = serde_json::to_writer(&mut out, &Export { head: doc, procedures });
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn csv_field(s: &str) -> String {
@@ -126,7 +193,26 @@ pub fn procedures_csv(site: &Site, t: &view::Strings) -> String {
 /// Compact index: one entry per procedure with its folded search text. The
 /// script folds the query the same way (`fold` in search.js).
 pub fn search_index(site: &Site) -> String {
-    let docs: Vec<_> = site
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        c: &'a str,
+        t: &'a str,
+        u: String,
+        s: String,
+        l: usize,
+        g: usize,
+        f: usize,
+        ft: String,
+        k: String,
+    }
+    #[derive(Serialize)]
+    struct Index<'a> {
+        levels: serde_json::Value,
+        stages: Vec<String>,
+        fields: Vec<&'a str>,
+        docs: Vec<Doc<'a>>,
+    }
+    let docs: Vec<Doc> = site
         .procedures
         .iter()
         .map(|p| {
@@ -139,18 +225,14 @@ pub fn search_index(site: &Site) -> String {
                 };
             }
             let words = format!("{} {} {} {} {} {}", p.code, p.title.vi, p.title.en.as_deref().unwrap_or(""), summary, field, p.keywords.join(" "));
-            json!({
-                "c": p.code, "t": p.title.vi, "u": urls::procedure(&p.slug), "s": summary,
-                "l": p.level, "g": p.stage, "f": p.field,
-                "ft": fold(&p.title.vi), "k": fold(&words),
-            })
+            Doc { c: &p.code, t: &p.title.vi, u: urls::procedure(&p.slug), ft: fold(&p.title.vi), k: fold(&words), s: summary, l: p.level, g: p.stage, f: p.field }
         })
         .collect();
-    let doc = json!({
-        "levels": site.levels.iter().map(|l| json!({"label": l.label.vi, "colour": l.colour, "text": l.text_colour})).collect::<Vec<_>>(),
-        "stages": site.stages.iter().map(|s| format!("{}. {}", s.number, s.title.vi)).collect::<Vec<_>>(),
-        "fields": site.fields.iter().map(|f| f.title.vi.clone()).collect::<Vec<_>>(),
-        "docs": docs,
-    });
-    serde_json::to_string(&doc).unwrap_or_default()
+    let index = Index {
+        levels: json!(site.levels.iter().map(|l| json!({"label": l.label.vi, "colour": l.colour, "text": l.text_colour})).collect::<Vec<_>>()),
+        stages: site.stages.iter().map(|s| format!("{}. {}", s.number, s.title.vi)).collect(),
+        fields: site.fields.iter().map(|f| f.title.vi.as_str()).collect(),
+        docs,
+    };
+    serde_json::to_string(&index).unwrap_or_default()
 }

@@ -18,8 +18,15 @@ use std::collections::HashMap;
 
 pub struct HtmlRenderer;
 
+/// Every key a page adds to the base context; removed after each page.
+const PAGE_KEYS: &[&str] = &[
+    "rows", "stage_rows", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
+    "title", "nav", "path", "canonical", "siblings_start", "siblings_more", "p", "channels", "channel_notes",
+    "document_groups", "related", "after", "alternatives", "siblings", "prev", "next", "json_ld",
+];
+
 /// Procedures shown before and after the current one in the journey sidebar.
-const SIDEBAR_WINDOW: usize = 12;
+const SIDEBAR_WINDOW: usize = 8;
 
 /// One page to render.
 enum Job {
@@ -53,20 +60,32 @@ impl Renderer for HtmlRenderer {
             out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{lang}.toml")));
             return;
         };
-        let shared = Shared::new(site, t);
+        let shared = match Shared::new(site, t, ctx) {
+            Ok(s) => s,
+            Err(d) => return out.error(d),
+        };
         let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::NotFound];
         jobs.extend((0..site.procedures.len()).map(Job::Procedure));
         jobs.extend((0..site.stages.len()).map(Job::Stage));
         jobs.extend((0..site.fields.len()).map(Job::Field));
         jobs.extend((0..site.levels.len()).map(Job::Level));
         jobs.extend((0..site.pages.len()).map(Job::Page));
-        jobs.par_iter().for_each(|job| {
-            match shared.render_job(job, ctx) {
-                Ok((path, html, source)) => out.put_from("html", &path, html.as_bytes(), source),
-                Err(d) => out.error(d),
-            }
-            progress(1);
-        });
+        // Each worker clones the base context once and reuses it (and one
+        // output buffer) for all its pages: cloning per page dominated at 10k.
+        jobs.par_iter().for_each_init(
+            || (shared.base.clone(), Vec::with_capacity(64 * 1024)),
+            |(c, buf), job| {
+                buf.clear();
+                match shared.render_job(job, ctx, c, buf) {
+                    Ok((path, source)) => out.put_html("html", &path, buf, source),
+                    Err(d) => out.error(d),
+                }
+                for key in PAGE_KEYS {
+                    c.remove(key);
+                }
+                progress(1);
+            },
+        );
     }
 }
 
@@ -79,6 +98,20 @@ struct Shared<'a> {
     by_stage: Vec<Vec<usize>>,
     /// Code → codes of procedures that name it in their `alternative_to`.
     alternative_of: HashMap<&'a str, Vec<&'a str>>,
+}
+
+/// A link to another procedure: all the sidebar and related lists need.
+#[derive(Serialize)]
+struct LinkRow<'a> {
+    code: &'a str,
+    title: &'a str,
+    path: &'a str,
+}
+
+impl<'a> From<&'a Row> for LinkRow<'a> {
+    fn from(r: &'a Row) -> Self {
+        LinkRow { code: &r.code, title: &r.title, path: &r.path }
+    }
 }
 
 #[derive(Serialize)]
@@ -124,7 +157,7 @@ struct FieldView<'a> {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, t: &'a Strings) -> Self {
+    fn new(site: &'a Site, t: &'a Strings, ctx: &RenderCtx) -> Result<Self, Diagnostic> {
         let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t)).collect();
         let mut by_stage = vec![Vec::new(); site.stages.len()];
         for (i, p) in site.procedures.iter().enumerate() {
@@ -194,18 +227,32 @@ impl<'a> Shared<'a> {
         base.insert("stages", &stages);
         base.insert("fields", &fields);
         base.insert("menu", &menu);
+        // Site-wide pieces (header per navigation state, footer, level colours)
+        // are rendered once, not on every page.
+        let mut header = serde_json::Map::new();
+        for key in nav_keys(site) {
+            base.insert("path", &key);
+            header.insert(key, render_partial(ctx, "partials/header.html", &base)?.into());
+        }
+        base.remove("path");
+        let chrome = json!({
+            "header": header,
+            "footer": render_partial(ctx, "partials/footer.html", &base)?,
+            "level_style": render_partial(ctx, "partials/level-style.html", &base)?,
+        });
+        base.insert("chrome", &chrome);
         let mut alternative_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for p in &site.procedures {
             for a in &p.alternative_to {
                 alternative_of.entry(a.as_str()).or_default().push(&p.code);
             }
         }
-        Shared { site, t, base, rows, by_stage, alternative_of }
+        Ok(Shared { site, t, base, rows, by_stage, alternative_of })
     }
 
-    fn render_job(&self, job: &Job, ctx: &RenderCtx) -> Result<(String, String, Option<&'a std::path::Path>), Diagnostic> {
+    /// Renders one page into `buf`, using `c` (the base context) plus page keys.
+    fn render_job(&self, job: &Job, ctx: &RenderCtx, c: &mut tera::Context, buf: &mut Vec<u8>) -> Result<(String, Option<&'a std::path::Path>), Diagnostic> {
         let site = self.site;
-        let mut c = self.base.clone();
         let (template, path, title) = match *job {
             Job::Home => ("index.html", String::new(), site.config.title.vi.clone()),
             Job::Catalogue => {
@@ -260,7 +307,7 @@ impl<'a> Shared<'a> {
             Job::Page(i) => {
                 let p = &site.pages[i];
                 c.insert("page", p);
-                c.insert("description", &p.description);
+                c.insert("description", &p.description.as_deref().map(|d| shorten(d, 200)));
                 ("page.html", urls::page(&p.slug), p.title.vi.clone())
             }
             Job::Search => ("search.html", urls::SEARCH.into(), tr(self.t, "search").into()),
@@ -268,15 +315,19 @@ impl<'a> Shared<'a> {
             Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
             Job::Procedure(i) => {
                 let p = &site.procedures[i];
-                self.procedure_context(p, &mut c);
-                c.insert("description", &p.summary.plain);
+                self.procedure_context(p, c);
+                c.insert("description", &shorten(&p.summary.plain, 200));
                 ("procedure.html", urls::procedure(&p.slug), p.title.vi.clone())
             }
         };
         c.insert("title", &title);
+        c.insert("nav", nav_key(site, &path));
         c.insert("path", &path);
         c.insert("canonical", &format!("{}{}", site.config.base_url, if path == "404.html" { "" } else { &path }));
-        let html = ctx.theme.tera.render(template, &c).map_err(|e| {
+        if !matches!(job, Job::Page(_) | Job::Procedure(_)) {
+            c.insert("description", &None::<String>);
+        }
+        ctx.theme.tera.render_to(template, c, &mut *buf).map_err(|e| {
             Diagnostic::new("template", format!("rendering {template} for /{path}: {}", tera_error_chain(&e))).hint("check the template: a variable it uses may be missing")
         })?;
         let source = match *job {
@@ -284,7 +335,7 @@ impl<'a> Shared<'a> {
             Job::Page(i) => Some(site.pages[i].source.as_path()),
             _ => None,
         };
-        Ok((urls::file(&path), html, source))
+        Ok((urls::file(&path), source))
     }
 
     /// For each code, the codes it is an alternative to (both directions).
@@ -306,16 +357,17 @@ impl<'a> Shared<'a> {
     fn procedure_context(&self, p: &Procedure, c: &mut tera::Context) {
         let site = self.site;
         let t = self.t;
-        let rows_for = |codes: &[String]| -> Vec<&Row> { codes.iter().filter_map(|code| site.by_code.get(code)).map(|&i| &self.rows[i]).collect() };
+        let rows_for = |codes: &[String]| -> Vec<LinkRow> { codes.iter().filter_map(|code| site.by_code.get(code)).map(|&i| LinkRow::from(&self.rows[i])).collect() };
         let stage = &self.by_stage[p.stage];
-        let pos = stage.iter().position(|&i| site.procedures[i].code == p.code).unwrap_or(0);
-        let prev = pos.checked_sub(1).map(|k| &self.rows[stage[k]]);
-        let next = stage.get(pos + 1).map(|&k| &self.rows[k]);
+        // Procedures are in journey order, so a stage's indices are sorted.
+        let pos = stage.binary_search(&p.journey_index).unwrap_or(0);
+        let prev = pos.checked_sub(1).map(|k| LinkRow::from(&self.rows[stage[k]]));
+        let next = stage.get(pos + 1).map(|&k| LinkRow::from(&self.rows[k]));
         // The sidebar shows a window of the stage around this procedure, so a
         // stage of thousands of records does not make every page huge.
         let from = pos.saturating_sub(SIDEBAR_WINDOW);
         let to = (pos + SIDEBAR_WINDOW + 1).min(stage.len());
-        let siblings: Vec<&Row> = stage[from..to].iter().map(|&i| &self.rows[i]).collect();
+        let siblings: Vec<LinkRow> = stage[from..to].iter().map(|&i| LinkRow::from(&self.rows[i])).collect();
         c.insert("siblings_start", &(from + 1));
         c.insert("siblings_more", &(from > 0 || to < stage.len()));
         let channels: Vec<_> = p
@@ -336,7 +388,6 @@ impl<'a> Shared<'a> {
         alternatives.sort();
         alternatives.dedup();
         c.insert("p", p);
-        c.insert("row", &self.rows[site.by_code[&p.code]]);
         c.insert("channels", &channels);
         c.insert("channel_notes", &p.channels.iter().any(|ch| ch.note.is_some()));
         c.insert("document_groups", &groups);
@@ -348,6 +399,42 @@ impl<'a> Shared<'a> {
         c.insert("next", &next);
         c.insert("stage_index", &p.stage);
         c.insert("json_ld", &json_ld(site, p, t));
+    }
+}
+
+/// The navigation states the header is rendered for: the sections the main
+/// menu marks as current, each menu page, and "-" for everything else.
+fn nav_keys(site: &Site) -> Vec<String> {
+    let mut keys: Vec<String> = ["", urls::CATALOGUE, urls::JOURNEY, urls::LEVELS, "-"].iter().map(|s| s.to_string()).collect();
+    keys.extend(site.pages.iter().map(|p| urls::page(&p.slug)));
+    keys
+}
+
+fn nav_key<'s>(site: &Site, path: &'s str) -> &'s str {
+    for section in [urls::CATALOGUE, urls::JOURNEY, urls::LEVELS] {
+        if path.starts_with(section) {
+            return &path[..section.len()];
+        }
+    }
+    if path.is_empty() || site.pages.iter().any(|p| urls::page(&p.slug) == path) {
+        return path;
+    }
+    "-"
+}
+
+fn render_partial(ctx: &RenderCtx, name: &str, c: &tera::Context) -> Result<String, Diagnostic> {
+    ctx.theme.tera.render(name, c).map_err(|e| Diagnostic::new("template", format!("rendering {name}: {}", tera_error_chain(&e))))
+}
+
+/// At most `max` characters, cut at a word boundary, with an ellipsis.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
     }
 }
 
@@ -404,17 +491,23 @@ fn json_ld(site: &Site, p: &Procedure, t: &Strings) -> String {
 /// Escapes the five HTML-significant characters. Tera's default also escapes
 /// `/`, which turns every URL into `&#x2F;` soup.
 fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 
