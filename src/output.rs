@@ -104,7 +104,35 @@ impl Output {
         self.html.lock().unwrap().insert(path, found);
     }
 
-    fn write(&self, renderer: &'static str, path: &str, bytes: &[u8]) -> Option<OutPath> {
+    /// Adds a large file written piece by piece (open data at 10k records is
+    /// tens of MB: streaming it avoids holding it, and growing it, in memory).
+    pub fn put_stream(&self, renderer: &'static str, path: &str, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+        let Some(path) = self.claim(renderer, path) else { return };
+        let mut counter = CountingWriter { inner: None, count: 0 };
+        let res = match &self.staging {
+            Some(staging) => {
+                let target = staging.join(path.as_str());
+                target
+                    .parent()
+                    .map_or(Ok(()), fs::create_dir_all)
+                    .and_then(|_| fs::File::create(&target))
+                    .and_then(|f| {
+                        counter.inner = Some(std::io::BufWriter::with_capacity(256 * 1024, f));
+                        write(&mut counter)?;
+                        counter.inner.take().map_or(Ok(()), |mut w| std::io::Write::flush(&mut w))
+                    })
+                    .map_err(|e| format!("cannot write {}: {e}", target.display()))
+            }
+            None => write(&mut counter).map_err(|e| e.to_string()),
+        };
+        self.bytes.fetch_add(counter.count, Ordering::Relaxed);
+        if let Err(e) = res {
+            self.error(Diagnostic::new("io", e));
+        }
+    }
+
+    /// Registers an output path; `None` (and an error) when it is invalid or taken.
+    fn claim(&self, renderer: &'static str, path: &str) -> Option<OutPath> {
         let path = match OutPath::new(path) {
             Ok(p) => p,
             Err(d) => {
@@ -116,6 +144,11 @@ impl Output {
             self.error(Diagnostic::new("dup-output", format!("`{}` is produced twice (by {prev} and {renderer})", path.as_str())).hint("two pages want the same URL; rename one of the files"));
             return None;
         }
+        Some(path)
+    }
+
+    fn write(&self, renderer: &'static str, path: &str, bytes: &[u8]) -> Option<OutPath> {
+        let path = self.claim(renderer, path)?;
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if let Some(staging) = &self.staging {
             let target = staging.join(path.as_str());
@@ -236,6 +269,27 @@ fn is_external(link: &str) -> bool {
     let l = link.as_bytes();
     let starts = |p: &str| l.len() >= p.len() && l[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     starts("http://") || starts("https://") || starts("mailto:") || starts("tel:") || starts("data:")
+}
+
+/// Counts bytes on their way to a file (or to nowhere, in check mode).
+struct CountingWriter {
+    inner: Option<std::io::BufWriter<fs::File>>,
+    count: u64,
+}
+
+impl std::io::Write for CountingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = match &mut self.inner {
+            Some(w) => w.write(buf)?,
+            None => buf.len(),
+        };
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.as_mut().map_or(Ok(()), |w| w.flush())
+    }
 }
 
 /// Link strings stored once, referred to by index.

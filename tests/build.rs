@@ -237,3 +237,25 @@ fn the_readme_starts_with_the_two_commands() {
     assert!(head.contains("cargo run --release -- build"), "{head}");
     assert!(head.contains("cargo test --release"), "{head}");
 }
+
+#[test]
+fn a_site_overrides_theme_files_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    // Without its own themes/ the site uses the theme compiled into the binary.
+    fs::remove_dir_all(dir.path().join("themes")).unwrap();
+    fs::create_dir_all(dir.path().join("templates/partials")).unwrap();
+    fs::write(dir.path().join("templates/partials/footer.html"), "<footer><p>Chân trang riêng của Ban</p></footer>\n").unwrap();
+    fs::create_dir_all(dir.path().join("static/css")).unwrap();
+    fs::write(dir.path().join("static/css/site.css"), "body { color: #111; }\n").unwrap();
+    fs::create_dir_all(dir.path().join("i18n")).unwrap();
+    fs::write(dir.path().join("i18n/vi.toml"), "catalogue = \"Danh sách thủ tục\"\n").unwrap();
+    let out = dir.path().join("public");
+    build_into(dir.path(), &out, None).unwrap();
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("Chân trang riêng của Ban"));
+    assert!(home.contains("Danh sách thủ tục"), "one translation key overridden");
+    assert!(home.contains("Hành trình nhà đầu tư"), "the other keys still come from the theme");
+    assert_eq!(fs::read_to_string(out.join("static/css/site.css")).unwrap(), "body { color: #111; }\n");
+    assert!(out.join("static/js/site.js").exists(), "files not overridden come from the built-in theme");
+}

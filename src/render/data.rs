@@ -6,6 +6,7 @@ use super::view::{self, fee_text, time_text, tr};
 use super::{urls, RenderCtx, Renderer};
 use crate::model::{Agencies, Channel, Document, Html, LegalBasis, Site, YearStats};
 use serde::Serialize;
+use std::io::Write;
 use crate::output::Output;
 use crate::text::fold;
 use serde_json::json;
@@ -24,10 +25,13 @@ impl Renderer for DataRenderer {
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
         let empty = Default::default();
         let t = ctx.theme.translations.get("vi").unwrap_or(&empty);
-        let (json, (csv, index)) = rayon::join(|| procedures_json(site, t), || rayon::join(|| procedures_csv(site, t), || search_index(site)));
-        out.put("data", "data/procedures.json", json.as_bytes());
-        out.put("data", "data/procedures.csv", csv.as_bytes());
-        out.put("data", urls::SEARCH_INDEX, index.as_bytes());
+        rayon::join(
+            || out.put_stream("data", "data/procedures.json", |w| procedures_json(site, t, w)),
+            || {
+                out.put_stream("data", "data/procedures.csv", |w| procedures_csv(site, t, w));
+                out.put_stream("data", urls::SEARCH_INDEX, |w| search_index(site, w));
+            },
+        );
         progress(3);
     }
 }
@@ -94,7 +98,7 @@ struct ExportChannel<'a> {
     display_fee: String,
 }
 
-pub fn procedures_json(site: &Site, t: &view::Strings) -> String {
+pub fn procedures_json(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std::io::Result<()> {
     let procedures: Vec<ExportProcedure> = site
         .procedures
         .iter()
@@ -150,17 +154,15 @@ pub fn procedures_json(site: &Site, t: &view::Strings) -> String {
         head: serde_json::Value,
         procedures: Vec<ExportProcedure<'a>>,
     }
-    let mut out = Vec::with_capacity(site.procedures.len() * 4096);
-    let _ = serde_json::to_writer(&mut out, &Export { head: doc, procedures });
-    out.push(b'\n');
-    String::from_utf8(out).unwrap_or_default()
+    serde_json::to_writer(&mut *w, &Export { head: doc, procedures })?;
+    w.write_all(b"\n")
 }
 
 fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-pub fn procedures_csv(site: &Site, t: &view::Strings) -> String {
+pub fn procedures_csv(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std::io::Result<()> {
     let yes_no = |b: bool| tr(t, if b { "yes" } else { "no" }).to_string();
     let header = [
         tr(t, "code"), tr(t, "name"), "Tên tiếng Anh", tr(t, "field"), tr(t, "stage"), tr(t, "level"),
@@ -169,6 +171,7 @@ pub fn procedures_csv(site: &Site, t: &view::Strings) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
     out.push_str("\r\n");
+    w.write_all(out.as_bytes())?;
     for p in &site.procedures {
         let r = view::row(p, t);
         let cols = [
@@ -184,15 +187,16 @@ pub fn procedures_csv(site: &Site, t: &view::Strings) -> String {
             r.time,
             format!("{}{}", site.config.base_url, r.path),
         ];
-        out.push_str(&cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        let mut line = cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+        line.push_str("\r\n");
+        w.write_all(line.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// Compact index: one entry per procedure with its folded search text. The
 /// script folds the query the same way (`fold` in search.js).
-pub fn search_index(site: &Site) -> String {
+pub fn search_index(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Doc<'a> {
         c: &'a str,
@@ -234,5 +238,5 @@ pub fn search_index(site: &Site) -> String {
         fields: site.fields.iter().map(|f| f.title.vi.as_str()).collect(),
         docs,
     };
-    serde_json::to_string(&index).unwrap_or_default()
+    serde_json::to_writer(w, &index).map_err(std::io::Error::other)
 }
