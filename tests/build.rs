@@ -259,3 +259,17 @@ fn a_site_overrides_theme_files_by_path() {
     assert_eq!(fs::read_to_string(out.join("static/css/site.css")).unwrap(), "body { color: #111; }\n");
     assert!(out.join("static/js/site.js").exists(), "files not overridden come from the built-in theme");
 }
+
+#[test]
+fn every_page_has_the_header_with_the_current_section_marked() {
+    for (page, current) in [("index.html", "Trang chủ"), ("thu-tuc/index.html", "Danh mục thủ tục"), ("thu-tuc/dang-ky-noi-quy-lao-dong/index.html", "Danh mục thủ tục"), ("hanh-trinh/index.html", "Hành trình nhà đầu tư"), ("huong-dan-nop-truc-tuyen/index.html", "Hướng dẫn nộp hồ sơ trực tuyến")] {
+        let html = read(page);
+        assert!(html.contains("class=\"skip-link\""), "{page} has no header");
+        assert!(html.contains("class=\"site-footer\""), "{page} has no footer");
+        let nav = &html[html.find("class=\"main-nav\"").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        assert_eq!(nav.matches("aria-current=\"page\"").count(), 1, "{page}: exactly one current section");
+        assert!(html.contains(&format!("aria-current=\"page\">{current}</a>")), "{page} should mark {current}");
+        assert!(!html.contains("[object]"), "{page}");
+    }
+}

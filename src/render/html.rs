@@ -231,7 +231,7 @@ impl<'a> Shared<'a> {
         // are rendered once, not on every page.
         let mut header = serde_json::Map::new();
         for key in nav_keys(site) {
-            base.insert("path", &key);
+            base.insert("path", if key == HOME_NAV { "" } else { &key });
             header.insert(key, render_partial(ctx, "partials/header.html", &base)?.into());
         }
         base.remove("path");
@@ -404,8 +404,11 @@ impl<'a> Shared<'a> {
 
 /// The navigation states the header is rendered for: the sections the main
 /// menu marks as current, each menu page, and "-" for everything else.
+/// Navigation key of the home page (an empty key would not index a map in Tera).
+const HOME_NAV: &str = "index";
+
 fn nav_keys(site: &Site) -> Vec<String> {
-    let mut keys: Vec<String> = ["", urls::CATALOGUE, urls::JOURNEY, urls::LEVELS, "-"].iter().map(|s| s.to_string()).collect();
+    let mut keys: Vec<String> = [HOME_NAV, urls::CATALOGUE, urls::JOURNEY, urls::LEVELS, "-"].iter().map(|s| s.to_string()).collect();
     keys.extend(site.pages.iter().map(|p| urls::page(&p.slug)));
     keys
 }
@@ -416,7 +419,10 @@ fn nav_key<'s>(site: &Site, path: &'s str) -> &'s str {
             return &path[..section.len()];
         }
     }
-    if path.is_empty() || site.pages.iter().any(|p| urls::page(&p.slug) == path) {
+    if path.is_empty() {
+        return HOME_NAV;
+    }
+    if site.pages.iter().any(|p| urls::page(&p.slug) == path) {
         return path;
     }
     "-"
