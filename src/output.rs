@@ -97,7 +97,10 @@ impl Output {
     /// `source` is the content file it was made from (named in broken-link errors).
     pub fn put_html(&self, renderer: &'static str, path: &str, bytes: &[u8], source: Option<&Path>) {
         let Some(path) = self.write(renderer, path, bytes) else { return };
-        let text = String::from_utf8_lossy(bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         let (links, ids) = scan_html(&text);
         let links = self.link_strings.lock().unwrap().intern_all(links);
         let found = HtmlLinks { links, ids, source: source.map(Path::to_path_buf) };
@@ -304,13 +307,13 @@ impl Interner {
         items
             .into_iter()
             .map(|s| {
-                let s = s.replace("&amp;", "&");
-                if let Some(&id) = self.ids.get(s.as_str()) {
+                let s: std::borrow::Cow<str> = if s.contains('&') { s.replace("&amp;", "&").into() } else { s.into() };
+                if let Some(&id) = self.ids.get(&*s) {
                     return id;
                 }
                 let id = self.strings.len() as u32;
-                self.strings.push(s.clone().into());
-                self.ids.insert(s.into(), id);
+                self.strings.push(s.as_ref().into());
+                self.ids.insert(s.as_ref().into(), id);
                 id
             })
             .collect()
