@@ -20,9 +20,9 @@ pub struct HtmlRenderer;
 
 /// Every key a page adds to the base context; removed after each page.
 const PAGE_KEYS: &[&str] = &[
-    "rows", "stage_rows", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
+    "rows_html", "stage_items", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
     "title", "nav", "path", "canonical", "siblings_start", "siblings_more", "p", "channels", "channel_notes",
-    "document_groups", "related", "after", "alternatives", "siblings", "prev", "next", "json_ld",
+    "document_groups", "related", "after", "alternatives", "siblings_before", "siblings_after", "prev", "next", "json_ld",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -98,6 +98,18 @@ struct Shared<'a> {
     by_stage: Vec<Vec<usize>>,
     /// Code → codes of procedures that name it in their `alternative_to`.
     alternative_of: HashMap<&'a str, Vec<&'a str>>,
+    /// Per procedure, HTML rendered once and reused by every page that lists it.
+    fragments: Vec<Fragments>,
+}
+
+/// A procedure's pieces that appear on many pages.
+struct Fragments {
+    /// Table row (`partials/row.html`).
+    row: String,
+    /// Journey page item (`partials/journey-item.html`).
+    journey: String,
+    /// Sidebar link on its stage's other procedures (`partials/sidebar-item.html`).
+    sidebar: String,
 }
 
 /// A link to another procedure: all the sidebar and related lists need.
@@ -114,12 +126,6 @@ impl<'a> From<&'a Row> for LinkRow<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct JourneyItem<'a> {
-    #[serde(flatten)]
-    row: &'a Row,
-    or_before: bool,
-}
 
 #[derive(Serialize)]
 struct LevelView<'a> {
@@ -247,7 +253,46 @@ impl<'a> Shared<'a> {
                 alternative_of.entry(a.as_str()).or_default().push(&p.code);
             }
         }
-        Ok(Shared { site, t, base, rows, by_stage, alternative_of })
+        let mut shared = Shared { site, t, base, rows, by_stage, alternative_of, fragments: Vec::new() };
+        shared.fragments = shared.render_fragments(ctx)?;
+        Ok(shared)
+    }
+
+    /// Renders each procedure's row, journey item and sidebar link once.
+    fn render_fragments(&self, ctx: &RenderCtx) -> Result<Vec<Fragments>, Diagnostic> {
+        let alt = self.alternatives();
+        let mut or_before = vec![false; self.rows.len()];
+        for ix in &self.by_stage {
+            for k in 1..ix.len() {
+                // "or" between journey neighbours that can replace each other.
+                let code = self.rows[ix[k]].code.as_str();
+                or_before[ix[k]] = alt.get(code).is_some_and(|a| a.contains(&self.rows[ix[k - 1]].code.as_str()));
+            }
+        }
+        self.rows
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || self.base.clone(),
+                |c, (i, r)| {
+                    c.insert("r", r);
+                    c.insert("or_before", &or_before[i]);
+                    Ok(Fragments {
+                        row: render_partial(ctx, "partials/row.html", c)?,
+                        journey: render_partial(ctx, "partials/journey-item.html", c)?,
+                        sidebar: render_partial(ctx, "partials/sidebar-item.html", c)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    fn joined<'s>(&'s self, indices: impl Iterator<Item = usize>, pick: impl Fn(&'s Fragments) -> &'s str) -> String {
+        let mut out = String::new();
+        for i in indices {
+            out.push_str(pick(&self.fragments[i]));
+        }
+        out
     }
 
     /// Renders one page into `buf`, using `c` (the base context) plus page keys.
@@ -256,52 +301,41 @@ impl<'a> Shared<'a> {
         let (template, path, title) = match *job {
             Job::Home => ("index.html", String::new(), site.config.title.vi.clone()),
             Job::Catalogue => {
-                c.insert("rows", &self.rows);
+                c.insert("rows_html", &self.joined(0..self.rows.len(), |f| &f.row));
                 ("catalogue.html", urls::CATALOGUE.into(), tr(self.t, "catalogue").into())
             }
             Job::Journey => {
-                let alt = self.alternatives();
-                let stage_rows: Vec<Vec<JourneyItem>> = self
+                let items: Vec<_> = self
                     .by_stage
                     .iter()
                     .map(|ix| {
-                        ix.iter()
-                            .enumerate()
-                            .map(|(k, &i)| {
-                                let row = &self.rows[i];
-                                // "or" between neighbours that can replace each other.
-                                let or_before = k > 0 && alt.get(row.code.as_str()).is_some_and(|a| a.contains(&self.rows[ix[k - 1]].code.as_str()));
-                                JourneyItem { row, or_before }
-                            })
-                            .collect()
+                        let (opt, req): (Vec<usize>, Vec<usize>) = ix.iter().partition(|&&i| self.rows[i].optional);
+                        json!({"required": self.joined(req.into_iter(), |f| &f.journey), "optional": self.joined(opt.into_iter(), |f| &f.journey)})
                     })
                     .collect();
-                c.insert("stage_rows", &stage_rows);
+                c.insert("stage_items", &items);
                 ("journey.html", urls::JOURNEY.into(), tr(self.t, "journey").into())
             }
             Job::Stage(i) => {
                 let s = &site.stages[i];
-                let rows: Vec<&Row> = self.by_stage[i].iter().map(|&j| &self.rows[j]).collect();
+                c.insert("rows_html", &self.joined(self.by_stage[i].iter().copied(), |f| &f.row));
                 c.insert("stage_index", &i);
                 c.insert("prev_stage", &i.checked_sub(1));
                 c.insert("next_stage", &Some(i + 1).filter(|&n| n < site.stages.len()));
-                c.insert("rows", &rows);
                 ("stage.html", urls::stage(&s.key), format!("{} {}: {}", tr(self.t, "stage_n"), s.number, s.title.vi))
             }
             Job::Fields => ("fields.html", urls::FIELDS.into(), tr(self.t, "fields").into()),
             Job::Field(i) => {
                 let f = &site.fields[i];
-                let rows: Vec<&Row> = self.rows.iter().filter(|r| r.field == i).collect();
                 c.insert("field_index", &i);
-                c.insert("rows", &rows);
+                c.insert("rows_html", &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].field == i), |f| &f.row));
                 ("field.html", urls::field(&f.key), f.title.vi.clone())
             }
             Job::Levels => ("levels.html", urls::LEVELS.into(), tr(self.t, "levels").into()),
             Job::Level(i) => {
                 let l = &site.levels[i];
-                let rows: Vec<&Row> = self.rows.iter().filter(|r| r.level == i).collect();
                 c.insert("level_index", &i);
-                c.insert("rows", &rows);
+                c.insert("rows_html", &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].level == i), |f| &f.row));
                 ("level.html", urls::level(&l.key), l.label.vi.clone())
             }
             Job::Page(i) => {
@@ -367,7 +401,8 @@ impl<'a> Shared<'a> {
         // stage of thousands of records does not make every page huge.
         let from = pos.saturating_sub(SIDEBAR_WINDOW);
         let to = (pos + SIDEBAR_WINDOW + 1).min(stage.len());
-        let siblings: Vec<LinkRow> = stage[from..to].iter().map(|&i| LinkRow::from(&self.rows[i])).collect();
+        c.insert("siblings_before", &self.joined(stage[from..pos].iter().copied(), |f| &f.sidebar));
+        c.insert("siblings_after", &self.joined(stage[(pos + 1).min(to)..to].iter().copied(), |f| &f.sidebar));
         c.insert("siblings_start", &(from + 1));
         c.insert("siblings_more", &(from > 0 || to < stage.len()));
         let channels: Vec<_> = p
@@ -394,7 +429,6 @@ impl<'a> Shared<'a> {
         c.insert("related", &rows_for(&p.related));
         c.insert("after", &rows_for(&p.after));
         c.insert("alternatives", &rows_for(&alternatives));
-        c.insert("siblings", &siblings);
         c.insert("prev", &prev);
         c.insert("next", &next);
         c.insert("stage_index", &p.stage);
