@@ -42,7 +42,8 @@ impl OutPath {
 struct HtmlLinks {
     /// Interned link targets (ids into `Output::link_strings`): pages share most links.
     links: Vec<u32>,
-    ids: Vec<Box<str>>,
+    /// The page's element ids, each followed by a NUL (one allocation per page).
+    ids: String,
     /// Content file the page was made from, to point broken links at it.
     source: Option<PathBuf>,
 }
@@ -246,9 +247,9 @@ impl Output {
 /// `href`/`src` values and `id`s of an HTML document, in one pass. A small
 /// scanner is enough: our templates write every attribute with double quotes,
 /// and text content never holds a `"` unescaped.
-fn scan_html(text: &str) -> (Vec<&str>, Vec<Box<str>>) {
+fn scan_html(text: &str) -> (Vec<&str>, String) {
     let mut links = Vec::new();
-    let mut ids = Vec::new();
+    let mut ids = String::new();
     let finder = memchr::memmem::Finder::new("=\"");
     for i in finder.find_iter(text.as_bytes()) {
         let before = &text[..i];
@@ -260,11 +261,15 @@ fn scan_html(text: &str) -> (Vec<&str>, Vec<Box<str>>) {
         let Some(end) = rest.find('"') else { continue };
         let value = &rest[..end];
         if is_id {
-            ids.push(value.into());
+            ids.push_str(value);
+            ids.push('\0');
         } else if !is_external(value) {
             links.push(value);
         }
     }
+    // Pages repeat links (menu, footer, sidebar): intern each once.
+    links.sort_unstable();
+    links.dedup();
     (links, ids)
 }
 
@@ -298,7 +303,7 @@ impl std::io::Write for CountingWriter {
 /// Link strings stored once, referred to by index.
 #[derive(Default)]
 struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    ids: rustc_hash::FxHashMap<Box<str>, u32>,
     strings: Vec<Box<str>>,
 }
 
@@ -356,7 +361,7 @@ fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath
     }
     if let Some(f) = fragment.filter(|f| !f.is_empty()) {
         if let Some(h) = html.get(&key) {
-            if !h.ids.iter().any(|id| &**id == f) {
+            if !h.ids.split('\0').any(|id| id == f) {
                 return Some(format!("the page has no element with id `{f}`"));
             }
         }

@@ -6,7 +6,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Normalises to NFC (the form the national portal and fonts expect).
 pub fn nfc(s: &str) -> String {
-    if unicode_normalization::is_nfc(s) {
+    // Fast path: Latin below U+0300 and the precomposed Vietnamese letters of
+    // Latin Extended Additional are already NFC (no combining marks).
+    let plainly_composed = s.chars().all(|c| (c as u32) < 0x300 || (0x1E00..=0x1EFF).contains(&(c as u32)));
+    if plainly_composed || unicode_normalization::is_nfc(s) {
         s.to_string()
     } else {
         s.nfc().collect()
@@ -95,6 +98,14 @@ mod tests {
         assert_eq!(fold("Đăng ký đầu tư"), "dang ky dau tu");
         assert_eq!(fold("Giấy phép xây dựng"), "giay phep xay dung");
         assert_eq!(fold("ỨỪỬỮỰ"), "uuuuu");
+    }
+
+    #[test]
+    fn nfc_fast_path_agrees_with_the_library() {
+        for sample in ["Đăng ký đầu tư", "Giấy chứng nhận", "ẮẰẲẴẶ ỨỪỬỮỰ Đđ", "e\u{0301}", "A\u{0323}\u{0302}", "plain ASCII"] {
+            let expected: String = sample.nfc().collect();
+            assert_eq!(nfc(sample), expected, "{sample:?}");
+        }
     }
 
     #[test]
