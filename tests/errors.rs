@@ -477,6 +477,17 @@ error_cases! {
         err(XD, 8, "related[0]", "self-reference"),
     ];
 
+    // An unknown key does not hide the value problems of the same file.
+    unknown_key_and_value_errors_in_one_run: [
+        Replace(XD, "level = 2", "level = 5"),
+        Replace(XD, "stage = \"xay-dung\"", "stage = \"xay-dun\""),
+        Replace(XD, "online_url = ", "online_ur = "),
+    ] => [
+        err(XD, 4, "stage", "unknown-ref").hint("did you mean \"xay-dung\"?"),
+        err(XD, 6, "level", "bad-level"),
+        err(XD, 7, "online_ur", "unknown-key").hint("did you mean `online_url`?"),
+    ];
+
     // --- references between records ---------------------------------------
     unknown_stage_with_did_you_mean: [Replace(XD, "stage = \"xay-dung\"", "stage = \"xay-dun\"")] => [
         err(XD, 4, "stage", "unknown-ref").msg("`xay-dun`").hint("did you mean \"xay-dung\"?"),

@@ -86,8 +86,8 @@ pub struct Config {
 }
 
 pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Config> {
-    let raw: RawSite = parse_toml(src, 0, &src.text, schema::SITE_KEYS, out)?;
     let start = out.len();
+    let raw: RawSite = parse_toml(src, 0, &src.text, schema::SITE_KEYS, out)?;
     let nfc = |s: &str| text::nfc(s);
     let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
 

@@ -174,7 +174,9 @@ fn list_files(root: &Path, dir: &str, ext: &str, errors: &mut Vec<Diagnostic>) -
 }
 
 /// Parses TOML (`text` starts at byte `base` of `src`), checks it against the
-/// schema, and deserializes it. `None` when there were errors (all pushed).
+/// schema, and deserializes it. `None` when it cannot be read at all; a value
+/// can come back alongside errors (e.g. an unknown key), so callers compare
+/// the error count before and after.
 fn parse_toml<T: DeserializeOwned>(src: &SourceText, base: usize, text: &str, keys: &[Key], out: &mut Vec<Diagnostic>) -> Option<T> {
     let table = match toml::de::DeTable::parse(text) {
         Ok(t) => t,
@@ -190,11 +192,16 @@ fn parse_toml<T: DeserializeOwned>(src: &SourceText, base: usize, text: &str, ke
     };
     let before = out.len();
     schema::check_table(table.get_ref(), table.span(), keys, "", src, base, out);
-    if out.len() > before {
+    // With only unknown keys (typos of optional keys) the values are sound: go
+    // on, so the semantic checks report their problems in the same run.
+    // Other schema errors make values unreliable: stop at what was said.
+    if out[before..].iter().any(|d| d.code != "unknown-key") {
         return None;
     }
+    let schema_ok = out.len() == before;
     match T::deserialize(toml::de::Deserializer::from(table)) {
         Ok(v) => Some(v),
+        Err(_) if !schema_ok => None, // already explained by the schema check
         Err(e) => {
             let at = e.span().map_or(0, |s| s.start);
             out.push(Diagnostic::new("bad-value", first_line(e.message())).at(src, base + at));

@@ -32,9 +32,9 @@ pub fn load_page(src: &SourceText, slug: &str, site: &SiteConfig, out: &mut Vec<
     };
     let fm = &after_open[..end];
     let body_start = fm_start + end + after_open[end..].find('\n').map_or(after_open.len() - end, |n| n + 1);
+    let before = out.len();
     let raw: RawFrontMatter = parse_toml(src, fm_start, fm, schema::PAGE_KEYS, out)?;
     let md = MdCtx { src, allow_html: site.allow_html, base_path: &site.base_path };
-    let before = out.len();
     let body = src.text.get(body_start..).unwrap_or("");
     // Offsets in the body are relative to body_start; quote_len(body_start) is 0 there.
     let rendered = md.render(body, body_start, "body", true, out);

@@ -115,8 +115,8 @@ pub struct RecordSpans {
 }
 
 pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<Diagnostic>) -> Option<(Procedure, RecordSpans)> {
-    let raw: RawRecord = parse_toml(src, 0, &src.text, schema::RECORD_KEYS, out)?;
     let start = out.len();
+    let raw: RawRecord = parse_toml(src, 0, &src.text, schema::RECORD_KEYS, out)?;
     let err = |code, msg: String, at: usize, field: &str| Diagnostic::new(code, msg).at(src, at).field(field);
     let md = MdCtx { src, allow_html: config.site.allow_html, base_path: &config.site.base_path };
 
@@ -164,7 +164,7 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         let f = |k: &str| format!("channels[{i}].{k}");
         let at = c.span().start;
         let c = c.get_ref();
-        let kind = ChannelKind::parse(&c.kind).unwrap_or(ChannelKind::Direct);
+        let Some(kind) = ChannelKind::parse(&c.kind) else { continue }; // reported by the schema check
         if let Some(t) = &c.time {
             if !(t.get_ref().is_finite() && *t.get_ref() > 0.0) {
                 out.push(err("bad-value", format!("time {} must be a positive number", t.get_ref()), t.span().start, &f("time")));
