@@ -53,11 +53,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
             load::SITE_FILE
         )));
     }
-    if let Some(u) = &opts.base_url {
-        if !(u.starts_with("http://") || u.starts_with("https://")) {
+    if let Some(u) = &opts.base_url
+        && !(u.starts_with("http://") || u.starts_with("https://")) {
             return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
         }
-    }
     let (site, theme) = rayon::join(|| load::load_site(root, opts.base_url.as_deref()), || theme::load_theme(root));
     let (site, theme) = match (site, theme) {
         (Ok(s), Ok(t)) => (s, t),

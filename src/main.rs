@@ -177,12 +177,11 @@ fn new_record(root: &std::path::Path, slug: &str, stage: Option<String>, code: O
         eprintln!("error: `{slug}` is not a valid slug\n  hint: try `{}`", onestop::text::slugify(slug));
         return ExitCode::from(2);
     }
-    if let Some(c) = &code {
-        if !onestop::text::is_procedure_code(c) {
+    if let Some(c) = &code
+        && !onestop::text::is_procedure_code(c) {
             eprintln!("error: `{c}` is not a procedure code\n  hint: codes look like 1.009664 or 1.013216.01");
             return ExitCode::from(2);
         }
-    }
     let stages = match read_stage_keys(root) {
         Ok(s) => s,
         Err(msg) => {

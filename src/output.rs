@@ -357,13 +357,11 @@ fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath
     if !written.contains_key(&key) {
         return Some("no such file is generated".into());
     }
-    if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-        if let Some(h) = html.get(&key) {
-            if !h.ids.split('\0').any(|id| id == f) {
+    if let Some(f) = fragment.filter(|f| !f.is_empty())
+        && let Some(h) = html.get(&key)
+            && !h.ids.split('\0').any(|id| id == f) {
                 return Some(format!("the page has no element with id `{f}`"));
             }
-        }
-    }
     None
 }
 
@@ -390,13 +388,12 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+        if b[i] == b'%' && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
                 out.push(v);
                 i += 3;
                 continue;
             }
-        }
         out.push(b[i]);
         i += 1;
     }

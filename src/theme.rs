@@ -57,13 +57,12 @@ fn read_tree(dir: &Path, root: &Path, files: &mut BTreeMap<String, ThemeFile>) {
         return;
     }
     for e in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
-        if e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.') {
-            if let Ok(bytes) = std::fs::read(e.path()) {
+        if e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.')
+            && let Ok(bytes) = std::fs::read(e.path()) {
                 let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
                 let origin = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
                 files.insert(rel, ThemeFile { origin, bytes });
             }
-        }
     }
 }
 

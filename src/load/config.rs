@@ -109,8 +109,8 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     }
 
     let languages = raw.languages.as_ref().map(|l| l.get_ref().clone()).unwrap_or_else(|| vec!["vi".into()]);
-    if let Some(l) = &raw.languages {
-        if languages.first().map(String::as_str) != Some("vi") || languages.iter().any(|x| x != "vi" && x != "en") {
+    if let Some(l) = &raw.languages
+        && (languages.first().map(String::as_str) != Some("vi") || languages.iter().any(|x| x != "vi" && x != "en")) {
             out.push(
                 Diagnostic::new("bad-value", "languages must start with \"vi\" and may add \"en\"")
                     .at(src, l.span().start)
@@ -118,7 +118,6 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
                     .hint("write languages = [\"vi\", \"en\"]"),
             );
         }
-    }
     for (name, u) in [("portal_url", &raw.portal_url), ("national_portal_url", &raw.national_portal_url), ("organisation.map_url", &raw.organisation.map_url)] {
         if let Some(u) = u {
             check_http(u, name, src, out);
@@ -144,8 +143,8 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         },
         _ => levels::scheme_2011().into_iter().map(|d| (d, None)).collect(),
     };
-    if scheme != "custom" {
-        if let Some(l) = &raw.levels {
+    if scheme != "custom"
+        && let Some(l) = &raw.levels {
             out.push(
                 Diagnostic::new("unused-levels", format!("[[levels]] is only used when level_scheme = \"custom\" (it is \"{scheme}\")"))
                     .at(src, l.span().start)
@@ -153,7 +152,6 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
                     .hint("set level_scheme = \"custom\" or remove the [[levels]] tables"),
             );
         }
-    }
     let levels: Vec<Level> = defs
         .into_iter()
         .map(|(d, at)| {

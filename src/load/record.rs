@@ -178,11 +178,10 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         } else if c.time_unit.is_some() {
             out.push(err("missing-key", "time_unit is given without time".into(), at, &f("time")).hint("add time = <number>, or remove time_unit"));
         }
-        if let Some(fv) = &c.fee_vnd {
-            if *fv.get_ref() < 0 {
+        if let Some(fv) = &c.fee_vnd
+            && *fv.get_ref() < 0 {
                 out.push(err("bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
             }
-        }
         if channels.iter().any(|x| x.kind == kind && x.time == c.time.as_ref().map(|t| *t.get_ref()) && x.time_text == c.time_text) {
             out.push(err("dup-channel", format!("channel `{}` is listed twice with the same time", c.kind), at, &f("kind")));
         }
@@ -205,17 +204,15 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
     for (i, d) in raw.documents.iter().enumerate() {
         let f = |k: &str| format!("documents[{i}].{k}");
         for (k, n) in [("originals", &d.originals), ("copies", &d.copies)] {
-            if let Some(n) = n {
-                if *n.get_ref() < 0 {
+            if let Some(n) = n
+                && *n.get_ref() < 0 {
                     out.push(err("bad-value", format!("{k} cannot be negative"), n.span().start, &f(k)));
                 }
-            }
         }
-        if let Some(u) = &d.form_url {
-            if crate::markdown::check_url(u.get_ref(), "/").is_err() {
+        if let Some(u) = &d.form_url
+            && crate::markdown::check_url(u.get_ref(), "/").is_err() {
                 out.push(err("bad-url", format!("`{}` is not an allowed link", u.get_ref()), u.span().start, &f("form_url")).hint("use an https:// address or a path under static/"));
             }
-        }
         documents.push(Document {
             case: d.case.as_deref().map(text::nfc),
             name: text::nfc(d.name.trim()),
@@ -261,20 +258,18 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
             }
         }
         let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
-        if let (Some(total), Some(online)) = (val(&s.received), &s.received_online) {
-            if *online.get_ref() > total {
+        if let (Some(total), Some(online)) = (val(&s.received), &s.received_online)
+            && *online.get_ref() > total {
                 out.push(
                     err("bad-value", format!("received_online ({}) is more than received ({total})", online.get_ref()), online.span().start, &f("received_online"))
                         .hint("dossiers received online are part of all dossiers received"),
                 );
             }
-        }
         for (k, part) in [("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
-            if let (Some(total), Some(p)) = (val(&s.received), part) {
-                if *p.get_ref() > total {
+            if let (Some(total), Some(p)) = (val(&s.received), part)
+                && *p.get_ref() > total {
                     out.push(err("bad-value", format!("{k} ({}) is more than received ({total})", p.get_ref()), p.span().start, &f(k)));
                 }
-            }
         }
         statistics.push(YearStats {
             year,

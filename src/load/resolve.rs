@@ -98,12 +98,11 @@ fn journey_order(records: &[(Procedure, RecordSpans)], by_code: &HashMap<&str, u
     let mut dependants: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, (p, _)) in records.iter().enumerate() {
         for code in &p.after {
-            if let Some(&j) = by_code.get(code.as_str()) {
-                if j != i {
+            if let Some(&j) = by_code.get(code.as_str())
+                && j != i {
                     dependants[j].push(i);
                     indegree[i] += 1;
                 }
-            }
         }
     }
     // Kahn's algorithm with a deterministic ready set ordered by (stage,

@@ -490,11 +490,10 @@ fn json_ld(site: &Site, p: &Procedure, t: &Strings) -> String {
                 "name": tr(t, &format!("channel_{}", ch.kind.key())),
                 "description": format!("{}: {}; {}: {}", tr(t, "processing_time"), time_text(ch, t), tr(t, "fee"), fee_text(ch, t)),
             });
-            if let (Some(n), Some(u)) = (ch.time, ch.time_unit.as_deref()) {
-                if n.fract() == 0.0 {
+            if let (Some(n), Some(u)) = (ch.time, ch.time_unit.as_deref())
+                && n.fract() == 0.0 {
                     v["processingTime"] = json!(if u == "hours" { format!("PT{}H", n as i64) } else { format!("P{}D", n as i64) });
                 }
-            }
             match ch.kind {
                 ChannelKind::Online => {
                     if let Some(u) = p.online_url.as_ref().or(site.config.portal_url.as_ref()) {
