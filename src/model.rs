@@ -189,6 +189,9 @@ pub struct Procedure {
     pub publication_decision: Option<String>,
     pub optional: bool,
     pub alternative_to: Vec<String>,
+    /// Codes this procedure can replace or be replaced by: `alternative_to`
+    /// in both directions, sorted. Derived in `load::resolve`.
+    pub alternatives: Vec<String>,
     pub after: Vec<String>,
     pub related: Vec<String>,
     pub keywords: Vec<String>,

@@ -312,6 +312,7 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         publication_decision: raw.publication_decision.as_deref().map(text::nfc),
         optional: raw.optional.unwrap_or(false),
         alternative_to: codes(&raw.alternative_to),
+        alternatives: Vec::new(),
         after: codes(&raw.after),
         related: codes(&raw.related),
         keywords: nfc_list(&raw.keywords),

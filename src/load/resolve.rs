@@ -75,6 +75,19 @@ pub fn resolve(
         }
     }
     let by_code: HashMap<String, usize> = procedures.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
+    let mut alternatives: Vec<Vec<String>> = procedures.iter().map(|p| p.alternative_to.clone()).collect();
+    for p in &procedures {
+        for a in &p.alternative_to {
+            if let Some(&j) = by_code.get(a) {
+                alternatives[j].push(p.code.clone());
+            }
+        }
+    }
+    for (p, mut alts) in procedures.iter_mut().zip(alternatives) {
+        alts.sort();
+        alts.dedup();
+        p.alternatives = alts;
+    }
 
     for p in &pages {
         if RESERVED_SLUGS.contains(&p.slug.as_str()) {

@@ -96,8 +96,6 @@ struct Shared<'a> {
     base: tera::Context,
     rows: Vec<Row>,
     by_stage: Vec<Vec<usize>>,
-    /// Code → codes of procedures that name it in their `alternative_to`.
-    alternative_of: HashMap<&'a str, Vec<&'a str>>,
     /// Per procedure, HTML rendered once and reused by every page that lists it.
     fragments: Vec<Fragments>,
 }
@@ -247,26 +245,18 @@ impl<'a> Shared<'a> {
             "level_style": render_partial(ctx, "partials/level-style.html", &base)?,
         });
         base.insert("chrome", &chrome);
-        let mut alternative_of: HashMap<&str, Vec<&str>> = HashMap::new();
-        for p in &site.procedures {
-            for a in &p.alternative_to {
-                alternative_of.entry(a.as_str()).or_default().push(&p.code);
-            }
-        }
-        let mut shared = Shared { site, t, base, rows, by_stage, alternative_of, fragments: Vec::new() };
+        let mut shared = Shared { site, t, base, rows, by_stage, fragments: Vec::new() };
         shared.fragments = shared.render_fragments(ctx)?;
         Ok(shared)
     }
 
     /// Renders each procedure's row, journey item and sidebar link once.
     fn render_fragments(&self, ctx: &RenderCtx) -> Result<Vec<Fragments>, Diagnostic> {
-        let alt = self.alternatives();
         let mut or_before = vec![false; self.rows.len()];
         for ix in &self.by_stage {
             for k in 1..ix.len() {
                 // "or" between journey neighbours that can replace each other.
-                let code = self.rows[ix[k]].code.as_str();
-                or_before[ix[k]] = alt.get(code).is_some_and(|a| a.contains(&self.rows[ix[k - 1]].code.as_str()));
+                or_before[ix[k]] = self.site.procedures[ix[k]].alternatives.contains(&self.rows[ix[k - 1]].code);
             }
         }
         self.rows
@@ -372,22 +362,6 @@ impl<'a> Shared<'a> {
         Ok((urls::file(&path), source))
     }
 
-    /// For each code, the codes it is an alternative to (both directions).
-    fn alternatives(&self) -> HashMap<&str, Vec<&str>> {
-        let mut alt: HashMap<&str, Vec<&str>> = HashMap::new();
-        for p in &self.site.procedures {
-            for a in &p.alternative_to {
-                alt.entry(p.code.as_str()).or_default().push(a);
-                alt.entry(a.as_str()).or_default().push(&p.code);
-            }
-        }
-        for v in alt.values_mut() {
-            v.sort_unstable();
-            v.dedup();
-        }
-        alt
-    }
-
     fn procedure_context(&self, p: &Procedure, c: &mut tera::Context) {
         let site = self.site;
         let t = self.t;
@@ -418,17 +392,13 @@ impl<'a> Shared<'a> {
             }
         }
         let groups: Vec<_> = groups.into_iter().map(|(case, docs)| json!({"case": case, "documents": docs})).collect();
-        let mut alternatives: Vec<String> = p.alternative_to.clone();
-        alternatives.extend(self.alternative_of.get(p.code.as_str()).into_iter().flatten().map(|c| c.to_string()));
-        alternatives.sort();
-        alternatives.dedup();
         c.insert("p", p);
         c.insert("channels", &channels);
         c.insert("channel_notes", &p.channels.iter().any(|ch| ch.note.is_some()));
         c.insert("document_groups", &groups);
         c.insert("related", &rows_for(&p.related));
         c.insert("after", &rows_for(&p.after));
-        c.insert("alternatives", &rows_for(&alternatives));
+        c.insert("alternatives", &rows_for(&p.alternatives));
         c.insert("prev", &prev);
         c.insert("next", &next);
         c.insert("stage_index", &p.stage);
