@@ -221,13 +221,7 @@ pub fn search_index(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
         .iter()
         .map(|p| {
             let field = &site.fields[p.field].title.vi;
-            let mut summary: String = p.summary.plain.chars().take(240).collect();
-            if summary.len() < p.summary.plain.len() {
-                summary = match summary.rfind(' ') {
-                    Some(i) => format!("{}…", &summary[..i]),
-                    None => format!("{summary}…"),
-                };
-            }
+            let summary = crate::text::shorten(&p.summary.plain, 240);
             let words = format!("{} {} {} {} {} {}", p.code, p.title.vi, p.title.en.as_deref().unwrap_or(""), summary, field, p.keywords.join(" "));
             Doc { c: &p.code, t: &p.title.vi, u: urls::procedure(&p.slug), ft: fold(&p.title.vi), k: fold(&words), s: summary, l: p.level, g: p.stage, f: p.field }
         })

@@ -10,6 +10,7 @@ use super::{urls, RenderCtx, Renderer};
 use crate::diag::Diagnostic;
 use crate::model::{ChannelKind, Document, Procedure, Site};
 use crate::output::Output;
+use crate::text;
 use crate::theme::tera_error_chain;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -331,7 +332,7 @@ impl<'a> Shared<'a> {
             Job::Page(i) => {
                 let p = &site.pages[i];
                 c.insert("page", p);
-                c.insert("description", &p.description.as_deref().map(|d| shorten(d, 200)));
+                c.insert("description", &p.description.as_deref().map(|d| text::shorten(d, 200)));
                 ("page.html", urls::page(&p.slug), p.title.vi.clone())
             }
             Job::Search => ("search.html", urls::SEARCH.into(), tr(self.t, "search").into()),
@@ -340,7 +341,7 @@ impl<'a> Shared<'a> {
             Job::Procedure(i) => {
                 let p = &site.procedures[i];
                 self.procedure_context(p, c);
-                c.insert("description", &shorten(&p.summary.plain, 200));
+                c.insert("description", &text::shorten(&p.summary.plain, 200));
                 ("procedure.html", urls::procedure(&p.slug), p.title.vi.clone())
             }
         };
@@ -434,18 +435,6 @@ fn nav_key<'s>(site: &Site, path: &'s str) -> &'s str {
 
 fn render_partial(ctx: &RenderCtx, name: &str, c: &tera::Context) -> Result<String, Diagnostic> {
     ctx.theme.tera.render(name, c).map_err(|e| Diagnostic::new("template", format!("rendering {name}: {}", tera_error_chain(&e))))
-}
-
-/// At most `max` characters, cut at a word boundary, with an ellipsis.
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(max).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
 }
 
 /// schema.org GovernmentService with one ServiceChannel per channel.
