@@ -2,6 +2,7 @@
 //! check internal links → swap the output in. The only module that knows
 //! the list of stages; `main.rs` only parses arguments and prints.
 
+use crate::cache::Cache;
 use crate::diag::{self, Diagnostic};
 use crate::load;
 use crate::output::Output;
@@ -31,6 +32,9 @@ pub struct BuildSummary {
     pub load_time: Duration,
     pub render_time: Duration,
     pub total_time: Duration,
+    /// Products (posters, leaflets) reused from the cache / rendered afresh.
+    pub cache_hits: usize,
+    pub cache_misses: usize,
 }
 
 #[derive(Debug)]
@@ -75,8 +79,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         guard_out_dir(root, &opts.out_dir)?;
         Output::staging_for(&opts.out_dir).map_err(|e| BuildError::Io(format!("cannot create a staging folder beside {}: {e}", opts.out_dir.display())))?
     };
-    let renderers = render::all();
-    let total: usize = renderers.iter().map(|r| r.estimate(&site)).sum();
+    let phases = render::phases();
+    let total: usize = phases.iter().flatten().map(|r| r.estimate(&site)).sum();
     let bar = if opts.progress {
         let bar = indicatif::ProgressBar::new(total as u64);
         bar.set_style(
@@ -89,15 +93,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let ctx = RenderCtx { theme: &theme };
+    let cache = if opts.check_only { Cache::disabled() } else { Cache::open(root) };
+    let ctx = RenderCtx { theme: &theme, cache: &cache };
     let render_started = Instant::now();
     let tick = |n: u64| bar.inc(n);
-    rayon::scope(|s| {
-        for r in &renderers {
-            let (site, ctx, out, tick) = (&site, &ctx, &out, &tick);
-            s.spawn(move |_| r.render(site, ctx, out, tick));
-        }
-    });
+    for renderers in &phases {
+        rayon::scope(|s| {
+            for r in renderers {
+                let (site, ctx, out, tick) = (&site, &ctx, &out, &tick);
+                s.spawn(move |_| r.render(site, ctx, out, tick));
+            }
+        });
+    }
     bar.finish_and_clear();
     let render_time = render_started.elapsed();
 
@@ -111,6 +118,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         load_time,
         render_time,
         total_time: Duration::ZERO,
+        cache_hits: cache.hits(),
+        cache_misses: cache.misses(),
     };
     if !errors.is_empty() {
         out.discard();
@@ -118,6 +127,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         return Err(BuildError::Content(errors));
     }
     out.commit(&opts.out_dir).map_err(|e| BuildError::Io(format!("cannot move the new site into {}: {e}", opts.out_dir.display())))?;
+    cache.prune();
     Ok(BuildSummary { total_time: started.elapsed(), ..summary })
 }
 

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod cache;
 pub mod diag;
 pub mod levels;
 pub mod load;

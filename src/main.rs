@@ -120,6 +120,9 @@ fn print_summary(s: &BuildSummary, out: &std::path::Path) {
     println!("  HTML pages  {:>8}", s.html_pages);
     println!("  files       {:>8}", s.files);
     println!("  size        {:>8.1} MB", s.bytes as f64 / 1e6);
+    if s.cache_hits + s.cache_misses > 0 {
+        println!("  posters and leaflets: {} rendered, {} unchanged (from {})", s.cache_misses, s.cache_hits, onestop::cache::DIR);
+    }
     println!("  load {:.0} ms, render {:.0} ms", s.load_time.as_secs_f64() * 1e3, s.render_time.as_secs_f64() * 1e3);
 }
 

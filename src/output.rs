@@ -51,8 +51,8 @@ struct HtmlLinks {
 pub struct Output {
     /// `None` for check mode: nothing is written.
     staging: Option<PathBuf>,
-    /// Output path → name of the renderer that wrote it (to report collisions).
-    written: Mutex<HashMap<OutPath, &'static str>>,
+    /// Output path → renderer that wrote it (to report collisions) and its size.
+    written: Mutex<HashMap<OutPath, (&'static str, u64)>>,
     html: Mutex<HashMap<OutPath, HtmlLinks>>,
     link_strings: Mutex<Interner>,
     errors: Mutex<Vec<Diagnostic>>,
@@ -126,6 +126,7 @@ impl Output {
             None => write(&mut counter).map_err(|e| e.to_string()),
         };
         self.bytes.fetch_add(counter.count, Ordering::Relaxed);
+        self.set_size(&path, counter.count);
         if let Err(e) = res {
             self.error(Diagnostic::new("io", e));
         }
@@ -140,7 +141,7 @@ impl Output {
                 return None;
             }
         };
-        if let Some(prev) = self.written.lock().unwrap().insert(path.clone(), renderer) {
+        if let Some((prev, _)) = self.written.lock().unwrap().insert(path.clone(), (renderer, 0)) {
             self.error(Diagnostic::new("dup-output", format!("`{}` is produced twice (by {prev} and {renderer})", path.as_str())).hint("two pages want the same URL; rename one of the files"));
             return None;
         }
@@ -150,6 +151,7 @@ impl Output {
     fn write(&self, renderer: &'static str, path: &str, bytes: &[u8]) -> Option<OutPath> {
         let path = self.claim(renderer, path)?;
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.set_size(&path, bytes.len() as u64);
         if let Some(staging) = &self.staging {
             let target = staging.join(path.as_str());
             let res = target.parent().map_or(Ok(()), fs::create_dir_all).and_then(|_| fs::write(&target, bytes));
@@ -158,6 +160,19 @@ impl Output {
             }
         }
         Some(path)
+    }
+
+    fn set_size(&self, path: &OutPath, size: u64) {
+        if let Some(entry) = self.written.lock().unwrap().get_mut(path) {
+            entry.1 = size;
+        }
+    }
+
+    /// Size in bytes of a file an earlier render phase wrote (e.g. a poster
+    /// PDF, so a page can say "PDF, 1.2 MB"); `None` if no such file.
+    pub fn size_of(&self, path: &str) -> Option<u64> {
+        let path = OutPath::new(path).ok()?;
+        self.written.lock().unwrap().get(&path).map(|e| e.1)
     }
 
     pub fn error(&self, d: Diagnostic) {
@@ -328,7 +343,7 @@ impl Interner {
 }
 
 /// `None` when the link resolves; otherwise what is wrong.
-fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath, &str>, html: &HashMap<OutPath, HtmlLinks>) -> Option<String> {
+fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath, (&str, u64)>, html: &HashMap<OutPath, HtmlLinks>) -> Option<String> {
     let lower = link.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("data:") {
         return None;

@@ -3,13 +3,14 @@
 //! Each renderer reads the `Site` and the `Theme` and hands files to the
 //! `Output`; none reads the file system, the environment or the clock, so the
 //! same input always gives the same bytes. New products (diagrams, print)
-//! plug in by implementing `Renderer` and being listed in `all()`.
+//! plug in by implementing `Renderer` and being listed in `phases()`.
 
 pub mod data;
 pub mod view;
 pub mod html;
 pub mod site_files;
 
+use crate::cache::Cache;
 use crate::model::Site;
 use crate::output::Output;
 use crate::theme::Theme;
@@ -17,6 +18,8 @@ use crate::theme::Theme;
 /// Read-only context shared by all renderers of one build.
 pub struct RenderCtx<'a> {
     pub theme: &'a Theme,
+    /// Where expensive products (posters, leaflets) are reused across builds.
+    pub cache: &'a Cache,
 }
 
 pub trait Renderer: Sync {
@@ -28,9 +31,17 @@ pub trait Renderer: Sync {
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync));
 }
 
-/// Every renderer of a build, in a fixed order.
-pub fn all() -> Vec<Box<dyn Renderer>> {
-    vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer)]
+/// Every renderer of a build, in phases: the renderers of one phase run in
+/// parallel; a phase starts when the one before has finished, so pages (phase
+/// 2) can link the print products of phase 1 and show their sizes
+/// (`Output::size_of`).
+pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
+    vec![
+        // Phase 1: products that pages link to.
+        vec![],
+        // Phase 2: pages, open data, static files.
+        vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer)],
+    ]
 }
 
 /// Site-relative URL paths, shared so every renderer links the same way.
