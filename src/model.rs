@@ -173,6 +173,8 @@ pub struct Procedure {
     pub source: PathBuf,
     pub code: String,
     pub title: Text,
+    /// For diagram blocks: `short_title`, or the title without "Thủ tục".
+    pub short_title: Text,
     /// Index into `Site::stages`.
     pub stage: usize,
     /// Index into `Site::fields`.
@@ -240,6 +242,99 @@ pub struct Site {
     pub procedures: Vec<Procedure>,
     pub pages: Vec<Page>,
     pub by_code: HashMap<String, usize>,
+    /// Diagram specs from `diagrams/*.toml`, sorted by name.
+    pub diagrams: Vec<Diagram>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Paper {
+    A0,
+    A1,
+    A2,
+    A3,
+    A4,
+}
+
+impl Paper {
+    pub fn parse(s: &str) -> Option<Paper> {
+        Some(match s {
+            "A0" => Paper::A0,
+            "A1" => Paper::A1,
+            "A2" => Paper::A2,
+            "A3" => Paper::A3,
+            "A4" => Paper::A4,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A0 => "A0",
+            Paper::A1 => "A1",
+            Paper::A2 => "A2",
+            Paper::A3 => "A3",
+            Paper::A4 => "A4",
+        }
+    }
+    /// Portrait width and height in millimetres (ISO 216).
+    pub fn size_mm(self) -> (f64, f64) {
+        match self {
+            Paper::A0 => (841.0, 1189.0),
+            Paper::A1 => (594.0, 841.0),
+            Paper::A2 => (420.0, 594.0),
+            Paper::A3 => (297.0, 420.0),
+            Paper::A4 => (210.0, 297.0),
+        }
+    }
+}
+
+/// One diagram: which procedures it shows and how its poster is printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagram {
+    /// File stem of `diagrams/<name>.toml`; names the output files.
+    pub name: String,
+    pub source: PathBuf,
+    pub title: Text,
+    pub subtitle: Option<Text>,
+    /// Indices into `Site::stages`; empty = all.
+    pub stages: Vec<usize>,
+    /// Indices into `Site::fields`; empty = all.
+    pub fields: Vec<usize>,
+    /// Decree 43 levels; empty = all.
+    pub levels: Vec<u8>,
+    /// Codes; empty = all.
+    pub procedures: Vec<String>,
+    pub optional: bool,
+    pub landscape: bool,
+    pub paper: Paper,
+    pub dpi: u32,
+    pub qr: bool,
+    pub legend: bool,
+    pub arrows: bool,
+    pub footer: Option<Text>,
+    pub inline: bool,
+}
+
+impl Diagram {
+    /// The procedures it shows, in journey order.
+    pub fn select<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = &'a Procedure> + 'a {
+        site.procedures.iter().filter(move |p| {
+            (self.stages.is_empty() || self.stages.contains(&p.stage))
+                && (self.fields.is_empty() || self.fields.contains(&p.field))
+                && (self.levels.is_empty() || self.levels.contains(&p.base_level))
+                && (self.procedures.is_empty() || self.procedures.contains(&p.code))
+                && (self.optional || !p.optional)
+        })
+    }
+    /// Stages shown, in journey order.
+    pub fn stage_list(&self, site: &Site) -> Vec<usize> {
+        if self.stages.is_empty() {
+            (0..site.stages.len()).collect()
+        } else {
+            let mut s = self.stages.clone();
+            s.sort_unstable();
+            s
+        }
+    }
 }
 
 impl Site {

@@ -95,6 +95,12 @@ pub fn is_procedure_code(s: &str) -> bool {
 }
 
 /// Formats a number the Vietnamese way: `1.250.000`, decimals with a comma.
+/// "2024-05-31" → "31/05/2024" (other text is returned as it is).
+pub fn format_date_vi(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    if parts.len() == 3 { format!("{}/{}/{}", parts[2], parts[1], parts[0]) } else { iso.to_string() }
+}
+
 pub fn format_number_vi(n: f64) -> String {
     let neg = n < 0.0;
     let n = n.abs();

@@ -6,6 +6,7 @@
 //! returned when there are none.
 
 mod config;
+pub mod diagram;
 mod page;
 mod record;
 mod resolve;
@@ -108,7 +109,15 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         errors.extend(out);
         loaded_pages.extend(loaded);
     }
-    let site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
+    let mut site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
+    for rel in list_files(root, diagram::DIAGRAMS_DIR, "toml", &mut errors) {
+        match (read_source(root, &rel), record::slug_of(&rel)) {
+            (Err(d), _) => errors.push(d),
+            (Ok(_), None) => errors.push(bad_slug(&rel)),
+            (Ok(src), Some(name)) => site.diagrams.extend(diagram::load_diagram(&src, &name, &site, &mut errors)),
+        }
+    }
+    diagram::check_inline(&site.diagrams, &mut errors);
     if errors.is_empty() {
         Ok(site)
     } else {

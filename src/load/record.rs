@@ -16,6 +16,8 @@ struct RawRecord {
     code: Spanned<String>,
     title: Spanned<String>,
     title_en: Option<String>,
+    short_title: Option<String>,
+    short_title_en: Option<String>,
     stage: Spanned<String>,
     field: Spanned<String>,
     level: Spanned<i64>,
@@ -300,6 +302,10 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         source: src.path.clone(),
         code: code.to_string(),
         title: Text { vi: text::nfc(raw.title.get_ref().trim()), en: raw.title_en.as_deref().map(|s| text::nfc(s.trim())) },
+        short_title: Text {
+            vi: raw.short_title.as_deref().map(|s| text::nfc(s.trim())).unwrap_or_else(|| default_short_title(&text::nfc(raw.title.get_ref().trim()))),
+            en: raw.short_title_en.as_deref().or(raw.title_en.as_deref()).map(|s| text::nfc(s.trim())),
+        },
         stage: stage?,
         field: field?,
         base_level: base_level as u8,
@@ -363,6 +369,17 @@ fn lookup<'a>(
     };
     out.push(Diagnostic::new("unknown-ref", format!("unknown {field} `{k}`")).at(src, key.span().start).field(field).hint(hint));
     None
+}
+
+/// "Thủ tục cấp giấy phép…" → "Cấp giấy phép…": every procedure is a
+/// procedure, so diagram blocks drop the word.
+fn default_short_title(title: &str) -> String {
+    let rest = ["Thủ tục ", "thủ tục "].iter().find_map(|p| title.strip_prefix(p)).unwrap_or(title).trim_start();
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => title.to_string(),
+    }
 }
 
 /// The slug of a record file: its stem, which must be a valid slug.

@@ -100,7 +100,7 @@ pub fn resolve(
     }
     pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
 
-    Site { config: config.site, levels: config.levels, stages: config.stages, fields: config.fields, procedures, pages, by_code }
+    Site { config: config.site, levels: config.levels, stages: config.stages, fields: config.fields, procedures, pages, by_code, diagrams: Vec::new() }
 }
 
 /// Indices of `records` in journey order. Reports cycles in `after`.

@@ -61,7 +61,7 @@ impl Renderer for HtmlRenderer {
             out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{lang}.toml")));
             return;
         };
-        let shared = match Shared::new(site, t, ctx) {
+        let shared = match Shared::new(site, t, ctx, out, lang) {
             Ok(s) => s,
             Err(d) => return out.error(d),
         };
@@ -162,7 +162,7 @@ struct FieldView<'a> {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, t: &'a Strings, ctx: &RenderCtx) -> Result<Self, Diagnostic> {
+    fn new(site: &'a Site, t: &'a Strings, ctx: &RenderCtx, out: &Output, lang: &str) -> Result<Self, Diagnostic> {
         let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t)).collect();
         let mut by_stage = vec![Vec::new(); site.stages.len()];
         for (i, p) in site.procedures.iter().enumerate() {
@@ -232,6 +232,10 @@ impl<'a> Shared<'a> {
         base.insert("stages", &stages);
         base.insert("fields", &fields);
         base.insert("menu", &menu);
+        // The journey diagram (home and journey pages) and the poster files.
+        let inline = super::diagrams::inline_diagram(site, ctx, lang, &c.base_path).map_err(|e| Diagnostic::new("diagram", e))?;
+        base.insert("diagram", &inline);
+        base.insert("posters", &super::diagrams::poster_views(site, out, lang));
         // Site-wide pieces (header per navigation state, footer, level colours)
         // are rendered once, not on every page.
         let mut header = serde_json::Map::new();
@@ -518,8 +522,6 @@ pub fn register_filters(tera: &mut tera::Tera) {
     });
     // "2024-05-31" → "31/05/2024"
     tera.register_filter("vn_date", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
-        let s = v.as_str().unwrap_or_default();
-        let parts: Vec<&str> = s.split('-').collect();
-        Ok(tera::Value::String(if parts.len() == 3 { format!("{}/{}/{}", parts[2], parts[1], parts[0]) } else { s.to_string() }))
+        Ok(tera::Value::String(crate::text::format_date_vi(v.as_str().unwrap_or_default())))
     });
 }

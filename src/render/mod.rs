@@ -6,6 +6,7 @@
 //! plug in by implementing `Renderer` and being listed in `phases()`.
 
 pub mod data;
+pub mod diagrams;
 pub mod view;
 pub mod html;
 pub mod site_files;
@@ -38,7 +39,7 @@ pub trait Renderer: Sync {
 pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
     vec![
         // Phase 1: products that pages link to.
-        vec![],
+        vec![Box::new(diagrams::DiagramRenderer)],
         // Phase 2: pages, open data, static files.
         vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer)],
     ]
