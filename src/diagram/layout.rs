@@ -42,15 +42,15 @@ impl Profile {
         Profile {
             canvas_w: w,
             canvas_h: Some(h),
-            margin: 16.0,
+            margin: 14.0,
             body: 14.0 * PT,
-            lane: 18.0 * PT,
-            title: 40.0 * PT,
+            lane: 16.0 * PT,
+            title: 36.0 * PT,
             subtitle: 20.0 * PT,
             gap: 10.0,
             row_gap: 6.0,
             pad: 2.6,
-            min_col: 58.0,
+            min_col: 50.0,
             stroke: 0.35,
             poster: true,
         }
@@ -166,13 +166,13 @@ pub const QR_SIZE: f64 = 38.0;
 /// grows (same proportions) until it does, so nothing is ever cut off.
 pub fn layout<'a>(site: &'a Site, d: &'a Diagram, profile: &Profile, labels: &Labels, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> Layout<'a> {
     let mut profile = profile.clone();
-    for _ in 0..40 {
+    for _ in 0..120 {
         let (l, fits) = try_layout(site, d, &profile, labels, m, times);
         if fits {
             return l;
         }
-        profile.canvas_w *= 1.06;
-        profile.canvas_h = profile.canvas_h.map(|h| h * 1.06);
+        profile.canvas_w *= 1.015;
+        profile.canvas_h = profile.canvas_h.map(|h| h * 1.015);
     }
     try_layout(site, d, &profile, labels, m, times).0
 }
@@ -230,7 +230,7 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
     for c in s_count..=max_cols {
         let col_w = (inner_w - (c as f64 - 1.0) * pr.gap) / c as f64;
         let measured: Vec<Vec<Measured>> = stages.iter().map(|&s| shown.iter().filter(|p| p.stage == s).map(|p| measure_block(p, col_w, pr, labels, site, m, times)).collect()).collect();
-        let k = allocate(&measured, c);
+        let k = allocate(&measured, c, pr.row_gap);
         let grid_h = measured.iter().zip(&k).map(|(blocks, &k)| partition(blocks, k, pr.row_gap).1).fold(0.0, f64::max);
         let lane_titles: Vec<Vec<String>> = stages.iter().zip(&k).map(|(&s, &k)| {
             let w = k as f64 * col_w + (k as f64 - 1.0) * pr.gap;
@@ -238,7 +238,7 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
             m.wrap(Weight::Bold, &format!("{}. {}", stage.number, pick(&stage.title.vi, stage.title.en.as_deref(), lang)), pr.lane, w - 2.0 * pr.pad - pr.lane)
         }).collect();
         let lane_h = lane_titles.iter().map(|t| t.len()).max().unwrap_or(1) as f64 * pr.lh(pr.lane) + 2.0 * pr.pad;
-        let corridor = corridor_height(d, &shown, pr);
+        let corridor = if d.arrows { corridor_for(&stages, &measured, &k, pr) } else { 0.0 };
         let total = lane_y + lane_h + corridor + grid_h + pr.gap + bottom_h + pr.margin;
         // Posters: the first count that fits the paper. Website: the first
         // that is not much taller than wide. Otherwise the shortest.
@@ -263,7 +263,7 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
     };
 
     // Place.
-    let corridor = corridor_height(d, &shown, pr);
+    let corridor = if d.arrows { corridor_for(&stages, &measured, &k, pr) } else { 0.0 };
     let grid_top = lane_y + lane_h + corridor;
     let mut lanes = Vec::new();
     let mut blocks = Vec::new();
@@ -352,42 +352,29 @@ fn measure_block<'a>(p: &'a Procedure, w: f64, pr: &Profile, labels: &Labels, si
     let inner = w - 2.0 * pr.pad;
     let level = &site.levels[p.level];
     let label = pick(&level.label.vi, level.label.en.as_deref(), &labels.lang);
-    // The band leaves room on the right for the pattern swatch.
-    let band_lines = m.wrap(Weight::SemiBold, label, pr.body, inner - lh - pr.pad);
+    // The band leaves room on the right for the pattern swatch, and for the
+    // "or" chip of an alternative.
+    let alternative = !p.alternative_to.is_empty();
+    let chip = if alternative { m.width(Weight::SemiBold, labels.get("or"), pr.body) + 2.0 * pr.pad } else { 0.0 };
+    let band_lines = m.wrap(Weight::SemiBold, label, pr.body, inner - lh - pr.pad - chip);
     let band_h = band_lines.len() as f64 * lh + pr.pad;
     let title = pick(&p.short_title.vi, p.short_title.en.as_deref(), &labels.lang);
     let title_lines = m.wrap(Weight::Regular, title, pr.body, inner);
     let time_lines = m.wrap(Weight::Regular, &times(p), pr.body, inner - lh);
     let h = band_h + pr.pad + lh + title_lines.len() as f64 * lh + pr.pad * 0.5 + time_lines.len() as f64 * lh + pr.pad;
-    let alternative = !p.alternative_to.is_empty();
     Measured { p, band_lines, band_h, title_lines, time_lines, h, alternative }
 }
 
-/// Columns per stage, in proportion to each stage's total block height,
-/// every stage at least one (largest remainder).
-fn allocate(stages: &[Vec<Measured>], cols: usize) -> Vec<usize> {
-    let n = stages.len();
-    if n == 0 {
-        return vec![];
-    }
-    let weights: Vec<f64> = stages.iter().map(|b| b.iter().map(|m| m.h).sum::<f64>().max(1.0)).collect();
-    let total: f64 = weights.iter().sum();
-    let spare = cols.saturating_sub(n) as f64;
-    let exact: Vec<f64> = weights.iter().map(|w| w / total * spare).collect();
-    let mut k: Vec<usize> = exact.iter().map(|e| 1 + e.floor() as usize).collect();
-    let mut left = cols.saturating_sub(k.iter().sum());
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
-    for &i in order.iter().cycle().take(n * 4) {
-        if left == 0 {
-            break;
-        }
+/// Columns per stage: each stage starts with one, then the stage with the
+/// tallest column gets another until `cols` are used (or every stage has a
+/// column per block). This minimises the tallest column, so lanes balance.
+fn allocate(stages: &[Vec<Measured>], cols: usize, gap: f64) -> Vec<usize> {
+    let mut k = vec![1usize; stages.len()];
+    let mut height: Vec<f64> = stages.iter().map(|b| partition(b, 1, gap).1).collect();
+    while k.iter().sum::<usize>() < cols {
+        let Some(i) = (0..stages.len()).filter(|&i| k[i] < stages[i].len()).max_by(|&a, &b| height[a].total_cmp(&height[b]).then(b.cmp(&a))) else { break };
         k[i] += 1;
-        left -= 1;
-    }
-    // A stage never gets more columns than blocks.
-    for (ki, b) in k.iter_mut().zip(stages) {
-        *ki = (*ki).min(b.len().max(1));
+        height[i] = partition(&stages[i], k[i], gap).1;
     }
     k
 }
@@ -426,33 +413,41 @@ fn partition(blocks: &[Measured], k: usize, gap: f64) -> (Vec<usize>, f64) {
     (greedy(hi).unwrap_or_default(), hi)
 }
 
-/// Height of the corridor above the blocks: one track per source whose
-/// arrows must pass other columns.
-fn corridor_height(d: &Diagram, shown: &[&Procedure], pr: &Profile) -> f64 {
-    if !d.arrows {
-        return 0.0;
+/// Height of the corridor above the blocks: one track per source with an
+/// arrow to a column that is neither its own nor the next.
+fn corridor_for(stages: &[usize], measured: &[Vec<Measured>], k: &[usize], pr: &Profile) -> f64 {
+    let mut col_of: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut first = 0;
+    for ((_, blocks), &k) in stages.iter().zip(measured).zip(k) {
+        let (breaks, _) = partition(blocks, k, pr.row_gap);
+        let mut sub = 0;
+        for (i, b) in blocks.iter().enumerate() {
+            if breaks.contains(&i) {
+                sub += 1;
+            }
+            col_of.insert(&b.p.code, first + sub);
+        }
+        first += k;
     }
-    let sources = trunk_sources(shown).len();
-    if sources == 0 { pr.row_gap } else { (sources as f64 + 1.0) * track(pr) }
+    let mut sources: Vec<&str> = Vec::new();
+    for blocks in measured {
+        for b in blocks {
+            for a in &b.p.after {
+                if let (Some(&cs), Some(&ct)) = (col_of.get(a.as_str()), col_of.get(b.p.code.as_str()))
+                    && ct != cs
+                    && ct != cs + 1
+                    && !sources.contains(&a.as_str())
+                {
+                    sources.push(a);
+                }
+            }
+        }
+    }
+    (sources.len() as f64 + 1.0) * track(pr)
 }
 
 fn track(pr: &Profile) -> f64 {
     pr.gap / 4.0
-}
-
-/// Codes of procedures that others in the diagram come after (not
-/// knowing columns yet, every source may need a trunk).
-fn trunk_sources(shown: &[&Procedure]) -> Vec<String> {
-    let codes: Vec<&str> = shown.iter().map(|p| p.code.as_str()).collect();
-    let mut sources: Vec<String> = Vec::new();
-    for p in shown {
-        for a in &p.after {
-            if codes.contains(&a.as_str()) && !sources.contains(a) {
-                sources.push(a.clone());
-            }
-        }
-    }
-    sources
 }
 
 /// Orthogonal arrows from each `after` procedure to the one that follows it.

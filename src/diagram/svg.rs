@@ -223,11 +223,13 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         let mut ly = b.y + b.band_h + pr.pad;
         w.text(b.x + pr.pad, ly, pr.body, Weight::SemiBold, INK, &p.code, "code");
         if b.alternative {
+            // A white "or" pill in the band, left of the swatch.
             let word = labels.get("or");
-            let cx = b.x + pr.pad + m.width(Weight::SemiBold, &p.code, pr.body) + pr.pad;
             let cw = m.width(Weight::SemiBold, word, pr.body) + pr.pad;
-            let _ = write!(w.s, r##"<rect class="or-chip" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##, n(cx), n(ly + lh * 0.08), n(cw), n(lh * 0.84), n(lh * 0.42), n(pr.stroke));
-            w.text(cx + pr.pad / 2.0, ly, pr.body, Weight::SemiBold, INK, word, "or");
+            let cx = b.x + b.w - inset - pr.pad * 0.3 - sw_size - pr.pad * 0.6 - cw;
+            let cy = b.y + pr.pad / 2.0;
+            let _ = write!(w.s, r##"<rect class="or-chip" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##, n(cx), n(cy), n(cw), n(lh), n(lh / 2.0), n(pr.stroke));
+            w.text(cx + pr.pad / 2.0, cy, pr.body, Weight::SemiBold, INK, word, "or");
         }
         let icon = lh * 0.8;
         let mut ix = b.x + b.w - pr.pad - icon;
@@ -282,8 +284,10 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
     let items: [(&str, &'static str); 5] = [("signature", "signature"), ("center", "center"), ("optional", "legend_optional"), ("alternative", "legend_alternative"), ("arrow", "legend_arrow")];
     for (kind, key) in items {
         let text = labels.get(key).to_string();
+        let or_word = labels.get("or");
         let sample_w = match kind {
             "signature" | "center" => icon,
+            "alternative" => w.m.width(Weight::SemiBold, or_word, pr.body) + pr.pad,
             _ => lh * 2.2,
         };
         let text_w = w.m.width(Weight::Regular, &text, pr.body);
@@ -293,9 +297,13 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
         }
         match kind {
             "signature" | "center" => w.icon(kind, x, y + (lh - icon) / 2.0, icon, "legend-marker"),
-            "optional" | "alternative" => {
-                let (dash, sw) = if kind == "optional" { (format!(r#" stroke-dasharray="{} {}""#, n(pr.body * 0.6), n(pr.body * 0.35)), pr.stroke * 1.6) } else { (String::new(), pr.stroke * 3.0) };
-                let _ = write!(w.s, r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"{dash}/>"##, n(x), n(y + lh * 0.12), n(sample_w), n(lh * 0.76), n(sw));
+            "optional" => {
+                let dash = format!(r#" stroke-dasharray="{} {}""#, n(pr.body * 0.6), n(pr.body * 0.35));
+                let _ = write!(w.s, r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"{dash}/>"##, n(x), n(y + lh * 0.12), n(sample_w), n(lh * 0.76), n(pr.stroke * 1.6));
+            }
+            "alternative" => {
+                let _ = write!(w.s, r##"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##, n(x), n(y), n(sample_w), n(lh), n(lh / 2.0), n(pr.stroke));
+                w.text(x + pr.pad / 2.0, y, pr.body, Weight::SemiBold, INK, or_word, "legend-or");
             }
             _ => {
                 let _ = write!(w.s, r#"<path d="M{} {} H{}" stroke="{MUTED}" stroke-width="{}" marker-end="url(#{id}arrow)"/>"#, n(x), n(y + lh / 2.0), n(x + sample_w), n(pr.stroke * 1.6));
