@@ -297,7 +297,7 @@ fn pdf_posters_embed_their_fonts_and_keep_every_word() {
     }
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
-    assert!(info.contains("Page size:      2383.94 x 1683.78 pts"), "A1 landscape page: {info}");
+    assert!(info.contains("2383.94 x 1683.78 pts"), "A1 landscape page: {info}");
 }
 
 /// WCAG relative-luminance contrast between the fills of any two levels must
@@ -410,5 +410,67 @@ fn bad_diagram_specs_are_reported_with_file_line_and_field() {
         let found = err.lines().find(|l| l.contains(&needle)).unwrap_or_else(|| panic!("no error at {needle} in:\n{err}"));
         assert!(found.contains(field), "{found}");
         assert!(err.contains(hint), "hint {hint} in:\n{err}");
+    }
+}
+
+/// Smallest text of a poster SVG, in points on its paper.
+fn min_text_pt(svg: &str) -> f64 {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let root = doc.root_element();
+    let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
+    let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
+    doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| attr_f(n, "font-size") * paper_w / view_w / (25.4 / 72.0)).fold(f64::MAX, f64::min)
+}
+
+#[test]
+fn layout_stays_readable_from_5_to_150_procedures() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    // 150 procedures: the 59 records, a copy of each (codes 8.xxxxxx), and 32 more (7.xxxxxx).
+    let records: Vec<PathBuf> = walkdir::WalkDir::new(dir.path().join("content/procedures")).sort_by_file_name().into_iter().flatten().filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect();
+    let mut n = records.len();
+    for (prefix, take) in [("8", records.len()), ("7", 150 - 2 * records.len())] {
+        for (i, r) in records.iter().take(take).enumerate() {
+            let text = fs::read_to_string(r).unwrap();
+            let text: String = text
+                .lines()
+                .filter(|l| !l.starts_with("alternative_to"))
+                .map(|l| if l.starts_with("code = ") { format!("code = \"{prefix}.{i:06}\"") } else { l.to_string() })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let stem = r.file_stem().unwrap().to_string_lossy();
+            fs::write(r.with_file_name(format!("{stem}-{prefix}.toml")), text).unwrap();
+            n += 1;
+        }
+    }
+    assert_eq!(n, 150);
+    let five = ["1.009664", "1.013236", "1.115391", "1.014155", "2.001955"];
+    fs::write(dir.path().join("diagrams/five.toml"), format!("title = \"Năm thủ tục\"\nprocedures = {five:?}\npaper = \"A3\"\n")).unwrap();
+    fs::write(dir.path().join("diagrams/all-a0.toml"), "title = \"Toàn bộ, khổ A0\"\npaper = \"A0\"\n").unwrap();
+    build_site(dir.path());
+    let read = |name: &str| fs::read_to_string(dir.path().join(format!("public/diagrams/{name}.svg"))).unwrap();
+    let db = raster::font_db(&fonts());
+    for (name, count, min_pt) in [("five", 5, 14.0), ("hanh-trinh-dau-tu", 150, 9.0), ("all-a0", 150, 14.0)] {
+        let svg = read(name);
+        let found = blocks(&svg);
+        assert_eq!(found.len(), count, "{name}");
+        let list: Vec<&BlockInfo> = found.values().collect();
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                assert!(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, "{name}: blocks overlap");
+            }
+        }
+        let tree = raster::parse(&svg, db.clone()).unwrap();
+        for code in found.keys() {
+            let Some(usvg::Node::Group(g)) = tree.node_by_id(&format!("b-{code}")) else { panic!() };
+            let bounds = g.children()[0].abs_bounding_box();
+            for t in g.children().iter().filter(|n| matches!(n, usvg::Node::Text(_))) {
+                let r = t.abs_bounding_box();
+                assert!(r.right() <= bounds.right() + 0.5 && r.bottom() <= bounds.bottom() + 0.5, "{name}: text of {code} leaves its block");
+            }
+        }
+        let pt = min_text_pt(&svg);
+        eprintln!("{name}: {count} procedures, smallest text {pt:.1} pt");
+        assert!(pt >= min_pt - 0.01, "{name}: smallest text {pt:.1} pt < {min_pt}");
     }
 }

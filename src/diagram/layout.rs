@@ -162,17 +162,37 @@ struct Measured<'a> {
 pub const FOOTER_W: f64 = 150.0;
 pub const QR_SIZE: f64 = 38.0;
 
-/// Lays out the diagram; for a fixed canvas that cannot hold it, the canvas
-/// grows (same proportions) until it does, so nothing is ever cut off.
-pub fn layout<'a>(site: &'a Site, d: &'a Diagram, profile: &Profile, labels: &Labels, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> Layout<'a> {
+/// Lays out the diagram. A fixed canvas that cannot hold it grows (same
+/// proportions, so text prints smaller) until it does: nothing is cut off.
+/// A canvas with room to spare shrinks towards `min_canvas_w` (text prints
+/// larger) while the diagram still fits, so a small diagram fills its paper.
+pub fn layout<'a>(site: &'a Site, d: &'a Diagram, profile: &Profile, min_canvas_w: f64, labels: &Labels, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> Layout<'a> {
     let mut profile = profile.clone();
+    let scale = |p: &mut Profile, k: f64| {
+        p.canvas_w *= k;
+        p.canvas_h = p.canvas_h.map(|h| h * k);
+    };
+    let (first, fits) = try_layout(site, d, &profile, labels, m, times);
+    if fits {
+        let mut best = first;
+        while profile.canvas_h.is_some() && profile.canvas_w > min_canvas_w + 1e-6 {
+            let mut smaller = profile.clone();
+            scale(&mut smaller, (min_canvas_w / profile.canvas_w).max(0.97));
+            let (l, fits) = try_layout(site, d, &smaller, labels, m, times);
+            if !fits {
+                break;
+            }
+            best = l;
+            profile = smaller;
+        }
+        return best;
+    }
     for _ in 0..120 {
+        scale(&mut profile, 1.015);
         let (l, fits) = try_layout(site, d, &profile, labels, m, times);
         if fits {
             return l;
         }
-        profile.canvas_w *= 1.015;
-        profile.canvas_h = profile.canvas_h.map(|h| h * 1.015);
     }
     try_layout(site, d, &profile, labels, m, times).0
 }

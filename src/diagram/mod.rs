@@ -60,17 +60,14 @@ pub struct Drawn {
 pub fn draw(site: &Site, d: &Diagram, profile: &Profile, lang: &str, strings: &Strings, m: &Measurer, link: svg::LinkFn, qr_url: Option<&str>, id_prefix: &str) -> Drawn {
     let labels = labels(site, d, lang, strings);
     let times = |p: &crate::model::Procedure| view::row(p, strings).time;
-    let l = layout::layout(site, d, profile, &labels, m, &times);
     let physical = profile.poster.then(|| {
         let (short, long) = d.paper.size_mm();
         if d.landscape { (long, short) } else { (short, long) }
     });
+    // A poster's text may grow up to 14 pt on its own paper, never beyond.
+    let min_w = physical.map_or(profile.canvas_w, |(w, _)| w);
+    let l = layout::layout(site, d, profile, min_w, &labels, m, &times);
     let opts = svg::SvgOptions { physical, link, qr_url: qr_url.filter(|_| d.qr && profile.poster), edition: edition(site, lang), id_prefix };
     let svg = svg::write_svg(site, &l, profile, &labels, m, &opts);
     Drawn { svg, width: l.width, height: l.height, blocks: l.blocks.len() }
-}
-
-/// The web profile of the inline diagram.
-pub fn web_profile() -> Profile {
-    Profile::web()
 }

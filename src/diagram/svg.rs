@@ -2,7 +2,7 @@
 //! code and level in data attributes and a link to its page, so the same SVG
 //! serves the website, the poster renderers and the tests that read it back.
 
-use super::layout::{pick, Labels, Layout, Profile, QR_SIZE};
+use super::layout::{Labels, Layout, Profile, QR_SIZE};
 use super::measure::{Measurer, Weight, FAMILY};
 use crate::model::Site;
 use std::fmt::Write;
@@ -176,9 +176,14 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
     for b in &layout.blocks {
         let p = b.p;
         let level = &site.levels[p.level];
-        let label = pick(&level.label.vi, level.label.en.as_deref(), &labels.lang);
-        let title = pick(&p.title.vi, p.title.en.as_deref(), &labels.lang);
-        let mut aria = format!("{} {}. {}", p.code, title, label);
+        // The link's name (its <title>) starts with its visible text, in
+        // reading order (WCAG 2.5.3), then says in words what the markers show.
+        let mut aria = b.band_lines.join(" ");
+        if b.alternative {
+            aria.push(' ');
+            aria.push_str(labels.get("or"));
+        }
+        aria.push_str(&format!(" {} {} {}", p.code, b.title_lines.join(" "), b.time_lines.join(" ")));
         if p.digital_signature {
             aria.push_str(". ");
             aria.push_str(labels.get("signature"));
@@ -190,7 +195,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         let kind = if p.optional { "optional" } else if b.alternative { "alternative" } else { "required" };
         let _ = write!(
             w.s,
-            r#"<a href="{}" aria-label="{}"><g class="block" id="{id}b-{}" data-code="{}" data-level="{}" data-kind="{kind}" data-signature="{}" data-center="{}">"#,
+            r#"<a href="{}"><title>{}</title><g class="block" id="{id}b-{}" data-code="{}" data-level="{}" data-kind="{kind}" data-signature="{}" data-center="{}">"#,
             esc(&(o.link)(&p.slug)),
             esc(&aria),
             esc(&p.code),
