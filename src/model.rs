@@ -87,6 +87,10 @@ pub struct Stage {
 pub struct Field {
     pub key: String,
     pub title: Text,
+    /// Stage key that `onestop import` gives this field's procedures.
+    pub stage: Option<String>,
+    /// Other names of the field on the national portal (for `onestop import`).
+    pub portal_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use walkdir::WalkDir;
 
+pub use config::Config;
 pub use record::slug_of;
 
 /// Where the site's inputs live, relative to its root.
@@ -115,6 +116,39 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         diag::sort(&mut errors);
         Err(errors)
     }
+}
+
+/// Reads and validates `site.toml` alone (for tools such as `onestop import`
+/// that write records for its stages and fields).
+pub fn load_config_at(root: &Path) -> DiagResult<Config> {
+    let src = read_source(root, Path::new(SITE_FILE)).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    match config::load_config(&src, None, &mut errors) {
+        Some(c) if errors.is_empty() => Ok(c),
+        _ => {
+            diag::sort(&mut errors);
+            Err(errors)
+        }
+    }
+}
+
+/// Checks the text of one record as `check` would (schema, values, stage
+/// and field references), without the cross-record checks.
+pub fn check_record_text(config: &Config, rel: &Path, text: &str) -> Vec<Diagnostic> {
+    let src = SourceText::new(rel.to_path_buf(), text.to_string());
+    let mut out = Vec::new();
+    match record::slug_of(rel) {
+        None => out.push(bad_slug(rel)),
+        Some(slug) => {
+            record::load_record(&src, &slug, config, &mut out);
+        }
+    }
+    out
+}
+
+/// The `code` of a record's text, if it can be read at all.
+pub fn record_code(text: &str) -> Option<String> {
+    code_of(text)
 }
 
 /// The `code` of a record that failed validation, if it can be read at all.
