@@ -172,7 +172,7 @@ fn import_dvc(opts: ImportOptions) -> ExitCode {
                 }
                 eprintln!("{:<14} {}", Outcome::Skipped.label(), f.input.display());
             }
-            Outcome::Kept => println!("{:<14} {what}: edited since it was imported; --force replaces it", f.outcome.label()),
+            Outcome::Kept => println!("{:<14} {what}: changed by hand since it was imported (or written by hand); --force replaces it", f.outcome.label()),
             o => println!("{:<14} {what}", o.label()),
         }
     }
