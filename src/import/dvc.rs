@@ -377,28 +377,14 @@ fn join_distinct(a: Option<String>, b: Option<String>, sep: &str) -> Option<Stri
 /// "29/06/2026" for a portal timestamp; the portal stores dates as
 /// midnight in Viet Nam (UTC+7).
 fn vn_date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days((ms / 1000 + 7 * 3600).div_euclid(86_400));
+    let (y, m, d) = text::civil_from_days((ms / 1000 + 7 * 3600).div_euclid(86_400));
     format!("{d:02}/{m:02}/{y}")
 }
 
 /// ISO date of a portal timestamp, in Viet Nam time.
 pub fn iso_date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days((ms / 1000 + 7 * 3600).div_euclid(86_400));
+    let (y, m, d) = text::civil_from_days((ms / 1000 + 7 * 3600).div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian
-/// (H. Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// A position in the JSON with its path, for located problems.
@@ -665,7 +651,7 @@ mod tests {
         // 2026-06-28T17:00:00Z is midnight of 29 June in Viet Nam.
         assert_eq!(vn_date(1_782_666_000_000), "29/06/2026");
         assert_eq!(iso_date(0), "1970-01-01");
-        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+        assert_eq!(text::civil_from_days(20_454), (2026, 1, 1));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! returned when there are none.
 
 mod config;
+pub mod history;
 mod page;
 mod record;
 mod resolve;
@@ -44,7 +45,61 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
     let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors);
     let page_files = list_files(root, PAGES_DIR, "md", &mut errors);
 
-    let records: Vec<_> = record_files
+    // The history (a git process) runs while the records are parsed.
+    let (history, records) = rayon::join(|| history::last_changes(root, PROCEDURES_DIR, &record_files), || load_records(root, &record_files, &config));
+
+    let pages: Vec<_> = page_files
+        .par_iter()
+        .map(|rel| {
+            let mut out = Vec::new();
+            let loaded = match read_source(root, rel) {
+                Err(d) => {
+                    out.push(d);
+                    None
+                }
+                Ok(src) => match record::slug_of(rel) {
+                    None => {
+                        out.push(bad_slug(rel));
+                        None
+                    }
+                    Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
+                },
+            };
+            (loaded, out)
+        })
+        .collect();
+
+    let mut procedures = Vec::with_capacity(records.len());
+    // Codes of records that failed to load: references to them are not
+    // reported again as dangling (one mistake, one message).
+    let mut failed_codes = std::collections::HashSet::new();
+    for (loaded, out, failed_code) in records {
+        errors.extend(out);
+        procedures.extend(loaded.map(|(mut p, spans): (crate::model::Procedure, _)| {
+            p.updated = history.get(&p.source).cloned();
+            (p, spans)
+        }));
+        failed_codes.extend(failed_code);
+    }
+    let mut loaded_pages = Vec::with_capacity(pages.len());
+    for (loaded, out) in pages {
+        errors.extend(out);
+        loaded_pages.extend(loaded);
+    }
+    let site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        diag::sort(&mut errors);
+        Err(errors)
+    }
+}
+
+type Loaded = (Option<(crate::model::Procedure, record::RecordSpans)>, Vec<Diagnostic>, Option<String>);
+
+/// Parses and checks every record file, in parallel.
+fn load_records(root: &Path, record_files: &[PathBuf], config: &config::Config) -> Vec<Loaded> {
+    record_files
         .par_iter()
         .map(|rel| {
             let mut out = Vec::new();
@@ -73,49 +128,7 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
             };
             (loaded, out, failed_code)
         })
-        .collect();
-    let pages: Vec<_> = page_files
-        .par_iter()
-        .map(|rel| {
-            let mut out = Vec::new();
-            let loaded = match read_source(root, rel) {
-                Err(d) => {
-                    out.push(d);
-                    None
-                }
-                Ok(src) => match record::slug_of(rel) {
-                    None => {
-                        out.push(bad_slug(rel));
-                        None
-                    }
-                    Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
-                },
-            };
-            (loaded, out)
-        })
-        .collect();
-
-    let mut procedures = Vec::with_capacity(records.len());
-    // Codes of records that failed to load: references to them are not
-    // reported again as dangling (one mistake, one message).
-    let mut failed_codes = std::collections::HashSet::new();
-    for (loaded, out, failed_code) in records {
-        errors.extend(out);
-        procedures.extend(loaded);
-        failed_codes.extend(failed_code);
-    }
-    let mut loaded_pages = Vec::with_capacity(pages.len());
-    for (loaded, out) in pages {
-        errors.extend(out);
-        loaded_pages.extend(loaded);
-    }
-    let site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
-    if errors.is_empty() {
-        Ok(site)
-    } else {
-        diag::sort(&mut errors);
-        Err(errors)
-    }
+        .collect()
 }
 
 /// Reads and validates `site.toml` alone (for tools such as `onestop import`
