@@ -492,7 +492,7 @@ pub fn clean_text(s: &str) -> String {
 pub fn clean_line(s: &str) -> String {
     let t = clean_text(s);
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let rest = t.trim_start_matches(|c: char| matches!(c, '-' | '+' | ';' | '•' | '*' | '–' | ' '));
+    let rest = t.trim_start_matches(['-', '+', ';', '•', '*', '–', ' ']);
     // A leading sign before a number ("-5") is text, not a marker.
     if rest.starts_with(|c: char| c.is_ascii_digit()) {
         return t;

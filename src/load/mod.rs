@@ -115,7 +115,7 @@ fn load_records(root: &Path, record_files: &[PathBuf], config: &config::Config) 
                             out.push(bad_slug(rel));
                             None
                         }
-                        Some(slug) => record::load_record(&src, &slug, &config, &mut out),
+                        Some(slug) => record::load_record(&src, &slug, config, &mut out),
                     };
                     match loaded {
                         Some((p, spans)) => Some((p, spans)),
