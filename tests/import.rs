@@ -132,6 +132,18 @@ fn all_24_samples_import_build_and_show_the_portal_facts() {
             };
             assert!(page.contains(&time), "{what}: processing time missing: {time}");
         }
+        // Every line of every step and of the requirements, word for word
+        // (Markdown escapes must not show, list markers become list items).
+        let mut texts: Vec<&str> = d["executionSteps"].as_array().unwrap().iter().filter_map(|s| s["description"].as_str()).collect();
+        texts.extend(d["requirementsAndConditions"].as_str());
+        for line in texts.iter().flat_map(|t| t.lines()) {
+            let line = norm(line);
+            let line = line.strip_prefix("- ").or_else(|| line.strip_prefix("+ ")).unwrap_or(&line);
+            if !line.is_empty() {
+                assert!(page.contains(line), "{what}: text missing: {line}");
+            }
+        }
+        assert!(!page.contains('\\'), "{what}: a Markdown escape shows on the page");
         for l in d["legalBasisesDetails"].as_array().unwrap() {
             let number = norm(l["code"].as_str().unwrap());
             assert!(page.contains(&number), "{what}: legal basis missing: {number}");

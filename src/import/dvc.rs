@@ -501,14 +501,15 @@ pub fn clean_line(s: &str) -> String {
 }
 
 /// Portal text → Markdown that renders to the same words: each line its own
-/// paragraph (the portal's line breaks are meaningful), `- `/`+ `/`* ` lines
-/// as list items, every other Markdown character escaped.
+/// paragraph (the portal's line breaks are meaningful), `- `/`+ ` lines as
+/// list items, every other Markdown character escaped.
 pub fn markdown(s: &str) -> String {
     let t = clean_text(s);
     let mut out = String::with_capacity(t.len() + 32);
     let mut prev_item = false;
     for line in t.lines().filter(|l| !l.is_empty()) {
-        let marker = ["- ", "+ ", "* "].into_iter().find(|m| line.starts_with(m) && line.len() > 2);
+        // "* " is kept as text: the portal uses it for notes ("* Đối với các xã …").
+        let marker = ["- ", "+ "].into_iter().find(|m| line.starts_with(m) && line.len() > 2);
         if !out.is_empty() {
             out.push_str(if marker.is_some() && prev_item { "\n" } else { "\n\n" });
         }
@@ -527,8 +528,9 @@ pub fn markdown(s: &str) -> String {
 /// Escapes Markdown syntax in one line of text so it renders literally.
 fn escape_md_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    // A line starting with these could become a list, rule or heading underline.
-    if s.starts_with(['-', '+', '=', '*']) {
+    // A line starting with these could become a list, rule or heading
+    // underline (`*` is escaped below anyway).
+    if s.starts_with(['-', '+', '=']) {
         out.push('\\');
     }
     for c in s.chars() {
@@ -638,12 +640,12 @@ mod tests {
 
     #[test]
     fn markdown_keeps_lines_and_escapes_syntax() {
-        let md = markdown("Bước 1: nộp *hồ sơ* [bản sao]\n- một\n+ hai\n-+ ba\n# bốn");
-        assert_eq!(md, "Bước 1: nộp \\*hồ sơ\\* \\[bản sao\\]\n\n- một\n+ hai\n\n\\-+ ba\n\n\\# bốn");
+        let md = markdown("Bước 1: nộp *hồ sơ* [bản sao]\n- một\n+ hai\n-+ ba\n# bốn\n* Ghi chú");
+        assert_eq!(md, "Bước 1: nộp \\*hồ sơ\\* \\[bản sao\\]\n\n- một\n+ hai\n\n\\-+ ba\n\n\\# bốn\n\n\\* Ghi chú");
         let (html, errs) = crate::markdown::render(&md, &crate::markdown::MarkdownOptions { allow_html: false, base_path: "/", heading_ids: false });
         assert!(errs.is_empty());
         assert!(html.html.0.contains("nộp *hồ sơ* [bản sao]"), "{}", html.html.0);
-        assert!(html.html.0.contains("-+ ba") && html.html.0.contains("# bốn"), "{}", html.html.0);
+        assert!(html.html.0.contains("<p>-+ ba</p>") && html.html.0.contains("<p># bốn</p>") && html.html.0.contains("<p>* Ghi chú</p>"), "{}", html.html.0);
     }
 
     #[test]
