@@ -271,7 +271,8 @@ fn import_one(
     let path = opts.root.join(&rel);
     report.outcome = match std::fs::read_to_string(&path) {
         Err(_) => Outcome::Created,
-        Ok(old) if old == text => Outcome::Unchanged,
+        // Line ends are compared as \n: git may check files out with \r\n.
+        Ok(old) if old.replace("\r\n", "\n") == text => Outcome::Unchanged,
         Ok(old) if opts.force || untouched(&old) => Outcome::Updated,
         Ok(_) => Outcome::Kept,
     };
@@ -315,8 +316,10 @@ fn new_slug(rec: &Imported, taken: &HashSet<String>) -> String {
     slug
 }
 
-/// True when the text still has the hash the importer wrote into it.
+/// True when the text still has the hash the importer wrote into it
+/// (whatever its line ends).
 fn untouched(text: &str) -> bool {
+    let text = &text.replace("\r\n", "\n");
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if !line.starts_with('#') {
@@ -564,5 +567,6 @@ mod tests {
         assert!(untouched(&text));
         assert!(!untouched(&text.replace("000001", "000002")));
         assert!(!untouched(body));
+        assert!(untouched(&text.replace('\n', "\r\n")), "a checkout with CRLF line ends is not an edit");
     }
 }
