@@ -87,6 +87,10 @@ pub struct Stage {
 pub struct Field {
     pub key: String,
     pub title: Text,
+    /// Stage key that `onestop import` gives this field's procedures.
+    pub stage: Option<String>,
+    /// Other names of the field on the national portal (for `onestop import`).
+    pub portal_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -210,6 +214,17 @@ pub struct Procedure {
     pub statistics: Vec<YearStats>,
     /// Position on the journey (0-based, across all stages).
     pub journey_index: usize,
+    /// When the record last changed (git, else the file's time; `load::history`).
+    pub updated: Option<Updated>,
+}
+
+/// A point in time as RFC 3339 (`iso`, with the committer's offset), its
+/// calendar date in that offset, and Unix seconds for ordering.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Updated {
+    pub iso: String,
+    pub date: String,
+    pub unix: i64,
 }
 
 impl Procedure {

@@ -183,6 +183,8 @@ pub const FIELD_KEYS: &[Key] = &[
     req("key", Ty::Str, "Identifier used by records' `field` and in URLs (a slug)."),
     req("title", Ty::Str, "Name of the field (lĩnh vực)."),
     opt("title_en", Ty::Str, "English name."),
+    opt("stage", Ty::Str, "Journey stage (a `[[stages]]` key) that `onestop import` gives procedures of this field."),
+    opt("portal_names", Ty::StrList, "Other names of this field on the national portal, for `onestop import` (the title always matches)."),
 ];
 
 pub const LEVEL_KEYS: &[Key] = &[

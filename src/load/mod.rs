@@ -7,6 +7,7 @@
 
 mod config;
 pub mod diagram;
+pub mod history;
 mod page;
 mod record;
 mod resolve;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use walkdir::WalkDir;
 
+pub use config::Config;
 pub use record::slug_of;
 
 /// Where the site's inputs live, relative to its root.
@@ -44,36 +46,9 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
     let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors);
     let page_files = list_files(root, PAGES_DIR, "md", &mut errors);
 
-    let records: Vec<_> = record_files
-        .par_iter()
-        .map(|rel| {
-            let mut out = Vec::new();
-            let mut failed_code = None;
-            let loaded = match read_source(root, rel) {
-                Err(d) => {
-                    out.push(d);
-                    None
-                }
-                Ok(src) => {
-                    let loaded = match record::slug_of(rel) {
-                        None => {
-                            out.push(bad_slug(rel));
-                            None
-                        }
-                        Some(slug) => record::load_record(&src, &slug, &config, &mut out),
-                    };
-                    match loaded {
-                        Some((p, spans)) => Some((p, spans)),
-                        None => {
-                            failed_code = code_of(&src.text);
-                            None
-                        }
-                    }
-                }
-            };
-            (loaded, out, failed_code)
-        })
-        .collect();
+    // The history (a git process) runs while the records are parsed.
+    let (history, records) = rayon::join(|| history::last_changes(root, PROCEDURES_DIR, &record_files), || load_records(root, &record_files, &config));
+
     let pages: Vec<_> = page_files
         .par_iter()
         .map(|rel| {
@@ -101,7 +76,10 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
     let mut failed_codes = std::collections::HashSet::new();
     for (loaded, out, failed_code) in records {
         errors.extend(out);
-        procedures.extend(loaded);
+        procedures.extend(loaded.map(|(mut p, spans): (crate::model::Procedure, _)| {
+            p.updated = history.get(&p.source).cloned();
+            (p, spans)
+        }));
         failed_codes.extend(failed_code);
     }
     let mut loaded_pages = Vec::with_capacity(pages.len());
@@ -124,6 +102,75 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         diag::sort(&mut errors);
         Err(errors)
     }
+}
+
+type Loaded = (Option<(crate::model::Procedure, record::RecordSpans)>, Vec<Diagnostic>, Option<String>);
+
+/// Parses and checks every record file, in parallel.
+fn load_records(root: &Path, record_files: &[PathBuf], config: &config::Config) -> Vec<Loaded> {
+    record_files
+        .par_iter()
+        .map(|rel| {
+            let mut out = Vec::new();
+            let mut failed_code = None;
+            let loaded = match read_source(root, rel) {
+                Err(d) => {
+                    out.push(d);
+                    None
+                }
+                Ok(src) => {
+                    let loaded = match record::slug_of(rel) {
+                        None => {
+                            out.push(bad_slug(rel));
+                            None
+                        }
+                        Some(slug) => record::load_record(&src, &slug, config, &mut out),
+                    };
+                    match loaded {
+                        Some((p, spans)) => Some((p, spans)),
+                        None => {
+                            failed_code = code_of(&src.text);
+                            None
+                        }
+                    }
+                }
+            };
+            (loaded, out, failed_code)
+        })
+        .collect()
+}
+
+/// Reads and validates `site.toml` alone (for tools such as `onestop import`
+/// that write records for its stages and fields).
+pub fn load_config_at(root: &Path) -> DiagResult<Config> {
+    let src = read_source(root, Path::new(SITE_FILE)).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    match config::load_config(&src, None, &mut errors) {
+        Some(c) if errors.is_empty() => Ok(c),
+        _ => {
+            diag::sort(&mut errors);
+            Err(errors)
+        }
+    }
+}
+
+/// Checks the text of one record as `check` would (schema, values, stage
+/// and field references), without the cross-record checks.
+pub fn check_record_text(config: &Config, rel: &Path, text: &str) -> Vec<Diagnostic> {
+    let src = SourceText::new(rel.to_path_buf(), text.to_string());
+    let mut out = Vec::new();
+    match record::slug_of(rel) {
+        None => out.push(bad_slug(rel)),
+        Some(slug) => {
+            record::load_record(&src, &slug, config, &mut out);
+        }
+    }
+    out
+}
+
+/// The `code` of a record's text, if it can be read at all.
+pub fn record_code(text: &str) -> Option<String> {
+    code_of(text)
 }
 
 /// The `code` of a record that failed validation, if it can be read at all.

@@ -339,6 +339,7 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         legal_basis,
         statistics,
         journey_index: 0,
+        updated: None,
     };
     let locs = |v: &[Spanned<String>]| v.iter().map(|c| src.loc(c.span().start)).collect();
     let spans = RecordSpans {

@@ -24,6 +24,7 @@ const PAGE_KEYS: &[&str] = &[
     "rows_html", "stage_items", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
     "title", "nav", "path", "canonical", "siblings_start", "siblings_more", "p", "channels", "channel_notes",
     "document_groups", "related", "after", "alternatives", "siblings_before", "siblings_after", "prev", "next", "json_ld",
+    "changes",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -43,6 +44,7 @@ enum Job {
     Page(usize),
     Search,
     Data,
+    Changes,
     NotFound,
 }
 
@@ -52,7 +54,7 @@ impl Renderer for HtmlRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 9
+        site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 10
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
@@ -65,7 +67,7 @@ impl Renderer for HtmlRenderer {
             Ok(s) => s,
             Err(d) => return out.error(d),
         };
-        let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::NotFound];
+        let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::Changes, Job::NotFound];
         jobs.extend((0..site.procedures.len()).map(Job::Procedure));
         jobs.extend((0..site.stages.len()).map(Job::Stage));
         jobs.extend((0..site.fields.len()).map(Job::Field));
@@ -341,6 +343,18 @@ impl<'a> Shared<'a> {
             }
             Job::Search => ("search.html", urls::SEARCH.into(), tr(self.t, "search").into()),
             Job::Data => ("data.html", urls::DATA.into(), tr(self.t, "open_data").into()),
+            Job::Changes => {
+                let changes: Vec<_> = view::recent(site, view::RECENT_PAGE)
+                    .into_iter()
+                    .map(|i| {
+                        let (p, r) = (&site.procedures[i], &self.rows[i]);
+                        let u = p.updated.as_ref();
+                        json!({"code": r.code, "title": r.title, "path": r.path, "iso": u.map(|u| &u.iso), "date": u.map(|u| &u.date)})
+                    })
+                    .collect();
+                c.insert("changes", &changes);
+                ("changes.html", urls::CHANGES.into(), tr(self.t, "recent_changes").into())
+            }
             Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
             Job::Procedure(i) => {
                 let p = &site.procedures[i];

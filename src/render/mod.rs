@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod diagrams;
+pub mod feed;
 pub mod view;
 pub mod html;
 pub mod site_files;
@@ -41,7 +42,7 @@ pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
         // Phase 1: products that pages link to.
         vec![Box::new(diagrams::DiagramRenderer)],
         // Phase 2: pages, open data, static files.
-        vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer)],
+        vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer), Box::new(feed::FeedRenderer)],
     ]
 }
 
@@ -69,6 +70,8 @@ pub mod urls {
     pub const SEARCH: &str = "tim-kiem/";
     pub const DATA: &str = "data/";
     pub const SEARCH_INDEX: &str = "data/search-index.json";
+    pub const CHANGES: &str = "thay-doi/";
+    pub const CHANGES_FEED: &str = "thay-doi/atom.xml";
 
     /// The file a URL path is written to.
     pub fn file(path: &str) -> String {

@@ -132,3 +132,17 @@ pub fn level_counts<'a>(site: &Site, procs: impl Iterator<Item = &'a Procedure>)
     }
     counts
 }
+
+/// Procedures on "Recent changes" and in its feed.
+pub const RECENT_PAGE: usize = 50;
+pub const RECENT_FEED: usize = 20;
+
+/// Indices of the `n` most recently changed procedures, newest first (ties
+/// by code, so the order is stable).
+pub fn recent(site: &Site, n: usize) -> Vec<usize> {
+    let mut ix: Vec<usize> = (0..site.procedures.len()).filter(|&i| site.procedures[i].updated.is_some()).collect();
+    let key = |i: usize| site.procedures[i].updated.as_ref().map_or(0, |u| u.unix);
+    ix.sort_by(|&a, &b| key(b).cmp(&key(a)).then_with(|| site.procedures[a].code.cmp(&site.procedures[b].code)));
+    ix.truncate(n);
+    ix
+}
