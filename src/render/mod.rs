@@ -5,10 +5,13 @@
 //! same input always gives the same bytes. New products (diagrams, print)
 //! plug in by implementing `Renderer` and being listed in `phases()`.
 
+pub mod chart;
 pub mod data;
 pub mod view;
 pub mod html;
+pub mod lang;
 pub mod site_files;
+pub mod stats_view;
 
 use crate::cache::Cache;
 use crate::model::Site;
@@ -67,6 +70,8 @@ pub mod urls {
     pub const LEVELS: &str = "muc-do/";
     pub const SEARCH: &str = "tim-kiem/";
     pub const DATA: &str = "data/";
+    pub const STATISTICS: &str = "thong-ke/";
+    pub const STATISTICS_JSON: &str = "data/statistics.json";
     pub const SEARCH_INDEX: &str = "data/search-index.json";
 
     /// The file a URL path is written to.
