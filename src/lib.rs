@@ -21,3 +21,4 @@ pub mod schema;
 pub mod stats;
 pub mod text;
 pub mod theme;
+pub mod translations;

@@ -41,6 +41,8 @@ const ROW: f64 = 44.0;
 const BAR: f64 = 18.0;
 const TOP: f64 = 24.0;
 const INK: &str = "#1b1b1b";
+/// A white outline under text, so a target line crossing it does not hurt reading.
+const HALO: &str = r##" stroke="#ffffff" stroke-width="3" paint-order="stroke""##;
 const OUTLINE: &str = "#1b1b1b";
 /// Labels longer than this are shortened (the table beside has them in full).
 const LABEL_CHARS: usize = 80;
@@ -81,6 +83,8 @@ pub fn hbar(c: &Chart) -> String {
     );
     // Axis at zero.
     let _ = write!(s, r#"<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="{INK}" stroke-width="1"/>"#, x0 = num(LEFT), y0 = num(TOP - 6.0), y1 = num(height - 4.0));
+    // Values are written last, over the target lines (their halo clears the line).
+    let mut values = String::new();
     for (i, b) in c.bars.iter().enumerate() {
         let top = TOP + ROW * i as f64;
         let mut label: String = b.label.chars().take(LABEL_CHARS).collect();
@@ -88,26 +92,31 @@ pub fn hbar(c: &Chart) -> String {
             label.push('…');
         }
         let lang = b.label_lang.map(|l| format!(r#" xml:lang="{l}""#)).unwrap_or_default();
-        let _ = write!(s, r#"<text x="{lx}" y="{ly}" font-size="13" fill="{INK}"{lang}>{label}</text>"#, lx = num(LEFT + 4.0), ly = num(top + 12.0), label = esc(&label));
+        let _ = write!(s, r#"<text x="{lx}" y="{ly}" font-size="13" fill="{INK}"{HALO}{lang}>{label}</text>"#, lx = num(LEFT + 4.0), ly = num(top + 12.0), label = esc(&label));
         let w = x(b.value) - LEFT;
         let by = top + 17.0;
         if w > 0.0 {
             let _ = write!(s, r#"<rect x="{bx}" y="{by}" width="{bw}" height="{BAR}" fill="{fill}" stroke="{OUTLINE}" stroke-width="1"/>"#, bx = num(LEFT), by = num(by), bw = num(w), fill = esc(&b.fill));
         }
-        let _ = write!(s, r#"<text x="{tx}" y="{ty}" font-size="13" font-weight="600" fill="{INK}">{text}</text>"#, tx = num(LEFT + w + 6.0), ty = num(by + 13.5), text = esc(&b.text));
+        let _ = write!(values, r#"<text x="{tx}" y="{ty}" font-size="13" font-weight="600" fill="{INK}"{HALO}>{text}</text>"#, tx = num(LEFT + w + 6.0), ty = num(by + 13.5), text = esc(&b.text));
     }
+    // Target lines are drawn across the bars only, not through the labels
+    // above them, and once labelled at the top.
     for l in &c.lines {
-        let lx = x(l.at);
-        let _ = write!(
-            s,
-            r#"<line x1="{lx}" y1="{y0}" x2="{lx}" y2="{y1}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="5 3"/><text x="{lx}" y="{ty}" font-size="12" text-anchor="middle" fill="{INK}">{label}</text>"#,
-            lx = num(lx),
-            y0 = num(TOP - 6.0),
-            y1 = num(height - 4.0),
-            ty = num(TOP - 10.0),
-            label = esc(&l.label),
-        );
+        let lx = num(x(l.at));
+        let _ = write!(s, r#"<text x="{lx}" y="{ty}" font-size="12" text-anchor="middle" fill="{INK}">{label}</text>"#, ty = num(TOP - 10.0), label = esc(&l.label));
+        for i in 0..c.bars.len() {
+            let by = TOP + ROW * i as f64 + 17.0;
+            // White under the dashes keeps the line visible over dark bars.
+            let _ = write!(
+                s,
+                r##"<line x1="{lx}" y1="{y0}" x2="{lx}" y2="{y1}" stroke="#ffffff" stroke-width="3.5"/><line x1="{lx}" y1="{y0}" x2="{lx}" y2="{y1}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 2"/>"##,
+                y0 = num(by - 4.0),
+                y1 = num(by + BAR + 4.0)
+            );
+        }
     }
+    s.push_str(&values);
     s.push_str("</svg>");
     s
 }
@@ -133,7 +142,8 @@ mod tests {
         assert!(svg.contains(r#"<title id="c-title">Tỷ lệ &lt;trực tuyến&gt;</title>"#));
         assert!(svg.contains("A &amp; B"));
         assert_eq!(svg.matches("<rect").count(), 2);
-        assert_eq!(svg.matches("stroke-dasharray").count(), 2);
+        // Two target lines, one dashed segment per bar each.
+        assert_eq!(svg.matches("stroke-dasharray").count(), 4);
         let _ = roxmltree::Document::parse(&svg).expect("well-formed SVG");
     }
 
