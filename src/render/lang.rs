@@ -50,7 +50,7 @@ impl Lang {
 
     /// The text in the other language, shown as a subtitle (the English name
     /// on Vietnamese pages, the official Vietnamese name on English pages).
-    pub fn other<'a>(self, t: &'a Text) -> Option<&'a str> {
+    pub fn other(self, t: &Text) -> Option<&str> {
         match self {
             Lang::Vi => t.en.as_deref().filter(|s| !s.trim().is_empty()),
             Lang::En => Some(&t.vi),

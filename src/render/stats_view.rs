@@ -62,9 +62,18 @@ fn totals_row(t: &Strings, lang: Lang, x: &Totals) -> Value {
     })
 }
 
+/// What every part of the page is formatted with.
+struct Ctx<'a> {
+    site: &'a Site,
+    stats: &'a Stats,
+    lang: Lang,
+    t: &'a Strings,
+}
+
 /// Rows and chart of one grouping (stages or fields) in the latest year:
 /// only groups that received dossiers that year.
-fn groups(site: &Site, stats: &Stats, lang: Lang, t: &Strings, groups: &[stats::GroupTotals], titles: &[(String, bool, String)], key: &str, id: &str) -> (Vec<Value>, String) {
+fn groups(cx: &Ctx, groups: &[stats::GroupTotals], titles: &[(String, bool, String)], key: &str, id: &str) -> (Vec<Value>, String) {
+    let Ctx { site, stats, lang, t } = *cx;
     let Some(last) = stats.years.len().checked_sub(1) else { return (Vec::new(), String::new()) };
     let fill = share_fill(site);
     let mut rows = Vec::new();
@@ -119,8 +128,9 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
             (title.to_string(), vi_only, urls::field(&f.key))
         })
         .collect();
-    let (stage_rows, stage_chart) = groups(site, stats, lang, t, &stats.by_stage, &stage_titles, "stats_by_stage", "chart-stages");
-    let (field_rows, field_chart) = groups(site, stats, lang, t, &stats.by_field, &field_titles, "stats_by_field", "chart-fields");
+    let cx = Ctx { site, stats, lang, t };
+    let (stage_rows, stage_chart) = groups(&cx, &stats.by_stage, &stage_titles, "stats_by_stage", "chart-stages");
+    let (field_rows, field_chart) = groups(&cx, &stats.by_field, &field_titles, "stats_by_field", "chart-fields");
 
     let level_rows: Vec<Value> = stats
         .levels
