@@ -272,6 +272,57 @@ mod tests {
         assert_eq!(percent(0, 0), None);
     }
 
+    /// The error tests' minimal site, with figures set here: known numbers, no files to keep in sync.
+    fn site_with(figures: &[(&str, u8, &[(i64, Option<i64>, Option<i64>)])]) -> Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-min");
+        let mut site = crate::load::load_site(&root, None).expect("valid-min loads");
+        for (code, level, years) in figures {
+            let i = site.by_code[*code];
+            let p = &mut site.procedures[i];
+            p.base_level = *level;
+            p.statistics = years.iter().map(|&(year, received, received_online)| YearStats { year, received, received_online, resolved_online: None, resolved_on_time: None }).collect();
+        }
+        site
+    }
+
+    #[test]
+    fn compute_on_known_numbers() {
+        let site = site_with(&[
+            ("1.009645", 3, &[(2024, Some(100), Some(10)), (2025, Some(100), Some(40))]),
+            ("1.009664", 4, &[(2024, Some(100), Some(20)), (2025, Some(100), Some(40))]),
+            // Level 2: counted in the shares, never in the promotion ranking; 2024 lacks the online count.
+            ("1.009794", 2, &[(2024, Some(50), None), (2025, Some(200), Some(0))]),
+        ]);
+        let s = compute(&site);
+        assert_eq!(s.years, [2024, 2025]);
+        let y = &s.overall[0];
+        assert_eq!((y.procedures, y.received, y.received_online, y.percent, y.band), (2, 200, 30, Some(15.0), Some(Band::Low)));
+        let y = &s.overall[1];
+        assert_eq!((y.procedures, y.received, y.received_online, y.percent, y.band), (3, 400, 80, Some(20.0), Some(Band::Low)));
+        // 1.009645 and 1.009664 both have 60 offline: a tie goes by code; 1.009794's 200 is left out (level 2).
+        let ranked: Vec<(&str, i64)> = s.promote.iter().map(|p| (p.code.as_str(), p.offline)).collect();
+        assert_eq!(ranked, [("1.009645", 60), ("1.009664", 60)]);
+        let dau_tu = s.by_stage.iter().find(|g| g.key == "dau-tu").unwrap();
+        assert_eq!((dau_tu.years[1].received, dau_tu.years[1].percent, dau_tu.years[1].band), (200, Some(40.0), Some(Band::High)));
+        let xay_dung = s.by_stage.iter().find(|g| g.key == "xay-dung").unwrap();
+        assert_eq!((xay_dung.years[1].percent, xay_dung.years[1].band), (Some(0.0), Some(Band::Below)));
+        // Shares of procedures per level (levels 1–4 of the 2011 scheme).
+        let levels: Vec<usize> = s.levels.iter().map(|l| l.count).collect();
+        assert_eq!(levels, [0, 1, 1, 1]);
+        // A procedure's own years: share only where both numbers are given.
+        let xd = procedure_years(site.procedure_by_code("1.009794").unwrap(), 15.0, 30.0);
+        assert_eq!((xd[0].percent, xd[0].band), (None, None));
+        assert_eq!((xd[1].percent, xd[1].band), (Some(0.0), Some(Band::Below)));
+    }
+
+    #[test]
+    fn no_figures_no_years_no_ranking() {
+        let s = compute(&site_with(&[("1.009794", 2, &[])]));
+        assert!(!s.has_figures());
+        assert!(s.overall.is_empty() && s.promote.is_empty());
+        assert_eq!(s.levels.iter().map(|l| l.count).sum::<usize>(), 3);
+    }
+
     #[test]
     fn bands_at_the_lines() {
         assert_eq!(band(29, 200, 15.0, 30.0), Some(Band::Below)); // 14.5 %

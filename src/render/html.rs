@@ -260,7 +260,7 @@ impl<'a> Shared<'a> {
             "site",
             &json!({
                 "title": lang.pick(&c.title).0, "description": lang.pick(&c.description).0, "base_url": c.base_url,
-                "org_name": org_name, "org_vi_only": org_vi_only, "has_statistics": stats.has_figures(),
+                "org_name": org_name, "org_vi_only": org_vi_only,
                 "portal_url": c.portal_url, "national_portal_url": c.national_portal_url,
                 "edition": c.edition, "level_scheme": c.level_scheme,
                 "organisation": c.organisation, "target_low": c.target_low, "target_high": c.target_high,
