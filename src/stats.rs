@@ -273,7 +273,10 @@ mod tests {
     }
 
     /// The error tests' minimal site, with figures set here: known numbers, no files to keep in sync.
-    fn site_with(figures: &[(&str, u8, &[(i64, Option<i64>, Option<i64>)])]) -> Site {
+    /// (year, received, received_online)
+    type Year = (i64, Option<i64>, Option<i64>);
+
+    fn site_with(figures: &[(&str, u8, &[Year])]) -> Site {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-min");
         let mut site = crate::load::load_site(&root, None).expect("valid-min loads");
         for (code, level, years) in figures {
