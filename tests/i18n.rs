@@ -95,6 +95,10 @@ fn english_pages_use_english_strings_and_content_and_stay_in_the_edition() {
     assert!(cat.contains(">Issuance of the Investment Registration Certificate</a>"));
     assert!(cat.contains("<th scope=\"col\" data-sort=\"code\">Code</th>"));
     assert_eq!(cat.matches("<tr data-level=").count(), read("thu-tuc/index.html").matches("<tr data-level=").count());
+    // Links inside Markdown (page bodies, summaries) lead to the English twins too.
+    let page = read("en/muc-do-dich-vu-cong/index.html");
+    let body = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
+    assert!(body.contains(r#"href="/en/gioi-thieu/""#) && !body.contains(r#"href="/gioi-thieu/""#), "{body}");
     // Open data is one set, linked from the English data page at the root.
     assert!(read("en/data/index.html").contains(r#"href="/data/procedures.json""#));
 }

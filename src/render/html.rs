@@ -143,7 +143,8 @@ struct LevelView<'a> {
     label: &'a str,
     label_en: Option<&'a str>,
     label_vi_only: bool,
-    meaning: &'a str,
+    /// HTML, its site links pointing into the edition.
+    meaning: String,
     meaning_vi_only: bool,
     colour: &'a str,
     text_colour: &'a str,
@@ -161,7 +162,8 @@ struct StageView<'a> {
     /// The title in the other language (the edition's subtitle).
     title_en: Option<&'a str>,
     title_vi_only: bool,
-    summary: &'a str,
+    /// HTML, its site links pointing into the edition.
+    summary: String,
     summary_vi_only: bool,
     path: String,
     count: usize,
@@ -195,7 +197,7 @@ impl<'a> Shared<'a> {
                 label: lang.pick(&l.label).0,
                 label_en: l.label.en.as_deref(),
                 label_vi_only: lang.pick(&l.label).1,
-                meaning: &lang.pick_rich(&l.meaning).0.0,
+                meaning: lang::localise_links(&lang.pick_rich(&l.meaning).0.0, &site.config.base_path, lang),
                 meaning_vi_only: lang.pick_rich(&l.meaning).1,
                 colour: &l.colour,
                 text_colour: &l.text_colour,
@@ -215,7 +217,7 @@ impl<'a> Shared<'a> {
                 title: lang.pick(&s.title).0,
                 title_en: if lang == Lang::Vi { lang.other(&s.title) } else { None },
                 title_vi_only: lang.pick(&s.title).1,
-                summary: &lang.pick_rich(&s.summary).0.0,
+                summary: lang::localise_links(&lang.pick_rich(&s.summary).0.0, &site.config.base_path, lang),
                 summary_vi_only: lang.pick_rich(&s.summary).1,
                 path: urls::stage(&s.key),
                 count: by_stage[i].len(),
@@ -373,7 +375,10 @@ impl<'a> Shared<'a> {
                 let (title, vi_only) = self.lang.pick(&p.title);
                 c.insert("page", p);
                 // The body is Markdown in Vietnamese only; an English page marks it.
-                c.insert("pt", &json!({"title": title, "title_vi_only": vi_only, "body_vi_only": self.lang != Lang::Vi}));
+                c.insert(
+                    "pt",
+                    &json!({"title": title, "title_vi_only": vi_only, "body_vi_only": self.lang != Lang::Vi, "body": lang::localise_links(&p.body.0, &site.config.base_path, self.lang)}),
+                );
                 c.insert("description", &p.description.as_deref().map(|d| text::shorten(d, 200)));
                 ("page.html", urls::page(&p.slug), title.to_string())
             }
@@ -481,7 +486,7 @@ impl<'a> Shared<'a> {
             "pt",
             &json!({
                 "title": title, "title_vi_only": title_vi_only,
-                "summary": summary, "summary_vi_only": summary_vi_only,
+                "summary": lang::localise_links(&summary.0, &site.config.base_path, self.lang), "summary_vi_only": summary_vi_only,
                 // The other language's name as a subtitle: English on Vietnamese pages,
                 // the official Vietnamese name on English pages.
                 "alt_title": self.lang.other(&p.title).filter(|_| !title_vi_only),
