@@ -20,5 +20,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod stats;
 pub mod text;
 pub mod theme;
+pub mod translations;

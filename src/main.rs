@@ -48,6 +48,9 @@ enum Command {
         /// How to print errors: text for people, json for tools, github for workflow annotations.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also list which records and settings lack which English fields (a report on stdout; exit 0 when the site is valid).
+        #[arg(long)]
+        translations: bool,
     },
     /// Write a commented skeleton for a new procedure record.
     ///
@@ -128,10 +131,19 @@ fn main() -> ExitCode {
                 Err(e) => report(e, Format::Text),
             }
         }
-        Command::Check { root, format } => {
-            let opts = BuildOptions { out_dir: root.join("public"), root, base_url: None, check_only: true, progress: false };
+        Command::Check { root, format, translations } => {
+            let opts = BuildOptions { out_dir: root.join("public"), root: root.clone(), base_url: None, check_only: true, progress: false };
             match build(&opts) {
                 Ok(s) => {
+                    if translations {
+                        match onestop::load::load_site(&root, None) {
+                            Ok(site) => print!("{}", onestop::translations::report(&site)),
+                            Err(errors) => {
+                                print_diagnostics(&errors, format);
+                                return ExitCode::from(1);
+                            }
+                        }
+                    }
                     if let Format::Json = format {
                         println!("{{\"errors\":[]}}");
                     } else {

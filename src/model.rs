@@ -27,6 +27,8 @@ pub struct RichText {
     pub en: Option<Html>,
     /// Plain text of the Vietnamese version, for meta descriptions and search.
     pub plain: String,
+    /// Plain text of the English version, for the English edition's descriptions and search.
+    pub plain_en: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

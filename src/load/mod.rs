@@ -331,7 +331,11 @@ impl MdCtx<'_> {
 
     fn rich(&self, vi: &str, at_vi: usize, en: Option<&str>, at_en: usize, field: &str, out: &mut Vec<Diagnostic>) -> RichText {
         let r = self.render(vi, at_vi, field, false, out);
-        let en = en.map(|e| self.render(e, at_en, &format!("{field}_en"), false, out).html);
-        RichText { vi: r.html, en, plain: r.plain }
+        let en = en.map(|e| self.render(e, at_en, &format!("{field}_en"), false, out));
+        let (en, plain_en) = match en {
+            Some(e) => (Some(e.html), Some(e.plain)),
+            None => (None, None),
+        };
+        RichText { vi: r.html, en, plain: r.plain, plain_en }
     }
 }

@@ -244,23 +244,31 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
     let mut statistics: Vec<YearStats> = Vec::new();
     for (i, s) in raw.statistics.iter().enumerate() {
         let f = |k: &str| format!("statistics[{i}].{k}");
-        let at = s.span().start;
         let s = s.get_ref();
         let year = *s.year.get_ref();
         if !(2000..=2100).contains(&year) {
             out.push(err("bad-value", format!("year {year} is out of range 2000–2100"), s.year.span().start, &f("year")));
         }
+        // Figures cannot come from after the edition the site describes.
+        if let Some(edition_year) = config.site.edition.as_deref().and_then(|e| e.get(..4)).and_then(|y| y.parse::<i64>().ok())
+            && year > edition_year && (2000..=2100).contains(&year) {
+                out.push(
+                    err("bad-value", format!("year {year} is after the site's edition ({})", config.site.edition.as_deref().unwrap_or_default()), s.year.span().start, &f("year"))
+                        .hint("figures are for years already closed; check the year or `edition` in site.toml"),
+                );
+            }
         if statistics.iter().any(|x| x.year == year) {
             out.push(err("dup-year", format!("figures for {year} are given twice"), s.year.span().start, &f("year")));
         }
-        let _ = at;
         for (k, v) in [("received", &s.received), ("received_online", &s.received_online), ("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
             if let Some(v) = v.as_ref().filter(|v| *v.get_ref() < 0) {
                 out.push(err("bad-value", format!("{k} cannot be negative"), v.span().start, &f(k)));
             }
         }
         let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
-        if let (Some(total), Some(online)) = (val(&s.received), &s.received_online)
+        // A negative total is already reported; comparing parts with it would only add noise.
+        let total = val(&s.received).filter(|&t| t >= 0);
+        if let (Some(total), Some(online)) = (total, &s.received_online)
             && *online.get_ref() > total {
                 out.push(
                     err("bad-value", format!("received_online ({}) is more than received ({total})", online.get_ref()), online.span().start, &f("received_online"))
@@ -268,7 +276,7 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
                 );
             }
         for (k, part) in [("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
-            if let (Some(total), Some(p)) = (val(&s.received), part)
+            if let (Some(total), Some(p)) = (total, part)
                 && *p.get_ref() > total {
                     out.push(err("bad-value", format!("{k} ({}) is more than received ({total})", p.get_ref()), p.span().start, &f(k)));
                 }

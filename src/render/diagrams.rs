@@ -196,14 +196,15 @@ pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: &str, base: &str) -> R
                     InlineItem {
                         code: p.code.clone(),
                         title: pick(&p.title.vi, p.title.en.as_deref()),
-                        path: format!("{prefix}{}", urls::procedure(&p.slug)),
+                        // Relative to the edition's base (templates add `base`).
+                        path: urls::procedure(&p.slug),
                         level: pick(&l.label.vi, l.label.en.as_deref()),
                         level_key: l.key.clone(),
                         signature: p.digital_signature,
                         center: p.service_center,
                         optional: p.optional,
                         alternative: !p.alternative_to.is_empty(),
-                        time: super::view::row(p, strings).time,
+                        time: super::view::row(p, strings, super::lang::Lang::from_code(lang)).time,
                     }
                 })
                 .collect::<Vec<_>>();
