@@ -12,7 +12,9 @@ mod resolve;
 
 use crate::diag::{self, DiagResult, Diagnostic, SourceText};
 use crate::markdown::{self, MarkdownOptions};
-use crate::model::{Html, RichText, Site};
+use crate::cache::KeyBuilder;
+use crate::memo::Memo;
+use crate::model::{Html, Page, Procedure, RichText, Site};
 use crate::schema::{self, Key};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -27,9 +29,21 @@ pub const SITE_FILE: &str = "site.toml";
 pub const PROCEDURES_DIR: &str = "content/procedures";
 pub const PAGES_DIR: &str = "content/pages";
 
+/// What loading one record file gives: the record (with the spans the
+/// cross-record checks point at), its diagnostics, and its code if it failed.
+pub(crate) type RecordResult = (Option<(Procedure, record::RecordSpans)>, Vec<Diagnostic>, Option<String>);
+/// What loading one page file gives.
+pub(crate) type PageResult = (Option<Page>, Vec<Diagnostic>);
+
 /// Loads and validates the site at `root`.
 /// `base_url` overrides the one in site.toml (the `--base-url` option).
 pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
+    load_site_with(root, base_url, None)
+}
+
+/// `load_site`, reusing the parsed files of earlier loads from `memo` when
+/// their text and site.toml are unchanged (`onestop serve`).
+pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) -> DiagResult<Site> {
     let mut errors = Vec::new();
     let config_src = match read_source(root, Path::new(SITE_FILE)) {
         Ok(s) => s,
@@ -39,60 +53,32 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         diag::sort(&mut errors);
         return Err(errors);
     };
+    // A parsed file depends on its own text and on site.toml (stages, fields, base path).
+    let mut config_key = KeyBuilder::new("parsed-v1");
+    config_key.add_str(&config_src.text).add_str(base_url.unwrap_or(""));
+    let key_of = |rel: &Path, text: &str| config_key.clone().add_str(&rel.to_string_lossy()).add_str(text).finish();
 
     let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors);
     let page_files = list_files(root, PAGES_DIR, "md", &mut errors);
 
-    let records: Vec<_> = record_files
+    let records: Vec<RecordResult> = record_files
         .par_iter()
-        .map(|rel| {
-            let mut out = Vec::new();
-            let mut failed_code = None;
-            let loaded = match read_source(root, rel) {
-                Err(d) => {
-                    out.push(d);
-                    None
-                }
-                Ok(src) => {
-                    let loaded = match record::slug_of(rel) {
-                        None => {
-                            out.push(bad_slug(rel));
-                            None
-                        }
-                        Some(slug) => record::load_record(&src, &slug, &config, &mut out),
-                    };
-                    match loaded {
-                        Some((p, spans)) => Some((p, spans)),
-                        None => {
-                            failed_code = code_of(&src.text);
-                            None
-                        }
-                    }
-                }
-            };
-            (loaded, out, failed_code)
+        .map(|rel| match (read_source(root, rel), memo) {
+            (Ok(src), Some(m)) => m.records.get_or(rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config)),
+            (src, _) => load_record_file(rel, src, &config),
         })
         .collect();
-    let pages: Vec<_> = page_files
+    let pages: Vec<PageResult> = page_files
         .par_iter()
-        .map(|rel| {
-            let mut out = Vec::new();
-            let loaded = match read_source(root, rel) {
-                Err(d) => {
-                    out.push(d);
-                    None
-                }
-                Ok(src) => match record::slug_of(rel) {
-                    None => {
-                        out.push(bad_slug(rel));
-                        None
-                    }
-                    Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
-                },
-            };
-            (loaded, out)
+        .map(|rel| match (read_source(root, rel), memo) {
+            (Ok(src), Some(m)) => m.pages.get_or(rel, key_of(rel, &src.text), || load_page_file(rel, Ok(src), &config)),
+            (src, _) => load_page_file(rel, src, &config),
         })
         .collect();
+    if let Some(m) = memo {
+        m.records.prune();
+        m.pages.prune();
+    }
 
     let mut procedures = Vec::with_capacity(records.len());
     // Codes of records that failed to load: references to them are not
@@ -115,6 +101,39 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         diag::sort(&mut errors);
         Err(errors)
     }
+}
+
+fn load_record_file(rel: &Path, src: Result<SourceText, Diagnostic>, config: &config::Config) -> RecordResult {
+    let mut out = Vec::new();
+    let src = match src {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d], None),
+    };
+    let loaded = match record::slug_of(rel) {
+        None => {
+            out.push(bad_slug(rel));
+            None
+        }
+        Some(slug) => record::load_record(&src, &slug, config, &mut out),
+    };
+    let failed_code = if loaded.is_none() { code_of(&src.text) } else { None };
+    (loaded, out, failed_code)
+}
+
+fn load_page_file(rel: &Path, src: Result<SourceText, Diagnostic>, config: &config::Config) -> PageResult {
+    let mut out = Vec::new();
+    let src = match src {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let loaded = match record::slug_of(rel) {
+        None => {
+            out.push(bad_slug(rel));
+            None
+        }
+        Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
+    };
+    (loaded, out)
 }
 
 /// The `code` of a record that failed validation, if it can be read at all.

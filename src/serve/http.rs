@@ -1,0 +1,138 @@
+//! The HTTP side of `onestop serve`: the built files, plus three routes of
+//! its own under `/_onestop/` (no page can live there: slugs cannot start
+//! with `_`):
+//!
+//! * `events`: Server-Sent Events, one `state` event on connect and one per
+//!   build (`{"site": n, "errors": [...]}`). A `watch` channel gives a new
+//!   connection the current state, so a page that connects while a build
+//!   finishes cannot miss it.
+//! * `state.json`: the same state, once.
+//! * `client.js`: reloads the page after a good build and shows the errors
+//!   of a failed one over the last good page. The server adds it to every
+//!   HTML response; built files never contain it.
+
+use super::State;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State as Shared};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+
+const CLIENT_JS: &str = include_str!("client.js");
+
+#[derive(Clone)]
+struct AppState {
+    state: watch::Receiver<State>,
+    /// Differs between runs of `serve`, so a page left open across a restart reloads.
+    server_id: String,
+}
+
+pub(super) async fn run(listener: tokio::net::TcpListener, out_dir: PathBuf, state: watch::Receiver<State>) {
+    let server_id = format!("{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0));
+    let app_state = AppState { state, server_id };
+    let files = ServeDir::new(&out_dir).not_found_service(ServeFile::new(out_dir.join("404.html")));
+    let app = Router::new()
+        .route("/_onestop/events", get(events))
+        .route("/_onestop/state.json", get(state_json))
+        .route("/_onestop/client.js", get(client_js))
+        .fallback_service(files)
+        .layer(middleware::from_fn_with_state(app_state.clone(), inject))
+        .with_state(app_state);
+    if let Err(e) = axum::serve(listener, app).await {
+        eprintln!("error: the server stopped: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn state_body(s: &AppState) -> String {
+    let st = s.state.borrow().clone();
+    serde_json::json!({ "server": s.server_id, "site": st.site, "errors": *st.errors }).to_string()
+}
+
+async fn events(Shared(s): Shared<AppState>) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let mut rx = s.state.clone();
+    rx.mark_changed();
+    let stream = futures_util::stream::unfold((rx, s), |(mut rx, s)| async move {
+        rx.changed().await.ok()?;
+        let data = state_body(&s);
+        Some((Ok(Event::default().event("state").data(data)), (rx, s)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn state_json(Shared(s): Shared<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], state_body(&s)).into_response()
+}
+
+async fn client_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], CLIENT_JS).into_response()
+}
+
+/// Every response: never cached (files change under the same name, within
+/// the same second, which `If-Modified-Since` cannot tell apart); HTML gets
+/// the client script.
+async fn inject(Shared(s): Shared<AppState>, mut req: Request, next: Next) -> Response {
+    // Read the build number before the file: if a build lands in between,
+    // the page reloads once more instead of never.
+    let site = s.state.borrow().site;
+    let head = req.method() == Method::HEAD;
+    req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    req.headers_mut().remove(header::IF_NONE_MATCH);
+    let res = next.run(req).await;
+    let (mut parts, body) = res.into_parts();
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let is_html = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if !is_html || head {
+        return Response::from_parts(parts, body);
+    }
+    let bytes = match axum::body::to_bytes(body, 256 << 20).await {
+        Ok(b) => b,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the page: {e}")).into_response(),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(with_client(&bytes, site, &s.server_id)))
+}
+
+/// The page with the client script before `</body>` (or at the end).
+fn with_client(html: &[u8], site: u64, server: &str) -> Bytes {
+    let tag = format!("<script src=\"/_onestop/client.js\" data-site=\"{site}\" data-server=\"{server}\"></script>");
+    let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out.into()
+}
+
+/// What is served when the very first build failed: a page for the client
+/// script (and its error overlay) to live in.
+pub(super) fn write_placeholder(out_dir: &Path) -> std::io::Result<()> {
+    let page = "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Chưa dựng được trang</title></head><body><main><h1>Chưa dựng được trang</h1>\
+<p>Nội dung có lỗi (xem danh sách bên dưới và trong cửa sổ dòng lệnh). Sửa rồi lưu tệp: trang sẽ tự tải lại.</p>\
+<p lang=\"en\">The site has content errors (listed below and in the terminal). Fix them and save: this page reloads by itself.</p>\
+</main></body></html>\n";
+    std::fs::write(out_dir.join("index.html"), page)?;
+    std::fs::write(out_dir.join("404.html"), page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_goes_before_the_end_of_body() {
+        let out = with_client(b"<html><body><p>x</p></body></html>", 3, "s");
+        let text = std::str::from_utf8(&out).unwrap();
+        assert_eq!(text, "<html><body><p>x</p><script src=\"/_onestop/client.js\" data-site=\"3\" data-server=\"s\"></script></body></html>");
+        let out = with_client(b"<p>no body</p>", 1, "s");
+        assert!(std::str::from_utf8(&out).unwrap().ends_with("</script>"));
+    }
+}
