@@ -12,6 +12,7 @@
 //!   HTML response; built files never contain it.
 
 use super::State;
+use crate::cache::KeyBuilder;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Shared};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -37,14 +38,15 @@ struct AppState {
 pub(super) async fn run(listener: tokio::net::TcpListener, out_dir: PathBuf, state: watch::Receiver<State>) {
     let server_id = format!("{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0));
     let app_state = AppState { state, server_id };
-    let files = ServeDir::new(&out_dir).not_found_service(ServeFile::new(out_dir.join("404.html")));
+    let site = Router::new()
+        .fallback_service(ServeDir::new(&out_dir).not_found_service(ServeFile::new(out_dir.join("404.html"))))
+        .layer(middleware::from_fn_with_state(app_state.clone(), files));
     let app = Router::new()
         .route("/_onestop/events", get(events))
         .route("/_onestop/state.json", get(state_json))
         .route("/_onestop/client.js", get(client_js))
-        .fallback_service(files)
-        .layer(middleware::from_fn_with_state(app_state.clone(), inject))
-        .with_state(app_state);
+        .with_state(app_state)
+        .fallback_service(site);
     if let Err(e) = axum::serve(listener, app).await {
         eprintln!("error: the server stopped: {e}");
         std::process::exit(1);
@@ -75,29 +77,48 @@ async fn client_js() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], CLIENT_JS).into_response()
 }
 
-/// Every response: never cached (files change under the same name, within
-/// the same second, which `If-Modified-Since` cannot tell apart); HTML gets
-/// the client script.
-async fn inject(Shared(s): Shared<AppState>, mut req: Request, next: Next) -> Response {
+/// Every file response. Pages get the client script and are never stored
+/// (the script carries the build number). Other files are revalidated with
+/// an ETag of their content: every build rewrites every file, so the mtime
+/// (which `Last-Modified` and tower-http's ETag are made of) changes even
+/// when the bytes do not, and the fonts alone would be 540 KB per reload.
+async fn files(Shared(s): Shared<AppState>, mut req: Request, next: Next) -> Response {
     // Read the build number before the file: if a build lands in between,
     // the page reloads once more instead of never.
     let site = s.state.borrow().site;
     let head = req.method() == Method::HEAD;
     req.headers_mut().remove(header::IF_MODIFIED_SINCE);
-    req.headers_mut().remove(header::IF_NONE_MATCH);
+    let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH);
     let res = next.run(req).await;
     let (mut parts, body) = res.into_parts();
-    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    let is_html = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    if !is_html || head {
+    if parts.status != StatusCode::OK && parts.status != StatusCode::NOT_FOUND || head {
+        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return Response::from_parts(parts, body);
     }
     let bytes = match axum::body::to_bytes(body, 256 << 20).await {
         Ok(b) => b,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the page: {e}")).into_response(),
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the file: {e}")).into_response(),
     };
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(with_client(&bytes, site, &s.server_id)))
+    parts.headers.remove(header::LAST_MODIFIED);
+    let is_html = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        parts.headers.remove(header::ETAG);
+        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return Response::from_parts(parts, Body::from(with_client(&bytes, site, &s.server_id)));
+    }
+    // The tag is made from the bytes being sent, so it always matches them.
+    let tag = format!("\"{}\"", KeyBuilder::new("etag").add(&bytes).finish().as_str());
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    if parts.status == StatusCode::OK && if_none_match.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag)) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The page with the client script before `</body>` (or at the end).

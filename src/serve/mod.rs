@@ -28,7 +28,7 @@ pub const WATCHED_DIRS: &[&str] = &["content", "diagrams", "themes", "templates"
 /// Quiet time after the last file event before rebuilding: long enough to
 /// take an editor's save (write, rename, chmod) as one change, short enough
 /// to keep save → reload well under 100 ms.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 pub struct ServeOptions {
     /// Site folder (the one with site.toml).
@@ -247,6 +247,11 @@ fn rebuild(opts: &BuildOptions, memo: &Memo, state: &tokio::sync::watch::Sender<
     let what = describe_changes(changed);
     match result {
         Ok(summary) => {
+            // Pages first, then the log: a logged build is one the pages know about.
+            state.send_modify(|st| {
+                st.site += 1;
+                st.errors = Arc::new(Vec::new());
+            });
             let s = memo.stats();
             if changed.is_empty() {
                 println!("built in {ms:.0} ms: {} pages, {} files", summary.html_pages, summary.files);
@@ -262,22 +267,19 @@ fn rebuild(opts: &BuildOptions, memo: &Memo, state: &tokio::sync::watch::Sender<
                 );
             }
             let _ = std::io::stdout().flush();
-            state.send_modify(|st| {
-                st.site += 1;
-                st.errors = Arc::new(Vec::new());
-            });
             Ok(true)
         }
         Err(BuildError::Usage(msg)) => Err(ServeError::Usage(msg)),
         Err(BuildError::Content(errors)) => {
+            let errors = Arc::new(errors);
+            state.send_modify(|st| st.errors = errors.clone());
             report(&what, &errors);
-            state.send_modify(|st| st.errors = Arc::new(errors));
             Ok(false)
         }
         Err(BuildError::Io(msg)) => {
-            let errors = vec![Diagnostic::new("io", msg)];
+            let errors = Arc::new(vec![Diagnostic::new("io", msg)]);
+            state.send_modify(|st| st.errors = errors.clone());
             report(&what, &errors);
-            state.send_modify(|st| st.errors = Arc::new(errors));
             Ok(false)
         }
     }
