@@ -73,8 +73,12 @@ async fn state_json(Shared(s): Shared<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], state_body(&s)).into_response()
 }
 
-async fn client_js() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], CLIENT_JS).into_response()
+async fn client_js(req: Request) -> Response {
+    let tag = format!("\"{}\"", KeyBuilder::new("etag").add_str(CLIENT_JS).finish().as_str());
+    if req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(tag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag), (header::CACHE_CONTROL, "no-cache".to_string())]).into_response();
+    }
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8".to_string()), (header::ETAG, tag), (header::CACHE_CONTROL, "no-cache".to_string())], CLIENT_JS).into_response()
 }
 
 /// Every file response. Pages get the client script and are never stored
@@ -123,7 +127,8 @@ async fn files(Shared(s): Shared<AppState>, mut req: Request, next: Next) -> Res
 
 /// The page with the client script before `</body>` (or at the end).
 fn with_client(html: &[u8], site: u64, server: &str) -> Bytes {
-    let tag = format!("<script src=\"/_onestop/client.js\" data-site=\"{site}\" data-server=\"{server}\"></script>");
+    // async: the page's own rendering never waits for it.
+    let tag = format!("<script src=\"/_onestop/client.js\" async data-site=\"{site}\" data-server=\"{server}\"></script>");
     let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
@@ -152,7 +157,7 @@ mod tests {
     fn the_client_goes_before_the_end_of_body() {
         let out = with_client(b"<html><body><p>x</p></body></html>", 3, "s");
         let text = std::str::from_utf8(&out).unwrap();
-        assert_eq!(text, "<html><body><p>x</p><script src=\"/_onestop/client.js\" data-site=\"3\" data-server=\"s\"></script></body></html>");
+        assert_eq!(text, "<html><body><p>x</p><script src=\"/_onestop/client.js\" async data-site=\"3\" data-server=\"s\"></script></body></html>");
         let out = with_client(b"<p>no body</p>", 1, "s");
         assert!(std::str::from_utf8(&out).unwrap().ends_with("</script>"));
     }
