@@ -10,6 +10,8 @@
 pub mod build;
 pub mod cache;
 pub mod diag;
+pub mod diagram;
+pub mod import;
 pub mod levels;
 pub mod load;
 pub mod markdown;
@@ -20,5 +22,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod stats;
 pub mod text;
 pub mod theme;
+pub mod translations;

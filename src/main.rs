@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use onestop::build::{build, BuildError, BuildOptions, BuildSummary};
 use onestop::diag::Diagnostic;
+use onestop::import::{ImportError, ImportOptions, Outcome};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +48,9 @@ enum Command {
         /// How to print errors: text for people, json for tools, github for workflow annotations.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also list which records and settings lack which English fields (a report on stdout; exit 0 when the site is valid).
+        #[arg(long)]
+        translations: bool,
     },
     /// Preview the site while editing: build, serve, rebuild on every save.
     ///
@@ -83,6 +87,38 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Import procedure records from another source.
+    #[command(subcommand)]
+    Import(ImportSource),
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// Import the national public service portal's JSON (dichvucong.gov.vn).
+    ///
+    /// Writes one record per file into content/procedures/<stage>/. The stage
+    /// comes from --stage or from the `stage` of the matching [[fields]] entry
+    /// in site.toml. Re-importing is idempotent; a record edited since it was
+    /// imported is kept unless --force is given. A file that cannot be read
+    /// is reported (with its JSON path) and skipped; the others are imported.
+    /// Exit code 0: all imported; 1: some skipped; 2: usage errors.
+    Dvc {
+        /// JSON files, or folders of them.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Journey stage for every imported record (a [[stages]] key).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Field for every imported record (a [[fields]] key), instead of matching the portal's field name.
+        #[arg(long)]
+        field: Option<String>,
+        /// Replace records even if they were edited since they were imported.
+        #[arg(long)]
+        force: bool,
+        /// Site folder (the one with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,10 +149,19 @@ fn main() -> ExitCode {
                 Err(e) => report(e, Format::Text),
             }
         }
-        Command::Check { root, format } => {
-            let opts = BuildOptions { out_dir: root.join("public"), root, base_url: None, check_only: true, progress: false };
+        Command::Check { root, format, translations } => {
+            let opts = BuildOptions { out_dir: root.join("public"), root: root.clone(), base_url: None, check_only: true, progress: false };
             match build(&opts) {
                 Ok(s) => {
+                    if translations {
+                        match onestop::load::load_site(&root, None) {
+                            Ok(site) => print!("{}", onestop::translations::report(&site)),
+                            Err(errors) => {
+                                print_diagnostics(&errors, format);
+                                return ExitCode::from(1);
+                            }
+                        }
+                    }
                     if let Format::Json = format {
                         println!("{{\"errors\":[]}}");
                     } else {
@@ -139,7 +184,52 @@ fn main() -> ExitCode {
             }
         },
         Command::New { slug, stage, code, root } => new_record(&root, &slug, stage, code),
+        Command::Import(ImportSource::Dvc { inputs, stage, field, force, root }) => import_dvc(ImportOptions { root, inputs, stage, field, force }),
     }
+}
+
+fn import_dvc(opts: ImportOptions) -> ExitCode {
+    let started = std::time::Instant::now();
+    let summary = match onestop::import::import_dvc(&opts) {
+        Ok(s) => s,
+        Err(ImportError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+        Err(ImportError::Config(errors)) => {
+            print_diagnostics(&errors, Format::Text);
+            return ExitCode::from(2);
+        }
+    };
+    for f in &summary.files {
+        let what = match (&f.record, &f.code) {
+            (Some(r), Some(c)) => format!("{} ({c})", r.display()),
+            _ => f.input.display().to_string(),
+        };
+        match f.outcome {
+            Outcome::Skipped => {
+                for d in &f.problems {
+                    eprintln!("{d}");
+                }
+                eprintln!("{:<14} {}", Outcome::Skipped.label(), f.input.display());
+            }
+            Outcome::Kept => println!("{:<14} {what}: changed by hand since it was imported (or written by hand); --force replaces it", f.outcome.label()),
+            o => println!("{:<14} {what}", o.label()),
+        }
+    }
+    let n = |o| summary.count(o);
+    println!(
+        "Imported {} file{} in {:.2} s: {} created, {} updated, {} unchanged, {} kept (edited), {} skipped",
+        summary.files.len(),
+        if summary.files.len() == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64(),
+        n(Outcome::Created),
+        n(Outcome::Updated),
+        n(Outcome::Unchanged),
+        n(Outcome::Kept),
+        n(Outcome::Skipped)
+    );
+    if n(Outcome::Skipped) > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn print_summary(s: &BuildSummary, out: &std::path::Path) {

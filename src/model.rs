@@ -27,6 +27,8 @@ pub struct RichText {
     pub en: Option<Html>,
     /// Plain text of the Vietnamese version, for meta descriptions and search.
     pub plain: String,
+    /// Plain text of the English version, for the English edition's descriptions and search.
+    pub plain_en: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,6 +89,10 @@ pub struct Stage {
 pub struct Field {
     pub key: String,
     pub title: Text,
+    /// Stage key that `onestop import` gives this field's procedures.
+    pub stage: Option<String>,
+    /// Other names of the field on the national portal (for `onestop import`).
+    pub portal_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,6 +179,8 @@ pub struct Procedure {
     pub source: PathBuf,
     pub code: String,
     pub title: Text,
+    /// For diagram blocks: `short_title`, or the title without "Thủ tục".
+    pub short_title: Text,
     /// Index into `Site::stages`.
     pub stage: usize,
     /// Index into `Site::fields`.
@@ -208,6 +216,17 @@ pub struct Procedure {
     pub statistics: Vec<YearStats>,
     /// Position on the journey (0-based, across all stages).
     pub journey_index: usize,
+    /// When the record last changed (git, else the file's time; `load::history`).
+    pub updated: Option<Updated>,
+}
+
+/// A point in time as RFC 3339 (`iso`, with the committer's offset), its
+/// calendar date in that offset, and Unix seconds for ordering.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Updated {
+    pub iso: String,
+    pub date: String,
+    pub unix: i64,
 }
 
 impl Procedure {
@@ -240,6 +259,99 @@ pub struct Site {
     pub procedures: Vec<Procedure>,
     pub pages: Vec<Page>,
     pub by_code: HashMap<String, usize>,
+    /// Diagram specs from `diagrams/*.toml`, sorted by name.
+    pub diagrams: Vec<Diagram>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Paper {
+    A0,
+    A1,
+    A2,
+    A3,
+    A4,
+}
+
+impl Paper {
+    pub fn parse(s: &str) -> Option<Paper> {
+        Some(match s {
+            "A0" => Paper::A0,
+            "A1" => Paper::A1,
+            "A2" => Paper::A2,
+            "A3" => Paper::A3,
+            "A4" => Paper::A4,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A0 => "A0",
+            Paper::A1 => "A1",
+            Paper::A2 => "A2",
+            Paper::A3 => "A3",
+            Paper::A4 => "A4",
+        }
+    }
+    /// Portrait width and height in millimetres (ISO 216).
+    pub fn size_mm(self) -> (f64, f64) {
+        match self {
+            Paper::A0 => (841.0, 1189.0),
+            Paper::A1 => (594.0, 841.0),
+            Paper::A2 => (420.0, 594.0),
+            Paper::A3 => (297.0, 420.0),
+            Paper::A4 => (210.0, 297.0),
+        }
+    }
+}
+
+/// One diagram: which procedures it shows and how its poster is printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagram {
+    /// File stem of `diagrams/<name>.toml`; names the output files.
+    pub name: String,
+    pub source: PathBuf,
+    pub title: Text,
+    pub subtitle: Option<Text>,
+    /// Indices into `Site::stages`; empty = all.
+    pub stages: Vec<usize>,
+    /// Indices into `Site::fields`; empty = all.
+    pub fields: Vec<usize>,
+    /// Decree 43 levels; empty = all.
+    pub levels: Vec<u8>,
+    /// Codes; empty = all.
+    pub procedures: Vec<String>,
+    pub optional: bool,
+    pub landscape: bool,
+    pub paper: Paper,
+    pub dpi: u32,
+    pub qr: bool,
+    pub legend: bool,
+    pub arrows: bool,
+    pub footer: Option<Text>,
+    pub inline: bool,
+}
+
+impl Diagram {
+    /// The procedures it shows, in journey order.
+    pub fn select<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = &'a Procedure> + 'a {
+        site.procedures.iter().filter(move |p| {
+            (self.stages.is_empty() || self.stages.contains(&p.stage))
+                && (self.fields.is_empty() || self.fields.contains(&p.field))
+                && (self.levels.is_empty() || self.levels.contains(&p.base_level))
+                && (self.procedures.is_empty() || self.procedures.contains(&p.code))
+                && (self.optional || !p.optional)
+        })
+    }
+    /// Stages shown, in journey order.
+    pub fn stage_list(&self, site: &Site) -> Vec<usize> {
+        if self.stages.is_empty() {
+            (0..site.stages.len()).collect()
+        } else {
+            let mut s = self.stages.clone();
+            s.sort_unstable();
+            s
+        }
+    }
 }
 
 impl Site {

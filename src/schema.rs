@@ -124,6 +124,8 @@ pub const RECORD_KEYS: &[Key] = &[
     req("code", Ty::Str, "Code in the national database: D.DDDDDD, optionally .NN. Unique."),
     req("title", Ty::Str, "Name of the procedure, as published."),
     opt("title_en", Ty::Str, "English title."),
+    opt("short_title", Ty::Str, "Shorter title for diagram blocks. Default: the title without a leading \"Thủ tục\"."),
+    opt("short_title_en", Ty::Str, "English short title."),
     req("stage", Ty::Str, "Key of the journey stage (a `[[stages]]` key in site.toml)."),
     req("field", Ty::Str, "Key of the field, lĩnh vực (a `[[fields]]` key in site.toml)."),
     req("level", Ty::Int, "Online service level 1–4 as in Decree 43/2011; the site's level scheme decides how it is shown."),
@@ -181,6 +183,8 @@ pub const FIELD_KEYS: &[Key] = &[
     req("key", Ty::Str, "Identifier used by records' `field` and in URLs (a slug)."),
     req("title", Ty::Str, "Name of the field (lĩnh vực)."),
     opt("title_en", Ty::Str, "English name."),
+    opt("stage", Ty::Str, "Journey stage (a `[[stages]]` key) that `onestop import` gives procedures of this field."),
+    opt("portal_names", Ty::StrList, "Other names of this field on the national portal, for `onestop import` (the title always matches)."),
 ];
 
 pub const LEVEL_KEYS: &[Key] = &[
@@ -213,6 +217,32 @@ pub const SITE_KEYS: &[Key] = &[
     req("stages", Ty::TableArray(STAGE_KEYS), "The investor journey's stages, in order."),
     req("fields", Ty::TableArray(FIELD_KEYS), "Fields (lĩnh vực)."),
     opt("levels", Ty::TableArray(LEVEL_KEYS), "Own level scheme; used when level_scheme = \"custom\"."),
+];
+
+pub const PAPERS: &[&str] = &["A0", "A1", "A2", "A3", "A4"];
+pub const ORIENTATIONS: &[&str] = &["landscape", "portrait"];
+pub const ARROWS: &[&str] = &["all", "none"];
+
+/// Keys of a diagram (`diagrams/<name>.toml`).
+pub const DIAGRAM_KEYS: &[Key] = &[
+    req("title", Ty::Str, "Title printed at the top."),
+    opt("title_en", Ty::Str, "English title."),
+    opt("subtitle", Ty::Str, "One line under the title."),
+    opt("subtitle_en", Ty::Str, "English subtitle."),
+    opt("stages", Ty::StrList, "Stage keys to show, in journey order. Default: all stages."),
+    opt("fields", Ty::StrList, "Only procedures of these fields. Default: all fields."),
+    opt("levels", Ty::IntList, "Only procedures at these Decree 43 levels (1–4). Default: all."),
+    opt("procedures", Ty::CodeList, "Only these procedures (codes). Default: all that pass the other filters."),
+    opt("optional", Ty::Bool, "Show optional procedures. Default true."),
+    opt("orientation", Ty::Enum(ORIENTATIONS), "Poster orientation. Default \"landscape\"."),
+    opt("paper", Ty::Enum(PAPERS), "Poster paper size for the PNG and PDF. Default \"A1\"."),
+    opt("dpi", Ty::Int, "Resolution of the PNG poster, 72–600. Default 150."),
+    opt("qr", Ty::Bool, "Print a QR code to the online portal in the footer. Default true."),
+    opt("legend", Ty::Bool, "Print the legend. Default true."),
+    opt("arrows", Ty::Enum(ARROWS), "Draw `after` relations as arrows. Default \"all\"."),
+    opt("footer", Ty::Str, "Extra line in the footer (e.g. where the poster hangs)."),
+    opt("footer_en", Ty::Str, "English footer line."),
+    opt("inline", Ty::Bool, "Show this diagram on the home and journey pages. At most one diagram. Default false."),
 ];
 
 /// Keys of a page's front matter (`content/pages/*.md`, between `+++` lines).

@@ -83,6 +83,20 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian
+/// (H. Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Procedure code as on the national database: `D.DDDDDD`, optionally `.NN`.
 pub fn is_procedure_code(s: &str) -> bool {
     let b = s.as_bytes();
@@ -95,6 +109,12 @@ pub fn is_procedure_code(s: &str) -> bool {
 }
 
 /// Formats a number the Vietnamese way: `1.250.000`, decimals with a comma.
+/// "2024-05-31" → "31/05/2024" (other text is returned as it is).
+pub fn format_date_vi(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    if parts.len() == 3 { format!("{}/{}/{}", parts[2], parts[1], parts[0]) } else { iso.to_string() }
+}
+
 pub fn format_number_vi(n: f64) -> String {
     let neg = n < 0.0;
     let n = n.abs();

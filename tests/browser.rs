@@ -219,6 +219,34 @@ fn search_finds_procedures() {
     });
 }
 
+#[test]
+fn english_search_matches_the_vietnamese_title_without_diacritics() {
+    browser::run("english_search_matches_the_vietnamese_title_without_diacritics", Duration::from_secs(120), |c, site| async move {
+        // The Vietnamese name, typed without diacritics, on the English search page.
+        c.goto(&site.url("/en/tim-kiem/?q=cap%20giay%20chung%20nhan%20dang%20ky%20dau%20tu")).await?;
+        wait_js(&c, "return document.querySelectorAll('#search-results a.result-title').length > 0", vec![], WAIT, "English results for a Vietnamese query").await?;
+        let links = result_links(&c, site).await?;
+        let want = format!("/en{INVESTMENT_CERT}");
+        let rank = links.iter().position(|(h, _)| *h == want);
+        ensure!(matches!(rank, Some(r) if r < TOP_N), "/en/tim-kiem/ \"cap giay chung nhan dang ky dau tu\": {want} at {rank:?}; shown: {links:?}");
+        ensure!(links[rank.unwrap()].1 == "Issuance of the Investment Registration Certificate", "English result title {:?}", links[rank.unwrap()].1);
+        // And in English.
+        c.goto(&site.url("/en/tim-kiem/?q=investment%20registration%20certificate")).await?;
+        wait_js(&c, "return document.querySelectorAll('#search-results a.result-title').length > 0", vec![], WAIT, "English results for an English query").await?;
+        let links = result_links(&c, site).await?;
+        ensure!(links.iter().take(TOP_N).any(|(h, _)| *h == want), "English query: {want} not in the top {TOP_N}: {links:?}");
+        // The language switch of the result page leads to the Vietnamese twin, and back.
+        c.goto(&site.url(&want)).await?;
+        c.find(Locator::Css(".lang-switch a")).await?.click().await?;
+        let path = current_path(&c).await?;
+        ensure!(path == INVESTMENT_CERT, "the language switch on {want} opened {path}");
+        c.find(Locator::Css(".lang-switch a")).await?.click().await?;
+        let path = current_path(&c).await?;
+        ensure!(path == want, "the language switch on {INVESTMENT_CERT} opened {path}");
+        Ok(())
+    });
+}
+
 // ---------------------------------------------------------------------------
 // 3. Journey → procedure
 // ---------------------------------------------------------------------------
@@ -293,6 +321,28 @@ fn accessibility_axe() {
         }
         pages.push(("/tim-kiem/?q=dang%20ky%20dau%20tu".into(), "return document.querySelectorAll('#search-results li').length > 0"));
         pages.push(("/data/".into(), ""));
+        pages.push(("/thay-doi/".into(), "")); // Recent changes (history from git)
+        pages.push(("/thong-ke/".into(), ""));
+        // The English edition: every page type once.
+        pages.push(("/en/".into(), ""));
+        pages.push(("/en/thu-tuc/".into(), "return document.getElementById('catalogue-filters').hidden === false"));
+        pages.push((format!("/en{INVESTMENT_CERT}"), ""));
+        pages.push(("/en/hanh-trinh/".into(), ""));
+        pages.push((format!("/en{}", richest_subpage(site, "hanh-trinh")?), ""));
+        pages.push(("/en/linh-vuc/".into(), ""));
+        pages.push((format!("/en{}", richest_subpage(site, "linh-vuc")?), ""));
+        pages.push(("/en/muc-do/".into(), ""));
+        pages.push((format!("/en{}", richest_subpage(site, "muc-do")?), ""));
+        pages.push(("/en/gioi-thieu/".into(), ""));
+        pages.push(("/en/tim-kiem/?q=giay%20phep%20xay%20dung".into(), "return document.querySelectorAll('#search-results li').length > 0"));
+        pages.push(("/en/data/".into(), ""));
+        pages.push(("/en/thong-ke/".into(), ""));
+        // Statistics with (sample) figures: charts and tables, both editions, and a procedure's figures.
+        let ex = browser::STATS_EXAMPLE;
+        pages.push((format!("/{ex}/thong-ke/"), ""));
+        pages.push((format!("/{ex}/en/thong-ke/"), ""));
+        pages.push((format!("/{ex}{INVESTMENT_CERT}"), ""));
+        pages.push((format!("/{ex}/en{INVESTMENT_CERT}"), ""));
         pages.push(("/trang-khong-ton-tai/".into(), "")); // served as 404.html, status 404
         for (path, _) in &pages {
             let file = path.split('?').next().unwrap();

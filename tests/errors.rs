@@ -467,6 +467,18 @@ error_cases! {
     time_without_unit: [Replace(XD, "time = 20\ntime_unit = \"working-days\"\n\n[[channels]]", "time = 20\n\n[[channels]]")] => [
         err(XD, 16, "channels[0].time_unit", "missing-key").hint("time_unit"),
     ];
+    negative_received: [Replace(XD, "received = 40", "received = -40")] => [
+        err(XD, 31, "statistics[0].received", "bad-value").msg("received cannot be negative"),
+    ];
+    statistics_year_out_of_range: [Replace(XD, "year = 2024", "year = 1999")] => [
+        err(XD, 30, "statistics[0].year", "bad-value").msg("year 1999 is out of range 2000–2100"),
+    ];
+    resolved_on_time_more_than_received: [Append(XD, "resolved_on_time = 41\n")] => [
+        err(XD, 33, "statistics[0].resolved_on_time", "bad-value").msg("resolved_on_time (41) is more than received (40)"),
+    ];
+    statistics_year_after_edition: [Replace(SITE, "level_scheme = \"2011\"", "level_scheme = \"2011\"\nedition = 2023-12-31")] => [
+        err(XD, 30, "statistics[0].year", "bad-value").msg("year 2024 is after the site's edition (2023-12-31)").hint("edition"),
+    ];
     duplicate_year: [Append(XD, "\n[[statistics]]\nyear = 2024\nreceived = 10\n")] => [
         err(XD, 35, "statistics[1].year", "dup-year").msg("2024"),
     ];

@@ -30,6 +30,16 @@ fn html_valid() {
     let out = tmp.path().join("public");
     let started = Instant::now();
     let summary = support::build_site(&out, None).unwrap_or_else(|e| panic!("{e}"));
+    // The example with sample figures too: statistics charts and tables, both editions.
+    let stats_out = tmp.path().join("with-statistics");
+    onestop::build::build(&onestop::build::BuildOptions {
+        root: support::root().join("examples/with-statistics"),
+        out_dir: stats_out.clone(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("examples/with-statistics must build: {e:?}"));
     let build_secs = started.elapsed().as_secs_f64();
     assert!(summary.html_pages >= 10, "only {} HTML pages were built; expected the whole example site", summary.html_pages);
 
@@ -42,6 +52,7 @@ fn html_valid() {
         .arg(&jar)
         .args(["--errors-only", "--skip-non-html", "--also-check-css", "--also-check-svg"])
         .arg(&out)
+        .arg(&stats_out)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -62,6 +62,9 @@ struct RawField {
     key: Spanned<String>,
     title: String,
     title_en: Option<String>,
+    stage: Option<Spanned<String>>,
+    #[serde(default)]
+    portal_names: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -187,7 +190,21 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     let mut fields = Vec::new();
     for (i, f) in raw.fields.iter().enumerate() {
         check_key(&f.key, &format!("fields[{i}].key"), fields.iter().map(|x: &Field| x.key.as_str()), src, out);
-        fields.push(Field { key: f.key.get_ref().clone(), title: Text { vi: nfc(&f.title), en: nfc_opt(&f.title_en) } });
+        if let Some(st) = &f.stage
+            && !stages.iter().any(|x: &Stage| &x.key == st.get_ref()) {
+                let keys = stages.iter().map(|x: &Stage| x.key.as_str());
+                let hint = match crate::diag::did_you_mean(st.get_ref(), keys.clone()) {
+                    Some(m) => format!("did you mean \"{m}\"?"),
+                    None => format!("stages are: {}", keys.collect::<Vec<_>>().join(", ")),
+                };
+                out.push(Diagnostic::new("unknown-ref", format!("unknown stage `{}`", st.get_ref())).at(src, st.span().start).field(format!("fields[{i}].stage")).hint(hint));
+            }
+        fields.push(Field {
+            key: f.key.get_ref().clone(),
+            title: Text { vi: nfc(&f.title), en: nfc_opt(&f.title_en) },
+            stage: f.stage.as_ref().map(|s| s.get_ref().clone()),
+            portal_names: f.portal_names.iter().map(|n| nfc(n.trim())).collect(),
+        });
     }
 
     let (target_low, target_high) = match &raw.online_target {

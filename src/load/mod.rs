@@ -6,6 +6,8 @@
 //! returned when there are none.
 
 mod config;
+pub mod diagram;
+pub mod history;
 mod page;
 mod record;
 mod resolve;
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use walkdir::WalkDir;
 
+pub use config::Config;
 pub use record::slug_of;
 
 /// Where the site's inputs live, relative to its root.
@@ -61,13 +64,19 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
     let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors);
     let page_files = list_files(root, PAGES_DIR, "md", &mut errors);
 
-    let records: Vec<RecordResult> = record_files
-        .par_iter()
-        .map(|rel| match (read_source(root, rel), memo) {
-            (Ok(src), Some(m)) => m.records.get_or(rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config)),
-            (src, _) => load_record_file(rel, src, &config),
-        })
-        .collect();
+    // The history (a git process) runs while the records are parsed.
+    let (history, records) = rayon::join(
+        || history::last_changes(root, PROCEDURES_DIR, &record_files),
+        || -> Vec<RecordResult> {
+            record_files
+                .par_iter()
+                .map(|rel| match (read_source(root, rel), memo) {
+                    (Ok(src), Some(m)) => m.records.get_or(rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config)),
+                    (src, _) => load_record_file(rel, src, &config),
+                })
+                .collect()
+        },
+    );
     let pages: Vec<PageResult> = page_files
         .par_iter()
         .map(|rel| match (read_source(root, rel), memo) {
@@ -86,7 +95,10 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
     let mut failed_codes = std::collections::HashSet::new();
     for (loaded, out, failed_code) in records {
         errors.extend(out);
-        procedures.extend(loaded);
+        procedures.extend(loaded.map(|(mut p, spans): (crate::model::Procedure, _)| {
+            p.updated = history.get(&p.source).cloned();
+            (p, spans)
+        }));
         failed_codes.extend(failed_code);
     }
     let mut loaded_pages = Vec::with_capacity(pages.len());
@@ -94,7 +106,15 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         errors.extend(out);
         loaded_pages.extend(loaded);
     }
-    let site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
+    let mut site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
+    for rel in list_files(root, diagram::DIAGRAMS_DIR, "toml", &mut errors) {
+        match (read_source(root, &rel), record::slug_of(&rel)) {
+            (Err(d), _) => errors.push(d),
+            (Ok(_), None) => errors.push(bad_slug(&rel)),
+            (Ok(src), Some(name)) => site.diagrams.extend(diagram::load_diagram(&src, &name, &site, &mut errors)),
+        }
+    }
+    diagram::check_inline(&site.diagrams, &mut errors);
     if errors.is_empty() {
         Ok(site)
     } else {
@@ -134,6 +154,39 @@ fn load_page_file(rel: &Path, src: Result<SourceText, Diagnostic>, config: &conf
         Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
     };
     (loaded, out)
+}
+
+/// Reads and validates `site.toml` alone (for tools such as `onestop import`
+/// that write records for its stages and fields).
+pub fn load_config_at(root: &Path) -> DiagResult<Config> {
+    let src = read_source(root, Path::new(SITE_FILE)).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    match config::load_config(&src, None, &mut errors) {
+        Some(c) if errors.is_empty() => Ok(c),
+        _ => {
+            diag::sort(&mut errors);
+            Err(errors)
+        }
+    }
+}
+
+/// Checks the text of one record as `check` would (schema, values, stage
+/// and field references), without the cross-record checks.
+pub fn check_record_text(config: &Config, rel: &Path, text: &str) -> Vec<Diagnostic> {
+    let src = SourceText::new(rel.to_path_buf(), text.to_string());
+    let mut out = Vec::new();
+    match record::slug_of(rel) {
+        None => out.push(bad_slug(rel)),
+        Some(slug) => {
+            record::load_record(&src, &slug, config, &mut out);
+        }
+    }
+    out
+}
+
+/// The `code` of a record's text, if it can be read at all.
+pub fn record_code(text: &str) -> Option<String> {
+    code_of(text)
 }
 
 /// The `code` of a record that failed validation, if it can be read at all.
@@ -294,7 +347,11 @@ impl MdCtx<'_> {
 
     fn rich(&self, vi: &str, at_vi: usize, en: Option<&str>, at_en: usize, field: &str, out: &mut Vec<Diagnostic>) -> RichText {
         let r = self.render(vi, at_vi, field, false, out);
-        let en = en.map(|e| self.render(e, at_en, &format!("{field}_en"), false, out).html);
-        RichText { vi: r.html, en, plain: r.plain }
+        let en = en.map(|e| self.render(e, at_en, &format!("{field}_en"), false, out));
+        let (en, plain_en) = match en {
+            Some(e) => (Some(e.html), Some(e.plain)),
+            None => (None, None),
+        };
+        RichText { vi: r.html, en, plain: r.plain, plain_en }
     }
 }

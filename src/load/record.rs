@@ -16,6 +16,8 @@ struct RawRecord {
     code: Spanned<String>,
     title: Spanned<String>,
     title_en: Option<String>,
+    short_title: Option<String>,
+    short_title_en: Option<String>,
     stage: Spanned<String>,
     field: Spanned<String>,
     level: Spanned<i64>,
@@ -243,23 +245,31 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
     let mut statistics: Vec<YearStats> = Vec::new();
     for (i, s) in raw.statistics.iter().enumerate() {
         let f = |k: &str| format!("statistics[{i}].{k}");
-        let at = s.span().start;
         let s = s.get_ref();
         let year = *s.year.get_ref();
         if !(2000..=2100).contains(&year) {
             out.push(err("bad-value", format!("year {year} is out of range 2000–2100"), s.year.span().start, &f("year")));
         }
+        // Figures cannot come from after the edition the site describes.
+        if let Some(edition_year) = config.site.edition.as_deref().and_then(|e| e.get(..4)).and_then(|y| y.parse::<i64>().ok())
+            && year > edition_year && (2000..=2100).contains(&year) {
+                out.push(
+                    err("bad-value", format!("year {year} is after the site's edition ({})", config.site.edition.as_deref().unwrap_or_default()), s.year.span().start, &f("year"))
+                        .hint("figures are for years already closed; check the year or `edition` in site.toml"),
+                );
+            }
         if statistics.iter().any(|x| x.year == year) {
             out.push(err("dup-year", format!("figures for {year} are given twice"), s.year.span().start, &f("year")));
         }
-        let _ = at;
         for (k, v) in [("received", &s.received), ("received_online", &s.received_online), ("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
             if let Some(v) = v.as_ref().filter(|v| *v.get_ref() < 0) {
                 out.push(err("bad-value", format!("{k} cannot be negative"), v.span().start, &f(k)));
             }
         }
         let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
-        if let (Some(total), Some(online)) = (val(&s.received), &s.received_online)
+        // A negative total is already reported; comparing parts with it would only add noise.
+        let total = val(&s.received).filter(|&t| t >= 0);
+        if let (Some(total), Some(online)) = (total, &s.received_online)
             && *online.get_ref() > total {
                 out.push(
                     err("bad-value", format!("received_online ({}) is more than received ({total})", online.get_ref()), online.span().start, &f("received_online"))
@@ -267,7 +277,7 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
                 );
             }
         for (k, part) in [("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
-            if let (Some(total), Some(p)) = (val(&s.received), part)
+            if let (Some(total), Some(p)) = (total, part)
                 && *p.get_ref() > total {
                     out.push(err("bad-value", format!("{k} ({}) is more than received ({total})", p.get_ref()), p.span().start, &f(k)));
                 }
@@ -301,6 +311,10 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         source: src.path.clone(),
         code: code.to_string(),
         title: Text { vi: text::nfc(raw.title.get_ref().trim()), en: raw.title_en.as_deref().map(|s| text::nfc(s.trim())) },
+        short_title: Text {
+            vi: raw.short_title.as_deref().map(|s| text::nfc(s.trim())).unwrap_or_else(|| default_short_title(&text::nfc(raw.title.get_ref().trim()))),
+            en: raw.short_title_en.as_deref().or(raw.title_en.as_deref()).map(|s| text::nfc(s.trim())),
+        },
         stage: stage?,
         field: field?,
         base_level: base_level as u8,
@@ -334,6 +348,7 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         legal_basis,
         statistics,
         journey_index: 0,
+        updated: None,
     };
     let locs = |v: &[Spanned<String>]| v.iter().map(|c| src.loc(c.span().start)).collect();
     let spans = RecordSpans {
@@ -364,6 +379,17 @@ fn lookup<'a>(
     };
     out.push(Diagnostic::new("unknown-ref", format!("unknown {field} `{k}`")).at(src, key.span().start).field(field).hint(hint));
     None
+}
+
+/// "Thủ tục cấp giấy phép…" → "Cấp giấy phép…": every procedure is a
+/// procedure, so diagram blocks drop the word.
+fn default_short_title(title: &str) -> String {
+    let rest = ["Thủ tục ", "thủ tục "].iter().find_map(|p| title.strip_prefix(p)).unwrap_or(title).trim_start();
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => title.to_string(),
+    }
 }
 
 /// The slug of a record file: its stem, which must be a valid slug.

@@ -9,7 +9,7 @@ use crate::model::{Page, Procedure, Site};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// URL segments the site itself uses; pages cannot take them.
-pub const RESERVED_SLUGS: &[&str] = &["thu-tuc", "hanh-trinh", "linh-vuc", "muc-do", "tim-kiem", "data", "static", "en", "404", "sitemap", "robots"];
+pub const RESERVED_SLUGS: &[&str] = &["thu-tuc", "hanh-trinh", "linh-vuc", "muc-do", "tim-kiem", "thong-ke", "data", "static", "en", "404", "sitemap", "robots"];
 
 pub fn resolve(
     config: Config,
@@ -100,7 +100,7 @@ pub fn resolve(
     }
     pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
 
-    Site { config: config.site, levels: config.levels, stages: config.stages, fields: config.fields, procedures, pages, by_code }
+    Site { config: config.site, levels: config.levels, stages: config.stages, fields: config.fields, procedures, pages, by_code, diagrams: Vec::new() }
 }
 
 /// Indices of `records` in journey order. Reports cycles in `after`.

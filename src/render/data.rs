@@ -3,8 +3,9 @@
 //! `data/search-index.json` (folded text for diacritic-insensitive search).
 
 use super::view::{self, fee_text, time_text, tr};
+use super::lang::Lang;
 use super::{urls, RenderCtx, Renderer};
-use crate::model::{Agencies, Channel, Document, Html, LegalBasis, Site, YearStats};
+use crate::model::{Agencies, Channel, Document, Html, LegalBasis, Site};
 use serde::Serialize;
 use std::io::Write;
 use crate::output::Output;
@@ -18,21 +19,27 @@ impl Renderer for DataRenderer {
         "data"
     }
 
-    fn estimate(&self, _: &Site) -> usize {
-        3
+    fn estimate(&self, site: &Site) -> usize {
+        3 + super::lang::editions(site).len()
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
         let empty = Default::default();
         let t = ctx.theme.translations.get("vi").unwrap_or(&empty);
         rayon::join(
-            || out.put_stream("data", "data/procedures.json", |w| procedures_json(site, t, w)),
+            || {
+                out.put_stream("data", "data/procedures.json", |w| procedures_json(site, t, w));
+                out.put_stream("data", urls::STATISTICS_JSON, |w| statistics_json(site, w));
+            },
             || {
                 out.put_stream("data", "data/procedures.csv", |w| procedures_csv(site, t, w));
-                out.put_stream("data", urls::SEARCH_INDEX, |w| search_index(site, w));
+                // One search index per edition, beside its search page (`en/data/search-index.json`).
+                for lang in super::lang::editions(site) {
+                    out.put_stream("data", &format!("{}{}", lang.prefix(), urls::SEARCH_INDEX), |w| search_index(site, lang, w));
+                }
             },
         );
-        progress(3);
+        progress(self.estimate(site) as u64);
     }
 }
 
@@ -70,7 +77,8 @@ struct ExportProcedure<'a> {
     requirements_html: Option<&'a Html>,
     result: &'a [String],
     legal_basis: &'a [LegalBasis],
-    statistics: &'a [YearStats],
+    /// The record's figures with the share and band of each year (`stats::procedure_years`).
+    statistics: Vec<crate::stats::YearShare>,
     keywords: &'a [String],
 }
 
@@ -137,7 +145,7 @@ pub fn procedures_json(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std
                 requirements_html: p.requirements.as_ref(),
                 result: &p.result,
                 legal_basis: &p.legal_basis,
-                statistics: &p.statistics,
+                statistics: crate::stats::procedure_years(p, site.config.target_low, site.config.target_high),
                 keywords: &p.keywords,
             }
         })
@@ -158,6 +166,37 @@ pub fn procedures_json(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std
     w.write_all(b"\n")
 }
 
+/// `data/statistics.json`: the figures of the statistics page (totals,
+/// shares and bands per year, stage and field; level shares; the promotion
+/// ranking), computed once by `stats::compute` for the page and this file.
+pub fn statistics_json(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
+    let stats = crate::stats::compute(site);
+    let mut v = serde_json::to_value(&stats).map_err(std::io::Error::other)?;
+    // Procedures by index mean nothing outside the build: add their titles and URLs.
+    if let Some(list) = v["promote"].as_array_mut() {
+        for (item, x) in list.iter_mut().zip(&stats.promote) {
+            let p = &site.procedures[x.procedure];
+            item["title"] = json!(p.title.vi);
+            item["title_en"] = json!(p.title.en);
+            item["url"] = json!(format!("{}{}", site.config.base_url, urls::procedure(&p.slug)));
+            if let Some(o) = item.as_object_mut() {
+                o.remove("procedure");
+            }
+        }
+    }
+    for group in ["by_stage", "by_field"] {
+        if let Some(list) = v[group].as_array_mut() {
+            for item in list {
+                if let Some(o) = item.as_object_mut() {
+                    o.remove("index");
+                }
+            }
+        }
+    }
+    serde_json::to_writer(&mut *w, &v)?;
+    w.write_all(b"\n")
+}
+
 fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
@@ -173,7 +212,7 @@ pub fn procedures_csv(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std:
     out.push_str("\r\n");
     w.write_all(out.as_bytes())?;
     for p in &site.procedures {
-        let r = view::row(p, t);
+        let r = view::row(p, t, super::lang::Lang::Vi);
         let cols = [
             p.code.clone(),
             p.title.vi.clone(),
@@ -195,8 +234,10 @@ pub fn procedures_csv(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std:
 }
 
 /// Compact index: one entry per procedure with its folded search text. The
-/// script folds the query the same way (`fold` in search.js).
-pub fn search_index(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
+/// script folds the query the same way (`fold` in search.js). The English
+/// index shows English titles but its search text keeps the Vietnamese title
+/// too, so "giay phep xay dung" finds the procedure on the English site.
+pub fn search_index(site: &Site, lang: Lang, w: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Doc<'a> {
         c: &'a str,
@@ -220,16 +261,21 @@ pub fn search_index(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
         .procedures
         .iter()
         .map(|p| {
-            let field = &site.fields[p.field].title.vi;
-            let summary = crate::text::shorten(&p.summary.plain, 240);
+            let field = lang.pick(&site.fields[p.field].title).0;
+            let plain = match lang {
+                Lang::En => p.summary.plain_en.as_deref().unwrap_or(&p.summary.plain),
+                Lang::Vi => &p.summary.plain,
+            };
+            let summary = crate::text::shorten(plain, 240);
+            let title = lang.pick(&p.title).0;
             let words = format!("{} {} {} {} {} {}", p.code, p.title.vi, p.title.en.as_deref().unwrap_or(""), summary, field, p.keywords.join(" "));
-            Doc { c: &p.code, t: &p.title.vi, u: urls::procedure(&p.slug), ft: fold(&p.title.vi), k: fold(&words), s: summary, l: p.level, g: p.stage, f: p.field }
+            Doc { c: &p.code, t: title, u: urls::procedure(&p.slug), ft: fold(title), k: fold(&words), s: summary, l: p.level, g: p.stage, f: p.field }
         })
         .collect();
     let index = Index {
-        levels: json!(site.levels.iter().map(|l| json!({"label": l.label.vi, "colour": l.colour, "text": l.text_colour})).collect::<Vec<_>>()),
-        stages: site.stages.iter().map(|s| format!("{}. {}", s.number, s.title.vi)).collect(),
-        fields: site.fields.iter().map(|f| f.title.vi.as_str()).collect(),
+        levels: json!(site.levels.iter().map(|l| json!({"label": lang.pick(&l.label).0, "colour": l.colour, "text": l.text_colour})).collect::<Vec<_>>()),
+        stages: site.stages.iter().map(|s| format!("{}. {}", s.number, lang.pick(&s.title).0)).collect(),
+        fields: site.fields.iter().map(|f| lang.pick(&f.title).0).collect(),
         docs,
     };
     serde_json::to_writer(w, &index).map_err(std::io::Error::other)

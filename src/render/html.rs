@@ -5,8 +5,9 @@
 //! full record plus derived views (documents by case, journey neighbours,
 //! JSON-LD).
 
+use super::lang::{self, Lang};
 use super::view::{self, fee_text, level_counts, time_text, tr, Row, Strings};
-use super::{urls, RenderCtx, Renderer};
+use super::{stats_view, urls, RenderCtx, Renderer};
 use crate::cache::{Key, KeyBuilder};
 use crate::diag::Diagnostic;
 use crate::model::{ChannelKind, Document, Procedure, Site};
@@ -26,6 +27,8 @@ const PAGE_KEYS: &[&str] = &[
     "rows_html", "stage_items", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
     "title", "nav", "path", "canonical", "siblings_start", "siblings_more", "p", "channels", "channel_notes",
     "document_groups", "related", "after", "alternatives", "siblings_before", "siblings_after", "prev", "next", "json_ld",
+    "changes",
+    "alternates", "x_default", "switch", "pt", "st", "proc_stats", "channels_vi",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -45,6 +48,8 @@ enum Job {
     Page(usize),
     Search,
     Data,
+    Changes,
+    Statistics,
     NotFound,
 }
 
@@ -54,48 +59,55 @@ impl Renderer for HtmlRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 9
+        (site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 10) * lang::editions(site).len()
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
-        let lang = "vi";
-        let Some(t) = ctx.theme.translations.get(lang) else {
-            out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{lang}.toml")));
-            return;
-        };
-        let shared = match Shared::new(site, t, ctx) {
-            Ok(s) => s,
-            Err(d) => return out.error(d),
-        };
-        let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::NotFound];
-        jobs.extend((0..site.procedures.len()).map(Job::Procedure));
-        jobs.extend((0..site.stages.len()).map(Job::Stage));
-        jobs.extend((0..site.fields.len()).map(Job::Field));
-        jobs.extend((0..site.levels.len()).map(Job::Level));
-        jobs.extend((0..site.pages.len()).map(Job::Page));
-        // Each worker clones the base context once and reuses it (and one
-        // output buffer) for all its pages: cloning per page dominated at 10k.
-        jobs.par_iter().for_each_init(
-            || (shared.base.clone(), Vec::with_capacity(64 * 1024)),
-            |(c, buf), job| {
-                buf.clear();
-                match shared.render_job(job, ctx, c, buf) {
-                    Ok((path, source)) => out.put_html("html", &path, buf, source),
-                    Err(d) => out.error(d),
-                }
-                for key in PAGE_KEYS {
-                    c.remove(key);
-                }
-                progress(1);
-            },
-        );
+        let stats = crate::stats::compute(site);
+        let editions = lang::editions(site);
+        // One edition after the other: each has its own base context, rows and fragments.
+        for &lang in &editions {
+            let Some(t) = ctx.theme.translations.get(lang.code()) else {
+                out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code())).hint("add the file, or remove the language from `languages` in site.toml"));
+                continue;
+            };
+            let shared = match Shared::new(site, lang, &editions, t, &stats, ctx, out) {
+                Ok(s) => s,
+                Err(d) => return out.error(d),
+            };
+            let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::Statistics, Job::Changes, Job::NotFound];
+            jobs.extend((0..site.procedures.len()).map(Job::Procedure));
+            jobs.extend((0..site.stages.len()).map(Job::Stage));
+            jobs.extend((0..site.fields.len()).map(Job::Field));
+            jobs.extend((0..site.levels.len()).map(Job::Level));
+            jobs.extend((0..site.pages.len()).map(Job::Page));
+            // Each worker clones the base context once and reuses it (and one
+            // output buffer) for all its pages: cloning per page dominated at 10k.
+            jobs.par_iter().for_each_init(
+                || (shared.base.clone(), Vec::with_capacity(64 * 1024)),
+                |(c, buf), job| {
+                    buf.clear();
+                    match shared.render_job(job, ctx, c, buf) {
+                        Ok((path, source)) => out.put_html("html", &path, buf, source),
+                        Err(d) => out.error(d),
+                    }
+                    for key in PAGE_KEYS {
+                        c.remove(key);
+                    }
+                    progress(1);
+                },
+            );
+        }
     }
 }
 
 /// Everything computed once per build and shared by all pages.
 struct Shared<'a> {
     site: &'a Site,
+    lang: Lang,
+    editions: &'a [Lang],
     t: &'a Strings,
+    stats: &'a crate::stats::Stats,
     base: tera::Context,
     rows: Vec<Row>,
     by_stage: Vec<Vec<usize>>,
@@ -121,12 +133,13 @@ struct Fragments {
 struct LinkRow<'a> {
     code: &'a str,
     title: &'a str,
+    vi_only: bool,
     path: &'a str,
 }
 
 impl<'a> From<&'a Row> for LinkRow<'a> {
     fn from(r: &'a Row) -> Self {
-        LinkRow { code: &r.code, title: &r.title, path: &r.path }
+        LinkRow { code: &r.code, title: &r.title, vi_only: r.vi_only, path: &r.path }
     }
 }
 
@@ -136,7 +149,10 @@ struct LevelView<'a> {
     key: &'a str,
     label: &'a str,
     label_en: Option<&'a str>,
-    meaning: &'a str,
+    label_vi_only: bool,
+    /// HTML, its site links pointing into the edition.
+    meaning: String,
+    meaning_vi_only: bool,
     colour: &'a str,
     text_colour: &'a str,
     pattern: &'a str,
@@ -150,8 +166,12 @@ struct StageView<'a> {
     key: &'a str,
     number: usize,
     title: &'a str,
+    /// The title in the other language (the edition's subtitle).
     title_en: Option<&'a str>,
-    summary: &'a str,
+    title_vi_only: bool,
+    /// HTML, its site links pointing into the edition.
+    summary: String,
+    summary_vi_only: bool,
     path: String,
     count: usize,
     level_counts: Vec<usize>,
@@ -162,13 +182,14 @@ struct FieldView<'a> {
     key: &'a str,
     title: &'a str,
     title_en: Option<&'a str>,
+    title_vi_only: bool,
     path: String,
     count: usize,
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, t: &'a Strings, ctx: &RenderCtx) -> Result<Self, Diagnostic> {
-        let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t)).collect();
+    fn new(site: &'a Site, lang: Lang, editions: &'a [Lang], t: &'a Strings, stats: &'a crate::stats::Stats, ctx: &RenderCtx, out: &Output) -> Result<Self, Diagnostic> {
+        let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t, lang)).collect();
         let mut by_stage = vec![Vec::new(); site.stages.len()];
         for (i, p) in site.procedures.iter().enumerate() {
             by_stage[p.stage].push(i);
@@ -180,9 +201,11 @@ impl<'a> Shared<'a> {
             .enumerate()
             .map(|(i, l)| LevelView {
                 key: &l.key,
-                label: &l.label.vi,
+                label: lang.pick(&l.label).0,
                 label_en: l.label.en.as_deref(),
-                meaning: &l.meaning.vi.0,
+                label_vi_only: lang.pick(&l.label).1,
+                meaning: lang::localise_links(&lang.pick_rich(&l.meaning).0.0, &site.config.base_path, lang),
+                meaning_vi_only: lang.pick_rich(&l.meaning).1,
                 colour: &l.colour,
                 text_colour: &l.text_colour,
                 pattern: &l.pattern,
@@ -198,9 +221,11 @@ impl<'a> Shared<'a> {
             .map(|(i, s)| StageView {
                 key: &s.key,
                 number: s.number,
-                title: &s.title.vi,
-                title_en: s.title.en.as_deref(),
-                summary: &s.summary.vi.0,
+                title: lang.pick(&s.title).0,
+                title_en: if lang == Lang::Vi { lang.other(&s.title) } else { None },
+                title_vi_only: lang.pick(&s.title).1,
+                summary: lang::localise_links(&lang.pick_rich(&s.summary).0.0, &site.config.base_path, lang),
+                summary_vi_only: lang.pick_rich(&s.summary).1,
                 path: urls::stage(&s.key),
                 count: by_stage[i].len(),
                 level_counts: level_counts(site, by_stage[i].iter().map(|&j| &site.procedures[j])),
@@ -214,19 +239,37 @@ impl<'a> Shared<'a> {
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| FieldView { key: &f.key, title: &f.title.vi, title_en: f.title.en.as_deref(), path: urls::field(&f.key), count: field_counts[i] })
+            .map(|(i, f)| FieldView {
+                key: &f.key,
+                title: lang.pick(&f.title).0,
+                title_en: if lang == Lang::Vi { lang.other(&f.title) } else { None },
+                title_vi_only: lang.pick(&f.title).1,
+                path: urls::field(&f.key),
+                count: field_counts[i],
+            })
             .collect();
-        let menu: Vec<_> = site.pages.iter().map(|p| json!({"title": p.title.vi, "path": urls::page(&p.slug), "slug": p.slug})).collect();
+        let menu: Vec<_> = site
+            .pages
+            .iter()
+            .map(|p| json!({"title": lang.pick(&p.title).0, "vi_only": lang.pick(&p.title).1, "path": urls::page(&p.slug), "slug": p.slug}))
+            .collect();
         let online = site.procedures.iter().filter(|p| p.base_level >= 3).count();
         let c = &site.config;
         let mut base = tera::Context::new();
-        base.insert("lang", "vi");
+        base.insert("lang", lang.code());
         base.insert("t", t);
-        base.insert("base", &c.base_path);
+        // `base` leads to the edition's pages; `root` to what all editions share (static files, open data).
+        base.insert("base", &format!("{}{}", c.base_path, lang.prefix()));
+        base.insert("root", &c.base_path);
+        // Vietnamese text shown on an English page: its mark and its lang attribute.
+        base.insert("vi_mark", &if lang == Lang::Vi { String::new() } else { format!(r#" <span class="vi-only">{}</span>"#, escape_html(tr(t, "only_vi"))) });
+        base.insert("vi_attr", if lang == Lang::Vi { "" } else { r#" lang="vi""# });
+        let (org_name, org_vi_only) = lang.pick(&c.organisation.name);
         base.insert(
             "site",
             &json!({
-                "title": c.title.vi, "description": c.description.vi, "base_url": c.base_url,
+                "title": lang.pick(&c.title).0, "description": lang.pick(&c.description).0, "base_url": c.base_url,
+                "org_name": org_name, "org_vi_only": org_vi_only,
                 "portal_url": c.portal_url, "national_portal_url": c.national_portal_url,
                 "edition": c.edition, "level_scheme": c.level_scheme,
                 "organisation": c.organisation, "target_low": c.target_low, "target_high": c.target_high,
@@ -237,6 +280,10 @@ impl<'a> Shared<'a> {
         base.insert("stages", &stages);
         base.insert("fields", &fields);
         base.insert("menu", &menu);
+        // The journey diagram (home and journey pages) and the poster files.
+        let inline = super::diagrams::inline_diagram(site, ctx, lang.code(), &c.base_path).map_err(|e| Diagnostic::new("diagram", e))?;
+        base.insert("diagram", &inline);
+        base.insert("posters", &super::diagrams::poster_views(site, out, lang.code()));
         // Site-wide pieces (header per navigation state, footer, level colours)
         // are rendered once, not on every page.
         let mut header = serde_json::Map::new();
@@ -256,7 +303,7 @@ impl<'a> Shared<'a> {
             k.add(ctx.theme.templates_key.as_str().as_bytes()).add(&serde_json::to_vec(&base.clone().into_json()).unwrap_or_default());
             k
         });
-        let mut shared = Shared { site, t, base, rows, by_stage, fragments: Vec::new(), memo_key };
+        let mut shared = Shared { site, lang, editions, t, stats, base, rows, by_stage, fragments: Vec::new(), memo_key };
         shared.fragments = shared.render_fragments(ctx)?;
         Ok(shared)
     }
@@ -300,7 +347,7 @@ impl<'a> Shared<'a> {
     fn render_job(&self, job: &Job, ctx: &RenderCtx, c: &mut tera::Context, buf: &mut Vec<u8>) -> Result<(String, Option<&'a std::path::Path>), Diagnostic> {
         let site = self.site;
         let (template, path, title) = match *job {
-            Job::Home => ("index.html", String::new(), site.config.title.vi.clone()),
+            Job::Home => ("index.html", String::new(), self.lang.pick(&site.config.title).0.to_string()),
             Job::Catalogue => {
                 c.insert("rows_html", &self.joined(0..self.rows.len(), |f| &f.row));
                 ("catalogue.html", urls::CATALOGUE.into(), tr(self.t, "catalogue").into())
@@ -323,46 +370,87 @@ impl<'a> Shared<'a> {
                 c.insert("stage_index", &i);
                 c.insert("prev_stage", &i.checked_sub(1));
                 c.insert("next_stage", &Some(i + 1).filter(|&n| n < site.stages.len()));
-                ("stage.html", urls::stage(&s.key), format!("{} {}: {}", tr(self.t, "stage_n"), s.number, s.title.vi))
+                ("stage.html", urls::stage(&s.key), format!("{} {}: {}", tr(self.t, "stage_n"), s.number, self.lang.pick(&s.title).0))
             }
             Job::Fields => ("fields.html", urls::FIELDS.into(), tr(self.t, "fields").into()),
             Job::Field(i) => {
                 let f = &site.fields[i];
                 c.insert("field_index", &i);
                 c.insert("rows_html", &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].field == i), |f| &f.row));
-                ("field.html", urls::field(&f.key), f.title.vi.clone())
+                ("field.html", urls::field(&f.key), self.lang.pick(&f.title).0.to_string())
             }
             Job::Levels => ("levels.html", urls::LEVELS.into(), tr(self.t, "levels").into()),
             Job::Level(i) => {
                 let l = &site.levels[i];
                 c.insert("level_index", &i);
                 c.insert("rows_html", &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].level == i), |f| &f.row));
-                ("level.html", urls::level(&l.key), l.label.vi.clone())
+                ("level.html", urls::level(&l.key), self.lang.pick(&l.label).0.to_string())
             }
             Job::Page(i) => {
                 let p = &site.pages[i];
+                let (title, vi_only) = self.lang.pick(&p.title);
                 c.insert("page", p);
+                // The body is Markdown in Vietnamese only; an English page marks it.
+                c.insert(
+                    "pt",
+                    &json!({"title": title, "title_vi_only": vi_only, "body_vi_only": self.lang != Lang::Vi, "body": lang::localise_links(&p.body.0, &site.config.base_path, self.lang)}),
+                );
                 c.insert("description", &p.description.as_deref().map(|d| text::shorten(d, 200)));
-                ("page.html", urls::page(&p.slug), p.title.vi.clone())
+                ("page.html", urls::page(&p.slug), title.to_string())
             }
             Job::Search => ("search.html", urls::SEARCH.into(), tr(self.t, "search").into()),
             Job::Data => ("data.html", urls::DATA.into(), tr(self.t, "open_data").into()),
+            Job::Changes => {
+                let changes: Vec<_> = view::recent(site, view::RECENT_PAGE)
+                    .into_iter()
+                    .map(|i| {
+                        let (p, r) = (&site.procedures[i], &self.rows[i]);
+                        let u = p.updated.as_ref();
+                        json!({"code": r.code, "title": r.title, "path": r.path, "iso": u.map(|u| &u.iso), "date": u.map(|u| &u.date)})
+                    })
+                    .collect();
+                c.insert("changes", &changes);
+                ("changes.html", urls::CHANGES.into(), tr(self.t, "recent_changes").into())
+            }
+            Job::Statistics => {
+                c.insert("st", &stats_view::page(site, self.stats, self.lang, self.t, &self.rows));
+                ("statistics.html", urls::STATISTICS.into(), tr(self.t, "statistics").into())
+            }
             Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
             Job::Procedure(i) => {
                 let p = &site.procedures[i];
                 self.procedure_context(p, c);
-                c.insert("description", &text::shorten(&p.summary.plain, 200));
-                ("procedure.html", urls::procedure(&p.slug), p.title.vi.clone())
+                let description = match (self.lang, &p.summary.plain_en) {
+                    (Lang::En, Some(en)) => text::shorten(en, 200),
+                    _ => text::shorten(&p.summary.plain, 200),
+                };
+                c.insert("description", &description);
+                ("procedure.html", urls::procedure(&p.slug), self.lang.pick(&p.title).0.to_string())
             }
         };
         c.insert("title", &title);
         c.insert("nav", nav_key(site, &path));
         c.insert("path", &path);
-        c.insert("canonical", &format!("{}{}", site.config.base_url, if path == "404.html" { "" } else { &path }));
+        // The same page in every edition: the slugs are identical, only the prefix changes.
+        let url_in = |l: Lang| format!("{}{}{}", site.config.base_url, l.prefix(), if path == "404.html" { "" } else { &path });
+        c.insert("canonical", &url_in(self.lang));
+        if self.editions.len() > 1 && path != "404.html" {
+            let alternates: Vec<_> = self.editions.iter().map(|&l| json!({"lang": l.code(), "href": url_in(l)})).collect();
+            c.insert("alternates", &alternates);
+            c.insert("x_default", &url_in(self.editions[0]));
+        }
+        if let Some(&other) = self.editions.iter().find(|&&l| l != self.lang) {
+            let target = if path == "404.html" { "" } else { &path };
+            let label = match other {
+                Lang::Vi => "Tiếng Việt",
+                Lang::En => "English",
+            };
+            c.insert("switch", &json!({"lang": other.code(), "label": label, "href": format!("{}{}{}", site.config.base_path, other.prefix(), target)}));
+        }
         if !matches!(job, Job::Page(_) | Job::Procedure(_)) {
             c.insert("description", &None::<String>);
         }
-        let file = urls::file(&path);
+        let file = urls::file(&format!("{}{}", self.lang.prefix(), path));
         // With a memo (serve), a page whose context is unchanged since the
         // last good build is copied from it instead of being rendered.
         let key = self.memo_key.as_ref().map(|base| page_key(base, template, c));
@@ -406,8 +494,14 @@ impl<'a> Shared<'a> {
         let channels: Vec<_> = p
             .channels
             .iter()
-            .map(|ch| json!({"kind": ch.kind, "label": tr(t, &format!("channel_{}", ch.kind.key())), "time": time_text(ch, t), "fee": fee_text(ch, t), "note": ch.note}))
+            .map(|ch| {
+                // Which cells are the record's own (Vietnamese) text rather than UI strings and numbers.
+                let time_vi = ch.time_note.is_some() || (ch.time.is_none() && ch.time_text.is_some());
+                json!({"kind": ch.kind, "label": tr(t, &format!("channel_{}", ch.kind.key())), "time": time_text(ch, t), "time_vi": time_vi, "fee": fee_text(ch, t), "fee_vi": ch.fee.is_some(), "note": ch.note})
+            })
             .collect();
+        let channels_vi = p.channels.iter().any(|ch| ch.time_note.is_some() || (ch.time.is_none() && ch.time_text.is_some()) || ch.fee.is_some() || ch.note.is_some());
+        c.insert("channels_vi", &channels_vi);
         let mut groups: Vec<(Option<&str>, Vec<&Document>)> = Vec::new();
         for d in &p.documents {
             match groups.iter_mut().find(|(case, _)| *case == d.case.as_deref()) {
@@ -426,7 +520,22 @@ impl<'a> Shared<'a> {
         c.insert("prev", &prev);
         c.insert("next", &next);
         c.insert("stage_index", &p.stage);
-        c.insert("json_ld", &json_ld(site, p, t));
+        c.insert("json_ld", &json_ld(site, p, t, self.lang));
+        let (title, title_vi_only) = self.lang.pick(&p.title);
+        let (summary, summary_vi_only) = self.lang.pick_rich(&p.summary);
+        c.insert(
+            "pt",
+            &json!({
+                "title": title, "title_vi_only": title_vi_only,
+                "summary": lang::localise_links(&summary.0, &site.config.base_path, self.lang), "summary_vi_only": summary_vi_only,
+                // The other language's name as a subtitle: English on Vietnamese pages,
+                // the official Vietnamese name on English pages.
+                "alt_title": self.lang.other(&p.title).filter(|_| !title_vi_only),
+                "alt_lang": if self.lang == Lang::Vi { "en" } else { "vi" },
+                "alt_label": if self.lang == Lang::Vi { None } else { Some(tr(t, "vietnamese_name")) },
+            }),
+        );
+        c.insert("proc_stats", &stats_view::procedure(p, site, self.lang, t));
     }
 }
 
@@ -476,8 +585,8 @@ fn render_partial(ctx: &RenderCtx, name: &str, c: &tera::Context) -> Result<Stri
 }
 
 /// schema.org GovernmentService with one ServiceChannel per channel.
-fn json_ld(site: &Site, p: &Procedure, t: &Strings) -> String {
-    let url = format!("{}{}", site.config.base_url, urls::procedure(&p.slug));
+fn json_ld(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> String {
+    let url = format!("{}{}{}", site.config.base_url, lang.prefix(), urls::procedure(&p.slug));
     let channels: Vec<_> = p
         .channels
         .iter()
@@ -509,16 +618,17 @@ fn json_ld(site: &Site, p: &Procedure, t: &Strings) -> String {
     let ld = json!({
         "@context": "https://schema.org",
         "@type": "GovernmentService",
-        "name": p.title.vi,
-        "alternateName": p.title.en,
+        "name": lang.pick(&p.title).0,
+        "alternateName": lang.other(&p.title),
+        "inLanguage": lang.code(),
         "identifier": p.code,
-        "description": p.summary.plain,
+        "description": if lang == Lang::En { p.summary.plain_en.as_ref().unwrap_or(&p.summary.plain) } else { &p.summary.plain },
         "url": url,
-        "serviceType": site.fields[p.field].title.vi,
-        "provider": {"@type": "GovernmentOrganization", "name": site.config.organisation.name.vi},
+        "serviceType": lang.pick(&site.fields[p.field].title).0,
+        "provider": {"@type": "GovernmentOrganization", "name": lang.pick(&site.config.organisation.name).0},
         "audience": p.applicants.iter().map(|a| json!({"@type": "Audience", "audienceType": a})).collect::<Vec<_>>(),
         "availableChannel": channels,
-        "isRelatedTo": p.related.iter().filter_map(|c| site.procedure_by_code(c)).map(|q| json!({"@type": "GovernmentService", "name": q.title.vi, "identifier": q.code, "url": format!("{}{}", site.config.base_url, urls::procedure(&q.slug))})).collect::<Vec<_>>(),
+        "isRelatedTo": p.related.iter().filter_map(|c| site.procedure_by_code(c)).map(|q| json!({"@type": "GovernmentService", "name": lang.pick(&q.title).0, "identifier": q.code, "url": format!("{}{}{}", site.config.base_url, lang.prefix(), urls::procedure(&q.slug))})).collect::<Vec<_>>(),
     });
     // `</` would end the script element early.
     serde_json::to_string(&ld).unwrap_or_default().replace("</", "<\\/")
@@ -556,8 +666,6 @@ pub fn register_filters(tera: &mut tera::Tera) {
     });
     // "2024-05-31" → "31/05/2024"
     tera.register_filter("vn_date", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
-        let s = v.as_str().unwrap_or_default();
-        let parts: Vec<&str> = s.split('-').collect();
-        Ok(tera::Value::String(if parts.len() == 3 { format!("{}/{}/{}", parts[2], parts[1], parts[0]) } else { s.to_string() }))
+        Ok(tera::Value::String(crate::text::format_date_vi(v.as_str().unwrap_or_default())))
     });
 }

@@ -5,10 +5,15 @@
 //! same input always gives the same bytes. New products (diagrams, print)
 //! plug in by implementing `Renderer` and being listed in `phases()`.
 
+pub mod chart;
 pub mod data;
+pub mod diagrams;
+pub mod feed;
 pub mod view;
 pub mod html;
+pub mod lang;
 pub mod site_files;
+pub mod stats_view;
 
 use crate::cache::Cache;
 use crate::model::Site;
@@ -41,9 +46,9 @@ pub trait Renderer: Sync {
 pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
     vec![
         // Phase 1: products that pages link to.
-        vec![],
+        vec![Box::new(diagrams::DiagramRenderer)],
         // Phase 2: pages, open data, static files.
-        vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer)],
+        vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer), Box::new(feed::FeedRenderer)],
     ]
 }
 
@@ -70,7 +75,11 @@ pub mod urls {
     pub const LEVELS: &str = "muc-do/";
     pub const SEARCH: &str = "tim-kiem/";
     pub const DATA: &str = "data/";
+    pub const STATISTICS: &str = "thong-ke/";
+    pub const STATISTICS_JSON: &str = "data/statistics.json";
     pub const SEARCH_INDEX: &str = "data/search-index.json";
+    pub const CHANGES: &str = "thay-doi/";
+    pub const CHANGES_FEED: &str = "thay-doi/atom.xml";
 
     /// The file a URL path is written to.
     pub fn file(path: &str) -> String {

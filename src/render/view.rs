@@ -2,6 +2,7 @@
 //! human-readable forms of times and fees. List pages get rows, never whole
 //! procedures, to keep memory flat at 10,000 records.
 
+use super::lang::Lang;
 use super::urls;
 use crate::model::{Channel, ChannelKind, Procedure, Site};
 use crate::text::format_number_vi;
@@ -19,8 +20,11 @@ pub fn tr<'a>(t: &'a Strings, key: &'a str) -> &'a str {
 #[derive(Serialize, Clone)]
 pub struct Row {
     pub code: String,
+    /// Title in the edition's language (Vietnamese when the translation is missing).
     pub title: String,
     pub title_en: Option<String>,
+    /// The title is the Vietnamese fallback on an English page.
+    pub vi_only: bool,
     /// Site-relative URL path.
     pub path: String,
     pub level: usize,
@@ -40,15 +44,17 @@ pub struct Row {
     pub journey_index: usize,
 }
 
-pub fn row(p: &Procedure, t: &Strings) -> Row {
+pub fn row(p: &Procedure, t: &Strings, lang: Lang) -> Row {
+    let (title, vi_only) = lang.pick(&p.title);
     let main = p.channel(ChannelKind::Online).or_else(|| p.channel(ChannelKind::Direct)).or(p.channels.first());
     let mut kinds: Vec<&str> = p.channels.iter().map(|c| c.kind.key()).collect();
     kinds.sort_unstable();
     kinds.dedup();
     Row {
         code: p.code.clone(),
-        title: p.title.vi.clone(),
+        title: title.to_string(),
         title_en: p.title.en.clone(),
+        vi_only,
         path: urls::procedure(&p.slug),
         level: p.level,
         base_level: p.base_level,
@@ -131,4 +137,18 @@ pub fn level_counts<'a>(site: &Site, procs: impl Iterator<Item = &'a Procedure>)
         counts[p.level] += 1;
     }
     counts
+}
+
+/// Procedures on "Recent changes" and in its feed.
+pub const RECENT_PAGE: usize = 50;
+pub const RECENT_FEED: usize = 20;
+
+/// Indices of the `n` most recently changed procedures, newest first (ties
+/// by code, so the order is stable).
+pub fn recent(site: &Site, n: usize) -> Vec<usize> {
+    let mut ix: Vec<usize> = (0..site.procedures.len()).filter(|&i| site.procedures[i].updated.is_some()).collect();
+    let key = |i: usize| site.procedures[i].updated.as_ref().map_or(0, |u| u.unix);
+    ix.sort_by(|&a, &b| key(b).cmp(&key(a)).then_with(|| site.procedures[a].code.cmp(&site.procedures[b].code)));
+    ix.truncate(n);
+    ix
 }

@@ -60,6 +60,9 @@ pub struct Driver {
 static DRIVER: OnceLock<Result<Driver, String>> = OnceLock::new();
 static SITE: OnceLock<Result<Site, String>> = OnceLock::new();
 
+/// Folder of the served site where `examples/with-statistics` is built.
+pub const STATS_EXAMPLE: &str = "vi-du-thong-ke";
+
 const WATCHDOG: &str = r#"
 driver="$1"; port="$2"; dir="$3"
 "$driver" --port="$port" </dev/null >"$dir/chromedriver.log" 2>&1 &
@@ -128,6 +131,15 @@ fn setup(driver: &Driver) -> Result<Site, String> {
     let out = driver.tmp.join("public");
     let started = Instant::now();
     build_site(&out, Some(server.base_url()))?;
+    // The example with sample figures, served beside it, for the statistics pages.
+    onestop::build::build(&onestop::build::BuildOptions {
+        root: super::root().join("examples/with-statistics"),
+        out_dir: out.join(STATS_EXAMPLE),
+        base_url: Some(format!("{}{STATS_EXAMPLE}/", server.base_url())),
+        check_only: false,
+        progress: false,
+    })
+    .map_err(|e| format!("examples/with-statistics build failed: {e:#?}"))?;
     let build_secs = started.elapsed().as_secs_f64();
     server.start(out.clone());
     wait_for_driver(driver)?;

@@ -89,4 +89,20 @@
       toggle.textContent = open ? toggle.dataset.hide : toggle.dataset.show;
     });
   }
+
+  // Diagram zoom: the buttons scale the inline SVG inside its scroll box.
+  Array.prototype.forEach.call(document.querySelectorAll(".diagram-section"), function (section) {
+    var tools = section.querySelector(".diagram-tools");
+    var box = section.querySelector(".diagram-scroll");
+    if (!tools || !box) return;
+    var zoom = 1;
+    tools.hidden = false;
+    tools.addEventListener("click", function (e) {
+      var b = e.target.closest("button");
+      if (!b) return;
+      var z = b.dataset.zoom;
+      zoom = z === "in" ? Math.min(zoom * 1.25, 4) : z === "out" ? Math.max(zoom / 1.25, 0.5) : 1;
+      box.style.setProperty("--zoom", String(zoom));
+    });
+  });
 })();

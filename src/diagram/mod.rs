@@ -1,0 +1,73 @@
+//! Journey diagrams: site model + diagram spec → SVG (layout.rs, svg.rs),
+//! and the SVG → PNG and PDF posters (raster.rs). Text is measured with the
+//! bundled font (measure.rs), the only font the renderers load.
+
+pub mod layout;
+pub mod measure;
+pub mod raster;
+pub mod svg;
+
+use crate::model::{Diagram, Site};
+use crate::render::view::{self, Strings};
+use crate::theme::Theme;
+use layout::{Labels, Profile};
+use measure::{Measurer, FONT_FILES};
+
+/// UI strings a diagram needs, from the theme's `diagram_*` translation keys.
+const LABEL_KEYS: [&str; 9] = ["signature", "center", "or", "legend", "legend_optional", "legend_alternative", "legend_arrow", "file_online", "edition"];
+
+/// The bundled font files, read from the theme (a site may replace them).
+pub struct Fonts(pub [Vec<u8>; 3]);
+
+impl Fonts {
+    pub fn from_theme(theme: &Theme) -> Result<Fonts, String> {
+        let get = |name: &str| theme.static_files.get(name).cloned().ok_or_else(|| format!("the theme has no static/{name}; diagrams need the bundled Be Vietnam Pro fonts"));
+        Ok(Fonts([get(FONT_FILES[0])?, get(FONT_FILES[1])?, get(FONT_FILES[2])?]))
+    }
+    pub fn measurer(&self) -> Result<Measurer<'_>, String> {
+        Measurer::new([&self.0[0], &self.0[1], &self.0[2]])
+    }
+}
+
+pub fn labels(site: &Site, d: &Diagram, lang: &str, strings: &Strings) -> Labels {
+    let pick = |t: &crate::model::Text| if lang == "en" { t.en.clone().unwrap_or_else(|| t.vi.clone()) } else { t.vi.clone() };
+    Labels {
+        lang: lang.to_string(),
+        title: pick(&d.title),
+        subtitle: d.subtitle.as_ref().map(pick),
+        footer: d.footer.as_ref().map(pick),
+        agency: pick(&site.config.organisation.name),
+        strings: LABEL_KEYS.iter().map(|k| (*k, view::tr(strings, &format!("diagram_{k}")).to_string())).collect(),
+    }
+}
+
+/// Edition date as printed: 01/11/2026 in Vietnamese, 2026-11-01 in English.
+pub fn edition(site: &Site, lang: &str) -> Option<String> {
+    let e = site.config.edition.as_ref()?;
+    Some(if lang == "en" { e.clone() } else { crate::text::format_date_vi(e) })
+}
+
+/// A rendered diagram SVG and the facts about it the renderers report.
+pub struct Drawn {
+    pub svg: String,
+    /// Canvas in the SVG's unit (mm for posters, px for the website).
+    pub width: f64,
+    pub height: f64,
+    pub blocks: usize,
+}
+
+/// Draws `d` for `lang`. `link` maps a procedure slug to its URL.
+pub fn draw(site: &Site, d: &Diagram, profile: &Profile, lang: &str, strings: &Strings, m: &Measurer, link: svg::LinkFn, qr_url: Option<&str>, id_prefix: &str) -> Drawn {
+    let labels = labels(site, d, lang, strings);
+    let times = |p: &crate::model::Procedure| view::row(p, strings, crate::render::lang::Lang::from_code(lang)).time;
+    let physical = profile.poster.then(|| {
+        let (short, long) = d.paper.size_mm();
+        if d.landscape { (long, short) } else { (short, long) }
+    });
+    // A poster's text may grow up to 14 pt on its own paper, never beyond.
+    let min_w = physical.map_or(profile.canvas_w, |(w, _)| w);
+    let l = layout::layout(site, d, profile, min_w, &labels, m, &times);
+    let opts = svg::SvgOptions { physical, link, qr_url: qr_url.filter(|_| d.qr && profile.poster), edition: edition(site, lang), id_prefix };
+    let svg = svg::write_svg(site, &l, profile, &labels, m, &opts);
+    Drawn { svg, width: l.width, height: l.height, blocks: l.blocks.len() }
+}

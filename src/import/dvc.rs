@@ -1,0 +1,678 @@
+//! The national public service portal's procedure JSON (dichvucong.gov.vn,
+//! `{"code":"OK","data":{...}}`) → the facts of one procedure record.
+//!
+//! Facts are carried as published: text is only cleaned (HTML tags and
+//! entities, whitespace noise, list markers in front of single names) and
+//! normalised to NFC, never reworded. Anything of an unexpected shape is a
+//! `Problem` naming its JSON path, so the caller can skip the file and say why.
+
+use crate::text;
+use serde_json::Value;
+
+/// Why an input file cannot be imported: where (a JSON path such as
+/// `data.executionMethods[2].submissionMethod`, or a line and column for a
+/// syntax error) and what.
+#[derive(Debug)]
+pub struct Problem {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    fn at(path: &str, message: impl Into<String>) -> Self {
+        Problem { path: path.to_string(), line: 0, col: 0, message: message.into(), hint: None }
+    }
+    fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+}
+
+/// A channel (cách thức thực hiện) as the record stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    /// `direct`, `online` or `postal`.
+    pub kind: &'static str,
+    pub time: Option<f64>,
+    /// `working-days`, `days` or `hours`.
+    pub time_unit: Option<&'static str>,
+    pub time_text: Option<String>,
+    pub fee: Option<String>,
+    pub fee_vnd: Option<i64>,
+    /// Markdown.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub case: Option<String>,
+    pub name: String,
+    pub form: Option<String>,
+    pub originals: Option<i64>,
+    pub copies: Option<i64>,
+}
+
+/// The agencies, each a `; `-separated list (names themselves contain commas).
+#[derive(Debug, Clone, Default)]
+pub struct Agencies {
+    pub competent: Option<String>,
+    pub executing: Option<String>,
+    pub authorised: Option<String>,
+    pub coordinating: Option<String>,
+}
+
+/// One portal record's facts, cleaned, in the record format's terms.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub code: String,
+    pub title: String,
+    /// The portal's own id of the record (a UUID) and its last update (ms since 1970).
+    pub portal_id: Option<String>,
+    pub portal_updated_ms: Option<i64>,
+    /// Field names (lĩnh vực) as the portal gives them.
+    pub field_names: Vec<String>,
+    /// Decree 43/2011 level derived from `isFullProcess` and the channels.
+    pub level: u8,
+    pub public_postal: bool,
+    pub administrative_level: Option<String>,
+    pub publication_decision: Option<String>,
+    pub keywords: Vec<String>,
+    /// Markdown, when the portal has a description of its own.
+    pub summary: Option<String>,
+    pub applicants: Vec<String>,
+    pub agencies: Agencies,
+    /// Markdown.
+    pub where_to_submit: Option<String>,
+    /// Markdown, one per step.
+    pub steps: Vec<String>,
+    pub channels: Vec<Channel>,
+    pub documents: Vec<Document>,
+    /// Markdown.
+    pub requirements: Option<String>,
+    pub result: Vec<String>,
+    /// (number, title)
+    pub legal_basis: Vec<(Option<String>, String)>,
+}
+
+/// Parses one portal answer.
+pub fn parse(json: &str) -> Result<Imported, Problem> {
+    let root: Value = serde_json::from_str(json).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "the file ends too early (truncated?)",
+            _ => "invalid JSON",
+        };
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        Problem { path: String::new(), line: e.line(), col: e.column(), message: format!("{what}: {msg}"), hint: Some("download the record again from the portal".into()) }
+    })?;
+    let root = At { v: Some(&root), path: String::new() };
+    let status = root.key("code").opt_str()?;
+    if status != Some("OK") {
+        let message = root.key("message").opt_str().ok().flatten().unwrap_or("");
+        return Err(Problem::at("code", format!("the portal answered {:?} instead of \"OK\" {message}", status.unwrap_or("nothing")).trim().to_string())
+            .hint("save the answer of a successful request: {\"code\":\"OK\",\"data\":{…}}"));
+    }
+    let d = root.key("data");
+    if !d.v.is_some_and(Value::is_object) {
+        return Err(d.fail("an object with the procedure"));
+    }
+
+    let code_at = d.key("code");
+    let code = code_at.opt_str()?.map(str::trim).unwrap_or("").to_string();
+    if !text::is_procedure_code(&code) {
+        return Err(Problem::at(&code_at.path, format!("`{code}` is not a procedure code")).hint("codes look like 1.013216 (D.DDDDDD) or 1.013216.01"));
+    }
+    let title = clean_line(d.key("name").opt_str()?.unwrap_or(""));
+    if title.is_empty() {
+        return Err(Problem::at(&d.key("name").path, "the procedure has no name"));
+    }
+
+    let mut field_names = Vec::new();
+    for c in d.key("categoriesDetails").list()? {
+        push_unique(&mut field_names, clean_line(c.key("name").opt_str()?.unwrap_or("")));
+    }
+    push_unique(&mut field_names, clean_line(d.key("category").key("name").opt_str()?.unwrap_or("")));
+
+    let mut channels: Vec<Channel> = Vec::new();
+    for m in d.key("executionMethods").list()? {
+        let c = channel(&m)?;
+        // The record refuses two channels of one kind with the same time:
+        // merge what the portal lists twice instead of failing the record.
+        match channels.iter_mut().find(|x| x.kind == c.kind && x.time == c.time && x.time_unit == c.time_unit && x.time_text == c.time_text) {
+            Some(x) => {
+                x.note = join_distinct(x.note.take(), c.note, "\n\n");
+                x.fee = join_distinct(x.fee.take(), c.fee, "; ");
+                if x.fee_vnd != c.fee_vnd {
+                    x.fee_vnd = None;
+                }
+            }
+            None => channels.push(c),
+        }
+    }
+    let has_online = channels.iter().any(|c| c.kind == "online");
+    let level = if d.key("isOfflineOnly").flag()? {
+        2
+    } else if d.key("isFullProcess").flag()? {
+        4
+    } else if has_online {
+        3
+    } else {
+        2
+    };
+
+    let mut admin = Vec::new();
+    for (flag, label) in [("isMinistry", "Cấp bộ"), ("isProvince", "Cấp tỉnh"), ("isWard", "Cấp xã"), ("isOtherAgency", "Cơ quan khác")] {
+        if d.key(flag).flag()? {
+            admin.push(label);
+        }
+    }
+
+    let p = d.key("procedureProposal");
+    let publication_decision = match clean_line(p.key("proposalNumber").opt_str()?.unwrap_or("")) {
+        n if n.is_empty() => None,
+        mut n => {
+            if let Some(ms) = p.key("decisionDate").opt_int()? {
+                n.push_str(" ngày ");
+                n.push_str(&vn_date(ms));
+            }
+            let by = clean_line(p.key("issuingAgency").key("name").opt_str()?.unwrap_or(""));
+            if !by.is_empty() {
+                n.push_str(" của ");
+                n.push_str(&by);
+            }
+            Some(n)
+        }
+    };
+
+    let requirements_raw = d.key("requirementsAndConditions").opt_str()?.unwrap_or("");
+    let description_raw = d.key("description").opt_str()?.unwrap_or("");
+    // The portal often repeats the requirements as the description, or
+    // says "Không": neither describes what the procedure is for.
+    let summary = match clean_text(description_raw) {
+        s if s.is_empty() || s == "Không" || s == clean_text(requirements_raw) => None,
+        _ => Some(markdown(description_raw)),
+    };
+
+    let mut steps = Vec::new();
+    for s in d.key("executionSteps").list()? {
+        let name = clean_line(s.key("name").opt_str()?.unwrap_or(""));
+        let body = markdown(s.key("description").opt_str()?.unwrap_or(""));
+        // "Mặc định" (default) and a repeat of the title are the portal's
+        // placeholders for an unnamed step.
+        let name = if name == "Mặc định" || name == title { String::new() } else { escape_md_line(&name) };
+        let step = match (name.is_empty(), body.is_empty()) {
+            (true, true) => continue,
+            (true, false) => body,
+            (false, true) => name,
+            (false, false) => format!("{name}\n\n{body}"),
+        };
+        steps.push(step);
+    }
+
+    let mut documents = Vec::new();
+    for case in d.key("executionCases").list()? {
+        let case_name = Some(clean_line(case.key("name").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty());
+        for pc in case.key("profileComponents").list()? {
+            let name = clean_line(pc.key("name").opt_str()?.unwrap_or(""));
+            if name.is_empty() {
+                continue; // nothing to show for a nameless entry
+            }
+            let mut forms = Vec::new();
+            for a in pc.key("attachments").list()? {
+                push_unique(&mut forms, clean_line(a.key("fileName").opt_str()?.unwrap_or("")));
+            }
+            documents.push(Document {
+                case: case_name.clone(),
+                name,
+                form: Some(forms.join("; ")).filter(|s| !s.is_empty()),
+                originals: pc.key("originalQty").count()?,
+                copies: pc.key("copyQty").count()?,
+            });
+        }
+    }
+
+    let mut result = Vec::new();
+    for r in d.key("resultsDetails").list()? {
+        push_unique(&mut result, clean_line(r.key("name").opt_str()?.unwrap_or("")));
+    }
+    let mut legal_basis = Vec::new();
+    for l in d.key("legalBasisesDetails").list()? {
+        let number = Some(clean_line(l.key("code").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty());
+        let title = clean_line(l.key("name").opt_str()?.unwrap_or(""));
+        match (number, title) {
+            (None, t) if t.is_empty() => continue,
+            (Some(n), t) if t.is_empty() => legal_basis.push((None, n)),
+            (n, t) => legal_basis.push((n, t)),
+        }
+    }
+    let mut applicants = Vec::new();
+    for s in d.key("subjectTypesDetails").list()? {
+        push_unique(&mut applicants, clean_line(s.key("name").opt_str()?.unwrap_or("")));
+    }
+
+    let agencies = Agencies {
+        competent: agency(&d, "departmentsAuthority", "unitGroupsAuthority", "delegatedAgencies")?,
+        executing: agency(&d, "departmentsExecuting", "unitGroupsExecuting", "executingAgencies")?,
+        authorised: agency(&d, "departmentsAuthorized", "unitGroupsAuthorized", "authorizedAgencies")?,
+        coordinating: agency(&d, "departmentsCoordinating", "unitGroupsCoordinating", "coordinatingAgencies")?,
+    };
+
+    let keywords = Some(clean_line(d.key("keywords").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()).into_iter().collect();
+    Ok(Imported {
+        code,
+        title,
+        portal_id: d.key("id").opt_str()?.map(str::to_string),
+        portal_updated_ms: d.key("updatedAt").opt_int()?,
+        field_names,
+        level,
+        public_postal: channels.iter().any(|c| c.kind == "postal"),
+        administrative_level: Some(admin.join(", ")).filter(|s| !s.is_empty()),
+        publication_decision,
+        keywords,
+        summary,
+        applicants,
+        agencies,
+        where_to_submit: Some(markdown(d.key("dossierReceivingAddresses").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()),
+        steps,
+        channels,
+        documents,
+        requirements: Some(markdown(requirements_raw)).filter(|s| !s.is_empty()),
+        result,
+        legal_basis,
+    })
+}
+
+fn channel(m: &At) -> Result<Channel, Problem> {
+    let how = m.key("submissionMethod");
+    let kind = match how.opt_str()? {
+        Some("ONLINE") => "online",
+        Some("DIRECT") => "direct",
+        Some("POSTAL") => "postal",
+        other => return Err(Problem::at(&how.path, format!("unknown submission method {other:?}")).hint("the portal's methods are ONLINE, DIRECT and POSTAL")),
+    };
+    let unit_at = m.key("processingTimeUnit");
+    let unit = match unit_at.opt_str()?.unwrap_or("") {
+        "WORKING_DAY" => Some("working-days"),
+        "DAY" => Some("days"),
+        "HOUR" => Some("hours"),
+        "OTHER" | "" => None,
+        u => return Err(Problem::at(&unit_at.path, format!("unknown time unit `{u}`")).hint("the portal's units are WORKING_DAY, DAY, HOUR and OTHER")),
+    };
+    let t = m.key("processingTime");
+    let (time, time_unit, time_text) = match t.v {
+        None | Some(Value::Null) => (None, None, None),
+        Some(Value::Number(n)) => match (n.as_f64(), unit) {
+            (Some(x), Some(u)) if x > 0.0 && x.is_finite() => (Some(x), Some(u), None),
+            (Some(x), None) if x > 0.0 && x.is_finite() => (None, None, Some(text::format_number_vi(x))),
+            _ => (None, None, None), // 0: the portal's "not given"
+        },
+        Some(Value::String(s)) => (None, None, Some(clean_line(s)).filter(|s| !s.is_empty())),
+        Some(_) => return Err(t.fail("a number or a text")),
+    };
+    let mut fee_texts: Vec<String> = Vec::new();
+    let mut amounts = Vec::new();
+    let fees = m.key("fees").list()?;
+    for f in &fees {
+        let desc = clean_line(f.key("description").opt_str()?.unwrap_or(""));
+        let value = f.key("value").opt_int()?;
+        amounts.push(value);
+        let text = match value {
+            Some(v) if v > 0 && fees.len() > 1 => {
+                let amount = format!("{} đồng", text::format_number_vi(v as f64));
+                if desc.is_empty() { amount } else { format!("{amount}: {desc}") }
+            }
+            _ => desc,
+        };
+        push_unique(&mut fee_texts, text);
+    }
+    // One amount is carried as a number; 0 only counts as "free" when the
+    // portal says nothing else (it also writes 0 next to "per the council's rules").
+    let fee_vnd = match amounts.as_slice() {
+        [Some(v)] if *v > 0 => Some(*v),
+        a if !a.is_empty() && fee_texts.is_empty() && a.iter().all(|v| *v == Some(0)) => Some(0),
+        _ => None,
+    };
+    Ok(Channel {
+        kind,
+        time,
+        time_unit,
+        time_text,
+        fee: Some(fee_texts.join("; ")).filter(|s| !s.is_empty()),
+        fee_vnd,
+        note: Some(markdown(m.key("description").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()),
+    })
+}
+
+/// Agencies from the portal's department list, then its unit groups, or
+/// else its free-text field.
+fn agency(d: &At, departments: &str, groups: &str, text_key: &str) -> Result<Option<String>, Problem> {
+    let mut names = Vec::new();
+    for key in [departments, groups] {
+        for x in d.key(key).list()? {
+            push_unique(&mut names, clean_line(x.key("name").opt_str()?.unwrap_or("")));
+        }
+    }
+    if names.is_empty() {
+        push_unique(&mut names, clean_line(d.key(text_key).opt_str()?.unwrap_or("")));
+    }
+    Ok(Some(names.join("; ")).filter(|s| !s.is_empty()))
+}
+
+fn push_unique(v: &mut Vec<String>, s: String) {
+    if !s.is_empty() && !v.contains(&s) {
+        v.push(s);
+    }
+}
+
+fn join_distinct(a: Option<String>, b: Option<String>, sep: &str) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) if a != b => Some(format!("{a}{sep}{b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// "29/06/2026" for a portal timestamp; the portal stores dates as
+/// midnight in Viet Nam (UTC+7).
+fn vn_date(ms: i64) -> String {
+    let (y, m, d) = text::civil_from_days((ms / 1000 + 7 * 3600).div_euclid(86_400));
+    format!("{d:02}/{m:02}/{y}")
+}
+
+/// ISO date of a portal timestamp, in Viet Nam time.
+pub fn iso_date(ms: i64) -> String {
+    let (y, m, d) = text::civil_from_days((ms / 1000 + 7 * 3600).div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A position in the JSON with its path, for located problems.
+struct At<'a> {
+    v: Option<&'a Value>,
+    path: String,
+}
+
+impl<'a> At<'a> {
+    fn key(&self, k: &str) -> At<'a> {
+        At { v: self.v.and_then(|v| v.get(k)), path: if self.path.is_empty() { k.to_string() } else { format!("{}.{k}", self.path) } }
+    }
+
+    fn fail(&self, expected: &str) -> Problem {
+        let found = match self.v {
+            None => "nothing",
+            Some(Value::Null) => "null",
+            Some(Value::Bool(_)) => "a boolean",
+            Some(Value::Number(_)) => "a number",
+            Some(Value::String(_)) => "a text",
+            Some(Value::Array(_)) => "a list",
+            Some(Value::Object(_)) => "an object",
+        };
+        Problem::at(&self.path, format!("expected {expected}, found {found}")).hint("the record does not have the shape of the portal's procedure JSON; download it again")
+    }
+
+    /// A text; missing or null is `None`.
+    fn opt_str(&self) -> Result<Option<&'a str>, Problem> {
+        match self.v {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(self.fail("a text")),
+        }
+    }
+
+    /// A flag; missing or null is false.
+    fn flag(&self) -> Result<bool, Problem> {
+        match self.v {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(self.fail("true or false")),
+        }
+    }
+
+    fn opt_int(&self) -> Result<Option<i64>, Problem> {
+        match self.v {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Some).ok_or_else(|| self.fail("a whole number")),
+            Some(_) => Err(self.fail("a whole number")),
+        }
+    }
+
+    /// A number of copies: a whole number ≥ 0.
+    fn count(&self) -> Result<Option<i64>, Problem> {
+        match self.opt_int()? {
+            Some(n) if n < 0 => Err(self.fail("a number of copies (0 or more)")),
+            n => Ok(n),
+        }
+    }
+
+    /// The items of a list; missing or null is empty.
+    fn list(&self) -> Result<Vec<At<'a>>, Problem> {
+        match self.v {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => Ok(items.iter().enumerate().map(|(i, v)| At { v: Some(v), path: format!("{}[{i}]", self.path) }).collect()),
+            Some(_) => Err(self.fail("a list")),
+        }
+    }
+}
+
+/// Portal text → clean text: HTML tags and entities resolved, NFC, line
+/// ends unified, invisible and control characters dropped, runs of spaces
+/// collapsed, lines trimmed, runs of blank lines collapsed.
+pub fn clean_text(s: &str) -> String {
+    let s = decode_entities(&strip_tags(s));
+    let mut flat = String::with_capacity(s.len());
+    for c in s.replace("\r\n", "\n").chars() {
+        match c {
+            '\r' | '\u{2028}' | '\u{2029}' => flat.push('\n'),
+            '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{3000}' => flat.push(' '),
+            '\u{200b}' | '\u{feff}' | '\u{ad}' => {}
+            c if c.is_control() && c != '\n' => {}
+            c => flat.push(c),
+        }
+    }
+    let mut out = String::with_capacity(flat.len());
+    let mut blank = false;
+    for line in flat.lines() {
+        let line = line.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        blank = false;
+        out.push_str(&line);
+    }
+    text::nfc(&out)
+}
+
+/// One-line text for a name: all whitespace collapsed, and list markers the
+/// portal leaves in front of single names (`- `, `;- `, `+ `) dropped.
+pub fn clean_line(s: &str) -> String {
+    let t = clean_text(s);
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let rest = t.trim_start_matches(['-', '+', ';', '•', '*', '–', ' ']);
+    // A leading sign before a number ("-5") is text, not a marker.
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return t;
+    }
+    rest.to_string()
+}
+
+/// Portal text → Markdown that renders to the same words: each line its own
+/// paragraph (the portal's line breaks are meaningful), `- `/`+ ` lines as
+/// list items, every other Markdown character escaped.
+pub fn markdown(s: &str) -> String {
+    let t = clean_text(s);
+    let mut out = String::with_capacity(t.len() + 32);
+    let mut prev_item = false;
+    for line in t.lines().filter(|l| !l.is_empty()) {
+        // "* " is kept as text: the portal uses it for notes ("* Đối với các xã …").
+        let marker = ["- ", "+ "].into_iter().find(|m| line.starts_with(m) && line.len() > 2);
+        if !out.is_empty() {
+            out.push_str(if marker.is_some() && prev_item { "\n" } else { "\n\n" });
+        }
+        match marker {
+            Some(m) => {
+                out.push_str(m);
+                out.push_str(&escape_md_line(&line[2..]));
+            }
+            None => out.push_str(&escape_md_line(line)),
+        }
+        prev_item = marker.is_some();
+    }
+    out
+}
+
+/// Escapes Markdown syntax in one line of text so it renders literally.
+fn escape_md_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    // A line starting with these could become a list, rule or heading
+    // underline (`*` is escaped below anyway).
+    if s.starts_with(['-', '+', '=']) {
+        out.push('\\');
+    }
+    for c in s.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '&' | '|' | '~' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Drops HTML tags; block-level tags become line breaks, `<li>` a list marker.
+fn strip_tags(s: &str) -> String {
+    if !s.contains('<') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        match (is_tag, after.find('>')) {
+            (true, Some(end)) => {
+                let tag = after[..end].trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("").to_ascii_lowercase();
+                match tag.as_str() {
+                    "br" | "p" | "div" | "tr" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" => out.push('\n'),
+                    "li" if !after.starts_with('/') => out.push_str("\n- "),
+                    "td" | "th" => out.push(' '),
+                    _ => {}
+                }
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Resolves the HTML entities the portal's editor leaves in text.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            let c = match name {
+                "nbsp" => '\u{a0}',
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "ndash" => '–',
+                "mdash" => '—',
+                "hellip" => '…',
+                _ if name.starts_with("#x") || name.starts_with("#X") => char::from_u32(u32::from_str_radix(&name[2..], 16).ok()?)?,
+                _ if name.starts_with('#') => char::from_u32(name[1..].parse().ok()?)?,
+                _ => return None,
+            };
+            Some((c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_html_entities_and_whitespace() {
+        assert_eq!(clean_text("<p>Nộp&nbsp;hồ  sơ<br/>tại&amp;\tBộ phận</p>\r\n\r\n\r\n<ul><li>một</li><li>hai</li></ul>"), "Nộp hồ sơ\ntại& Bộ phận\n\n- một\n- hai");
+        assert_eq!(clean_text("a < b và c > d"), "a < b và c > d");
+        // Decomposed Vietnamese becomes NFC.
+        assert_eq!(clean_text("Lê\u{0323} phi\u{0301}"), "Lệ phí");
+    }
+
+    #[test]
+    fn drops_list_markers_in_front_of_names_only() {
+        assert_eq!(clean_line("- Bản chính giấy phép;"), "Bản chính giấy phép;");
+        assert_eq!(clean_line(";- Văn bản về chủ trương"), "Văn bản về chủ trương");
+        assert_eq!(clean_line("Tờ khai\n  mẫu  01"), "Tờ khai mẫu 01");
+        assert_eq!(clean_line("-5 độ"), "-5 độ");
+    }
+
+    #[test]
+    fn markdown_keeps_lines_and_escapes_syntax() {
+        let md = markdown("Bước 1: nộp *hồ sơ* [bản sao]\n- một\n+ hai\n-+ ba\n# bốn\n* Ghi chú");
+        assert_eq!(md, "Bước 1: nộp \\*hồ sơ\\* \\[bản sao\\]\n\n- một\n+ hai\n\n\\-+ ba\n\n\\# bốn\n\n\\* Ghi chú");
+        let (html, errs) = crate::markdown::render(&md, &crate::markdown::MarkdownOptions { allow_html: false, base_path: "/", heading_ids: false });
+        assert!(errs.is_empty());
+        assert!(html.html.0.contains("nộp *hồ sơ* [bản sao]"), "{}", html.html.0);
+        assert!(html.html.0.contains("<p>-+ ba</p>") && html.html.0.contains("<p># bốn</p>") && html.html.0.contains("<p>* Ghi chú</p>"), "{}", html.html.0);
+    }
+
+    #[test]
+    fn dates_are_vietnam_time() {
+        // 2026-06-28T17:00:00Z is midnight of 29 June in Viet Nam.
+        assert_eq!(vn_date(1_782_666_000_000), "29/06/2026");
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(text::civil_from_days(20_454), (2026, 1, 1));
+    }
+
+    #[test]
+    fn unexpected_shapes_name_their_json_path() {
+        let e = parse(r#"{"code":"OK","data":{"code":"1.000001","name":"X","executionMethods":[{"submissionMethod":"FAX"}]}}"#).unwrap_err();
+        assert_eq!(e.path, "data.executionMethods[0].submissionMethod");
+        let e = parse(r#"{"code":"OK","data":{"code":"1.000001","name":"X","executionCases":[{"profileComponents":[{"name":"A","originalQty":"một"}]}]}}"#).unwrap_err();
+        assert_eq!(e.path, "data.executionCases[0].profileComponents[0].originalQty");
+        let e = parse(r#"{"code":"OK","data":{"code":"1.000001","na"#).unwrap_err();
+        assert!(e.line == 1 && e.message.contains("truncated"), "{e:?}");
+        let e = parse(r#"{"code":"ERR","message":"not found"}"#).unwrap_err();
+        assert_eq!(e.path, "code");
+    }
+
+    #[test]
+    fn level_follows_is_full_process_and_channels() {
+        let rec = |full: bool, methods: &str| parse(&format!(r#"{{"code":"OK","data":{{"code":"1.000001","name":"X","isFullProcess":{full},"executionMethods":[{methods}]}}}}"#)).unwrap().level;
+        assert_eq!(rec(true, r#"{"submissionMethod":"ONLINE"}"#), 4);
+        assert_eq!(rec(false, r#"{"submissionMethod":"ONLINE"}"#), 3);
+        assert_eq!(rec(false, r#"{"submissionMethod":"DIRECT"}"#), 2);
+    }
+}

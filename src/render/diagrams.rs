@@ -1,0 +1,216 @@
+//! Posters: every `diagrams/<name>.toml` as `diagrams/<name>.svg`, `.png`
+//! (paper size at the spec's dpi) and `.pdf` (vector), English versions
+//! under `en/diagrams/` when the site has English. The SVG is cheap and
+//! always drawn; PNG and PDF come from the cache when the SVG, paper, dpi
+//! and fonts are unchanged, so an unrelated edit re-renders no poster.
+
+use super::{urls, RenderCtx, Renderer};
+use crate::cache::KeyBuilder;
+use crate::diag::Diagnostic;
+use crate::diagram::{self, raster, Fonts};
+use crate::model::{Diagram, Site};
+use crate::output::Output;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub struct DiagramRenderer;
+
+/// Bump when the poster output changes for the same SVG.
+const POSTER_VERSION: &str = "poster-v1";
+
+/// Languages the posters are made in.
+pub fn languages(site: &Site) -> Vec<&str> {
+    site.config.languages.iter().map(String::as_str).filter(|l| *l == "vi" || *l == "en").collect()
+}
+
+impl Renderer for DiagramRenderer {
+    fn name(&self) -> &'static str {
+        "diagrams"
+    }
+
+    fn estimate(&self, site: &Site) -> usize {
+        site.diagrams.len() * languages(site).len() * 3
+    }
+
+    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+        if site.diagrams.is_empty() {
+            return;
+        }
+        let fonts = match Fonts::from_theme(ctx.theme) {
+            Ok(f) => f,
+            Err(e) => return out.error(Diagnostic::new("diagram", e)),
+        };
+        let db = raster::font_db(&fonts);
+        let mut font_key = KeyBuilder::new("fonts");
+        for f in &fonts.0 {
+            font_key.add(f);
+        }
+        let font_key = font_key.finish();
+        let jobs: Vec<(&Diagram, &str)> = site.diagrams.iter().flat_map(|d| languages(site).into_iter().map(move |l| (d, l))).collect();
+        jobs.par_iter().for_each(|(d, lang)| {
+            let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
+            let Some(strings) = ctx.theme.translations.get(*lang) else { return };
+            let m = match fonts.measurer() {
+                Ok(m) => m,
+                Err(e) => return fail(e),
+            };
+            let base = &site.config.base_url;
+            let link = |slug: &str| format!("{base}{}{}", lang_prefix(lang), urls::procedure(slug));
+            let profile = diagram::layout::Profile::poster(d);
+            let drawn = diagram::draw(site, d, &profile, lang, strings, &m, &link, site.config.portal_url.as_deref(), "");
+            let stem = format!("{}{}", lang_prefix(lang), poster_stem(&d.name));
+            out.put("diagrams", &format!("{stem}.svg"), drawn.svg.as_bytes());
+            progress(1);
+
+            let (short, long) = d.paper.size_mm();
+            let paper = if d.landscape { (long, short) } else { (short, long) };
+            let mut key = KeyBuilder::new(POSTER_VERSION);
+            key.add_str(&drawn.svg).add_str(font_key.as_str()).add_str(d.paper.name()).add_str(&d.dpi.to_string());
+            let key = key.finish();
+            let labels = diagram::labels(site, d, lang, strings);
+            let tree = std::cell::OnceCell::new();
+            let parsed = || tree.get_or_init(|| raster::parse(&drawn.svg, db.clone()));
+            let png = ctx.cache.get_or_render("poster-png", &key, || parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::png(t, paper, d.dpi)));
+            match png {
+                Ok(bytes) => out.put("diagrams", &format!("{stem}.png"), &bytes),
+                Err(e) => fail(e),
+            }
+            progress(1);
+            let edition = site.config.edition.as_deref();
+            let pdf = ctx.cache.get_or_render("poster-pdf", &key, || parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::pdf(t, paper, &labels.title, lang, edition)));
+            match pdf {
+                Ok(bytes) => out.put("diagrams", &format!("{stem}.pdf"), &bytes),
+                Err(e) => fail(e),
+            }
+            progress(1);
+        });
+    }
+}
+
+/// `diagrams/<name>` under the site (without a language prefix).
+pub fn poster_stem(name: &str) -> String {
+    format!("diagrams/{name}")
+}
+
+pub fn lang_prefix(lang: &str) -> &'static str {
+    if lang == "en" { "en/" } else { "" }
+}
+
+/// One downloadable poster file, for the journey and print pages.
+#[derive(Serialize)]
+pub struct PosterFile {
+    pub format: &'static str,
+    pub path: String,
+    pub size: String,
+    pub detail: String,
+}
+
+#[derive(Serialize)]
+pub struct PosterView {
+    pub name: String,
+    pub title: String,
+    pub files: Vec<PosterFile>,
+}
+
+/// The posters of `lang` with their sizes (read from the output, so this
+/// runs in the render phase after the posters were written).
+pub fn poster_views(site: &Site, out: &Output, lang: &str) -> Vec<PosterView> {
+    site.diagrams
+        .iter()
+        .map(|d| {
+            let stem = format!("{}{}", lang_prefix(lang), poster_stem(&d.name));
+            let paper = format!("{} {}", d.paper.name(), if d.landscape { "⟷" } else { "↕" });
+            let files = [("PDF", "pdf", paper.clone()), ("PNG", "png", format!("{paper}, {} dpi", d.dpi)), ("SVG", "svg", String::new())]
+                .into_iter()
+                .filter_map(|(format, ext, detail)| {
+                    let path = format!("{stem}.{ext}");
+                    let size = out.size_of(&path)?;
+                    Some(PosterFile { format, path, size: human_size(size, lang), detail })
+                })
+                .collect();
+            let title = if lang == "en" { d.title.en.clone().unwrap_or_else(|| d.title.vi.clone()) } else { d.title.vi.clone() };
+            PosterView { name: d.name.clone(), title, files }
+        })
+        .collect()
+}
+
+/// "143 KB", "4,0 MB" (decimal comma in Vietnamese).
+pub fn human_size(bytes: u64, lang: &str) -> String {
+    let (v, unit) = if bytes >= 1_000_000 { (bytes as f64 / 1e6, "MB") } else { ((bytes as f64 / 1e3).max(1.0), "KB") };
+    let s = if unit == "MB" { format!("{v:.1}") } else { format!("{v:.0}") };
+    let s = if lang == "vi" { s.replace('.', ",") } else { s };
+    format!("{s} {unit}")
+}
+
+/// The diagram shown on the home and journey pages, as inline SVG sized
+/// for the screen, with links to the procedure pages under `base`.
+#[derive(Serialize)]
+pub struct InlineDiagram {
+    pub title: String,
+    pub svg: String,
+    /// The poster SVG, to open full size.
+    pub svg_path: String,
+    pub stages: Vec<InlineStage>,
+}
+
+#[derive(Serialize)]
+pub struct InlineStage {
+    pub number: usize,
+    pub title: String,
+    pub procedures: Vec<InlineItem>,
+}
+
+#[derive(Serialize)]
+pub struct InlineItem {
+    pub code: String,
+    pub title: String,
+    pub path: String,
+    pub level: String,
+    pub level_key: String,
+    pub signature: bool,
+    pub center: bool,
+    pub optional: bool,
+    pub alternative: bool,
+    pub time: String,
+}
+
+pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: &str, base: &str) -> Result<Option<InlineDiagram>, String> {
+    let Some(d) = site.diagrams.iter().find(|d| d.inline) else { return Ok(None) };
+    let strings = ctx.theme.translations.get(lang).ok_or_else(|| format!("the theme has no i18n/{lang}.toml"))?;
+    let fonts = Fonts::from_theme(ctx.theme)?;
+    let m = fonts.measurer()?;
+    let prefix = lang_prefix(lang);
+    let link = |slug: &str| format!("{base}{prefix}{}", urls::procedure(slug));
+    let drawn = diagram::draw(site, d, &diagram::layout::Profile::web(), lang, strings, &m, &link, None, "jd-");
+    let pick = |vi: &str, en: Option<&str>| if lang == "en" { en.unwrap_or(vi).to_string() } else { vi.to_string() };
+    let stages = d
+        .stage_list(site)
+        .into_iter()
+        .map(|s| {
+            let st = &site.stages[s];
+            let procedures = d
+                .select(site)
+                .filter(|p| p.stage == s)
+                .map(|p| {
+                    let l = &site.levels[p.level];
+                    InlineItem {
+                        code: p.code.clone(),
+                        title: pick(&p.title.vi, p.title.en.as_deref()),
+                        // Relative to the edition's base (templates add `base`).
+                        path: urls::procedure(&p.slug),
+                        level: pick(&l.label.vi, l.label.en.as_deref()),
+                        level_key: l.key.clone(),
+                        signature: p.digital_signature,
+                        center: p.service_center,
+                        optional: p.optional,
+                        alternative: !p.alternative_to.is_empty(),
+                        time: super::view::row(p, strings, super::lang::Lang::from_code(lang)).time,
+                    }
+                })
+                .collect::<Vec<_>>();
+            InlineStage { number: st.number, title: pick(&st.title.vi, st.title.en.as_deref()), procedures }
+        })
+        .filter(|s| !s.procedures.is_empty())
+        .collect();
+    Ok(Some(InlineDiagram { title: pick(&d.title.vi, d.title.en.as_deref()), svg: drawn.svg, svg_path: format!("{prefix}{}.svg", poster_stem(&d.name)), stages }))
+}

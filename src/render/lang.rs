@@ -1,0 +1,165 @@
+//! The languages a site is rendered in. Vietnamese is the default edition at
+//! the site root; English, when `languages` lists it, is the same site under
+//! `en/` with the same slugs, so the language switch is a prefix change.
+//!
+//! Content comes from a record's English fields and falls back to the
+//! Vietnamese text field by field; `pick` says when it fell back so the
+//! templates can mark it ("only in Vietnamese") and set `lang="vi"` on it.
+
+use crate::model::{Html, RichText, Site, Text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// `"en"` is English; anything else the Vietnamese edition.
+    pub fn from_code(code: &str) -> Lang {
+        if code == "en" { Lang::En } else { Lang::Vi }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// URL prefix of the edition, relative to the site's base path.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Lang::Vi => "",
+            Lang::En => "en/",
+        }
+    }
+
+    /// The text in this language, or the Vietnamese text and `true` when the
+    /// translation is missing.
+    pub fn pick(self, t: &Text) -> (&str, bool) {
+        match (self, &t.en) {
+            (Lang::En, Some(en)) if !en.trim().is_empty() => (en, false),
+            (Lang::En, _) => (&t.vi, true),
+            (Lang::Vi, _) => (&t.vi, false),
+        }
+    }
+
+    pub fn pick_rich(self, t: &RichText) -> (&Html, bool) {
+        match (self, &t.en) {
+            (Lang::En, Some(en)) if !en.0.trim().is_empty() => (en, false),
+            (Lang::En, _) => (&t.vi, true),
+            (Lang::Vi, _) => (&t.vi, false),
+        }
+    }
+
+    /// The text in the other language, shown as a subtitle (the English name
+    /// on Vietnamese pages, the official Vietnamese name on English pages).
+    pub fn other(self, t: &Text) -> Option<&str> {
+        match self {
+            Lang::Vi => t.en.as_deref().filter(|s| !s.trim().is_empty()),
+            Lang::En => Some(&t.vi),
+        }
+    }
+
+    /// Numbers in the edition's style: `1.250,5` in Vietnamese, `1,250.5` in English.
+    pub fn number(self, n: f64) -> String {
+        let vi = crate::text::format_number_vi(n);
+        match self {
+            Lang::Vi => vi,
+            Lang::En => vi.chars().map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            }).collect(),
+        }
+    }
+
+    /// A percentage with one decimal: `15,5 %` / `15.5%`.
+    pub fn percent(self, p: f64) -> String {
+        match self {
+            Lang::Vi => format!("{} %", self.number(p)),
+            Lang::En => format!("{}%", self.number(p)),
+        }
+    }
+}
+
+/// Points the site links of Markdown HTML (rendered once, at load, as
+/// `href="{base_path}thu-tuc/…"`) at this edition's pages. Shared files
+/// (`static/`, `data/`, anything whose last segment has an extension) and
+/// links already in an edition stay as they are.
+pub fn localise_links(html: &str, base_path: &str, lang: Lang) -> String {
+    if lang.prefix().is_empty() {
+        return html.to_string();
+    }
+    let needle = format!("href=\"{base_path}");
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        let (head, tail) = rest.split_at(i + needle.len());
+        out.push_str(head);
+        let target = &tail[..tail.find('"').unwrap_or(tail.len())];
+        let path = target.split(['#', '?']).next().unwrap_or("");
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let is_file = !path.ends_with('/') && last.contains('.');
+        let shared = path.starts_with("static/") || path.starts_with("data/") || is_file;
+        let in_edition = editions_prefixes().iter().any(|p| !p.is_empty() && path.starts_with(p));
+        if !shared && !in_edition {
+            out.push_str(lang.prefix());
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn editions_prefixes() -> [&'static str; 2] {
+    [Lang::Vi.prefix(), Lang::En.prefix()]
+}
+
+/// The editions of a site, the default (Vietnamese) first.
+pub fn editions(site: &Site) -> Vec<Lang> {
+    let mut out = vec![Lang::Vi];
+    if site.config.languages.iter().any(|l| l == "en") {
+        out.push(Lang::En);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn falls_back_to_vietnamese_and_says_so() {
+        let both = Text { vi: "Xây dựng".into(), en: Some("Construction".into()) };
+        let vi_only = Text { vi: "Xây dựng".into(), en: None };
+        let blank = Text { vi: "Xây dựng".into(), en: Some("  ".into()) };
+        assert_eq!(Lang::En.pick(&both), ("Construction", false));
+        assert_eq!(Lang::En.pick(&vi_only), ("Xây dựng", true));
+        assert_eq!(Lang::En.pick(&blank), ("Xây dựng", true));
+        assert_eq!(Lang::Vi.pick(&both), ("Xây dựng", false));
+        assert_eq!(Lang::Vi.other(&both), Some("Construction"));
+        assert_eq!(Lang::Vi.other(&vi_only), None);
+        assert_eq!(Lang::En.other(&both), Some("Xây dựng"));
+    }
+
+    #[test]
+    fn english_links_stay_in_the_english_edition() {
+        let html = r#"<a href="/tthc/thu-tuc/">a</a> <a href="/tthc/gioi-thieu/#muc">b</a> <a href="/tthc/data/procedures.json">c</a> <a href="/tthc/static/x.pdf">d</a> <a href="/tthc/en/thu-tuc/">e</a> <a href="https://x.vn/thu-tuc/">f</a> <a href="/tthc/">g</a>"#;
+        assert_eq!(
+            localise_links(html, "/tthc/", Lang::En),
+            r#"<a href="/tthc/en/thu-tuc/">a</a> <a href="/tthc/en/gioi-thieu/#muc">b</a> <a href="/tthc/data/procedures.json">c</a> <a href="/tthc/static/x.pdf">d</a> <a href="/tthc/en/thu-tuc/">e</a> <a href="https://x.vn/thu-tuc/">f</a> <a href="/tthc/en/">g</a>"#
+        );
+        assert_eq!(localise_links(html, "/tthc/", Lang::Vi), html);
+    }
+
+    #[test]
+    fn numbers_and_percent_per_language() {
+        assert_eq!(Lang::Vi.number(1250000.0), "1.250.000");
+        assert_eq!(Lang::En.number(1250000.0), "1,250,000");
+        assert_eq!(Lang::Vi.percent(15.5), "15,5 %");
+        assert_eq!(Lang::En.percent(15.5), "15.5%");
+        assert_eq!(Lang::En.percent(30.0), "30%");
+    }
+}
