@@ -5,6 +5,7 @@
 use crate::cache::Cache;
 use crate::diag::{self, Diagnostic};
 use crate::load;
+use crate::memo::Memo;
 use crate::output::Output;
 use crate::render::{self, RenderCtx};
 use crate::theme;
@@ -48,6 +49,13 @@ pub enum BuildError {
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    build_with(opts, None)
+}
+
+/// `build`, remembering parsed files and rendered pages in `memo` and reusing
+/// what is unchanged since the last good build with the same memo
+/// (`onestop serve`). The output is the same as `build`'s.
+pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let root = &opts.root;
     if !root.join(load::SITE_FILE).is_file() {
@@ -61,7 +69,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         && !(u.starts_with("http://") || u.starts_with("https://")) {
             return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
         }
-    let (site, theme) = rayon::join(|| load::load_site(root, opts.base_url.as_deref()), || theme::load_theme(root));
+    // The memo reuses pages from the folder the build replaces; `check` has none.
+    let memo = memo.filter(|_| !opts.check_only);
+    if let Some(m) = memo {
+        m.begin(&opts.out_dir);
+    }
+    let (site, theme) = rayon::join(|| load::load_site_with(root, opts.base_url.as_deref(), memo), || theme::load_theme_with(root, memo));
     let (site, theme) = match (site, theme) {
         (Ok(s), Ok(t)) => (s, t),
         (s, t) => {
@@ -94,7 +107,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         indicatif::ProgressBar::hidden()
     };
     let cache = if opts.check_only { Cache::disabled() } else { Cache::open(root) };
-    let ctx = RenderCtx { theme: &theme, cache: &cache };
+    let ctx = RenderCtx { theme: &theme, cache: &cache, memo };
     let render_started = Instant::now();
     let tick = |n: u64| bar.inc(n);
     for renderers in &phases {
@@ -122,11 +135,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         cache_misses: cache.misses(),
     };
     if !errors.is_empty() {
+        if let Some(m) = memo {
+            m.abandon();
+        }
         out.discard();
         diag::sort(&mut errors);
         return Err(BuildError::Content(errors));
     }
-    out.commit(&opts.out_dir).map_err(|e| BuildError::Io(format!("cannot move the new site into {}: {e}", opts.out_dir.display())))?;
+    if let Err(e) = out.commit(&opts.out_dir) {
+        if let Some(m) = memo {
+            m.abandon();
+        }
+        return Err(BuildError::Io(format!("cannot move the new site into {}: {e}", opts.out_dir.display())));
+    }
+    if let Some(m) = memo {
+        m.commit();
+    }
     cache.prune();
     Ok(BuildSummary { total_time: started.elapsed(), ..summary })
 }

@@ -27,6 +27,7 @@ impl Key {
     }
 }
 
+#[derive(Clone)]
 pub struct KeyBuilder(SipHasher13);
 
 impl KeyBuilder {

@@ -52,6 +52,24 @@ enum Command {
         #[arg(long)]
         translations: bool,
     },
+    /// Preview the site while editing: build, serve, rebuild on every save.
+    ///
+    /// Builds into a temporary folder (public/ is not touched), serves it at
+    /// http://ADDR:PORT/, watches site.toml, content/, diagrams/ and the theme
+    /// folders, rebuilds what a change touches and reloads the open pages. On
+    /// a content error the last good site stays served and the pages show
+    /// the errors until the file is fixed. Stop with Ctrl-C.
+    Serve {
+        /// Site folder (the one with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0: any free port).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on: 127.0.0.1 is this machine only, 0.0.0.0 the local network too.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
     /// Write a commented skeleton for a new procedure record.
     ///
     /// Creates content/procedures/<STAGE>/<SLUG>.toml. Fill in its TODOs;
@@ -154,6 +172,17 @@ fn main() -> ExitCode {
                 Err(e) => report(e, format),
             }
         }
+        Command::Serve { root, port, bind } => match onestop::serve::serve(&onestop::serve::ServeOptions { root, bind, port }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(onestop::serve::ServeError::Usage(msg)) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(2)
+            }
+            Err(onestop::serve::ServeError::Io(msg)) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
+            }
+        },
         Command::New { slug, stage, code, root } => new_record(&root, &slug, stage, code),
         Command::Import(ImportSource::Dvc { inputs, stage, field, force, root }) => import_dvc(ImportOptions { root, inputs, stage, field, force }),
     }

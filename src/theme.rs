@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, SourceText};
 use include_dir::{include_dir, Dir};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -20,6 +21,9 @@ pub struct Theme {
     pub translations: HashMap<String, BTreeMap<String, String>>,
     /// Output-relative path under `static/` → bytes, sorted for determinism.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Key of every template's name and text: pages remembered across
+    /// rebuilds (`memo`) are rendered again when a template changed.
+    pub templates_key: crate::cache::Key,
 }
 
 /// A theme file with where it came from, for error messages.
@@ -67,11 +71,59 @@ fn read_tree(dir: &Path, root: &Path, files: &mut BTreeMap<String, ThemeFile>) {
 }
 
 pub fn load_theme(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+    let files = ThemeFiles::read(root);
+    parse(&files)
+}
+
+/// `load_theme`, reusing the theme of an earlier load from `memo` when no
+/// theme file changed (parsing the templates is most of a theme's load time).
+pub fn load_theme_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<Arc<Theme>, Vec<Diagnostic>> {
+    let files = ThemeFiles::read(root);
+    let Some(memo) = memo else { return parse(&files).map(Arc::new) };
+    let mut key = crate::cache::KeyBuilder::new("theme");
+    for (group, map) in [("t", &files.templates), ("i", &files.theme_i18n), ("o", &files.own_i18n), ("s", &files.statics)] {
+        for (name, f) in map {
+            key.add_str(group).add_str(name).add(f.origin.to_string_lossy().as_bytes()).add(&f.bytes);
+        }
+    }
+    let key = key.finish();
+    if let Some(theme) = memo.theme(&key) {
+        return Ok(theme);
+    }
+    let theme = Arc::new(parse(&files)?);
+    memo.set_theme(key, theme.clone());
+    Ok(theme)
+}
+
+/// Every file a theme is made of, read but not parsed.
+struct ThemeFiles {
+    templates: BTreeMap<String, ThemeFile>,
+    theme_i18n: BTreeMap<String, ThemeFile>,
+    own_i18n: BTreeMap<String, ThemeFile>,
+    statics: BTreeMap<String, ThemeFile>,
+}
+
+impl ThemeFiles {
+    fn read(root: &Path) -> Self {
+        let mut own_i18n = BTreeMap::new();
+        read_tree(&root.join("i18n"), root, &mut own_i18n);
+        ThemeFiles {
+            templates: collect(root, "templates", "templates"),
+            theme_i18n: collect(root, "i18n", ".no-override"),
+            own_i18n,
+            statics: collect(root, "static", "static"),
+        }
+    }
+}
+
+fn parse(files: &ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut tera = tera::Tera::default();
-    let templates = collect(root, "templates", "templates");
+    let templates = &files.templates;
     let mut sources = Vec::new();
-    for (name, f) in &templates {
+    let mut templates_key = crate::cache::KeyBuilder::new("templates");
+    for (name, f) in templates {
+        templates_key.add_str(name).add(&f.bytes);
         match String::from_utf8(f.bytes.clone()) {
             Ok(s) => sources.push((name.clone(), s)),
             Err(_) => errors.push(Diagnostic::new("not-utf8", "template is not UTF-8").in_file(&f.origin)),
@@ -84,11 +136,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
 
     let mut translations = HashMap::new();
     // The site's own i18n files override single keys, not whole files.
-    let mut i18n_files: Vec<(String, ThemeFile)> = collect(root, "i18n", ".no-override").into_iter().collect();
-    let mut own = BTreeMap::new();
-    read_tree(&root.join("i18n"), root, &mut own);
-    i18n_files.extend(own);
-    for (name, f) in i18n_files {
+    for (name, f) in files.theme_i18n.iter().chain(&files.own_i18n) {
         let Some(lang) = name.strip_suffix(".toml") else { continue };
         let text = String::from_utf8_lossy(&f.bytes).into_owned();
         let src = SourceText::new(f.origin.clone(), text);
@@ -104,9 +152,9 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
             ),
         }
     }
-    let static_files = collect(root, "static", "static").into_iter().map(|(k, f)| (k, f.bytes)).collect();
+    let static_files = files.statics.iter().map(|(k, f)| (k.clone(), f.bytes.clone())).collect();
     if errors.is_empty() {
-        Ok(Theme { tera, translations, static_files })
+        Ok(Theme { tera, translations, static_files, templates_key: templates_key.finish() })
     } else {
         Err(errors)
     }

@@ -14,7 +14,9 @@ mod resolve;
 
 use crate::diag::{self, DiagResult, Diagnostic, SourceText};
 use crate::markdown::{self, MarkdownOptions};
-use crate::model::{Html, RichText, Site};
+use crate::cache::KeyBuilder;
+use crate::memo::Memo;
+use crate::model::{Html, Page, Procedure, RichText, Site};
 use crate::schema::{self, Key};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -30,9 +32,21 @@ pub const SITE_FILE: &str = "site.toml";
 pub const PROCEDURES_DIR: &str = "content/procedures";
 pub const PAGES_DIR: &str = "content/pages";
 
+/// What loading one record file gives: the record (with the spans the
+/// cross-record checks point at), its diagnostics, and its code if it failed.
+pub(crate) type RecordResult = (Option<(Procedure, record::RecordSpans)>, Vec<Diagnostic>, Option<String>);
+/// What loading one page file gives.
+pub(crate) type PageResult = (Option<Page>, Vec<Diagnostic>);
+
 /// Loads and validates the site at `root`.
 /// `base_url` overrides the one in site.toml (the `--base-url` option).
 pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
+    load_site_with(root, base_url, None)
+}
+
+/// `load_site`, reusing the parsed files of earlier loads from `memo` when
+/// their text and site.toml are unchanged (`onestop serve`).
+pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) -> DiagResult<Site> {
     let mut errors = Vec::new();
     let config_src = match read_source(root, Path::new(SITE_FILE)) {
         Ok(s) => s,
@@ -42,33 +56,38 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
         diag::sort(&mut errors);
         return Err(errors);
     };
+    // A parsed file depends on its own text and on site.toml (stages, fields, base path).
+    let mut config_key = KeyBuilder::new("parsed-v1");
+    config_key.add_str(&config_src.text).add_str(base_url.unwrap_or(""));
+    let key_of = |rel: &Path, text: &str| config_key.clone().add_str(&rel.to_string_lossy()).add_str(text).finish();
 
     let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors);
     let page_files = list_files(root, PAGES_DIR, "md", &mut errors);
 
     // The history (a git process) runs while the records are parsed.
-    let (history, records) = rayon::join(|| history::last_changes(root, PROCEDURES_DIR, &record_files), || load_records(root, &record_files, &config));
-
-    let pages: Vec<_> = page_files
+    let (history, records) = rayon::join(
+        || history::last_changes(root, PROCEDURES_DIR, &record_files),
+        || -> Vec<RecordResult> {
+            record_files
+                .par_iter()
+                .map(|rel| match (read_source(root, rel), memo) {
+                    (Ok(src), Some(m)) => m.records.get_or(rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config)),
+                    (src, _) => load_record_file(rel, src, &config),
+                })
+                .collect()
+        },
+    );
+    let pages: Vec<PageResult> = page_files
         .par_iter()
-        .map(|rel| {
-            let mut out = Vec::new();
-            let loaded = match read_source(root, rel) {
-                Err(d) => {
-                    out.push(d);
-                    None
-                }
-                Ok(src) => match record::slug_of(rel) {
-                    None => {
-                        out.push(bad_slug(rel));
-                        None
-                    }
-                    Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
-                },
-            };
-            (loaded, out)
+        .map(|rel| match (read_source(root, rel), memo) {
+            (Ok(src), Some(m)) => m.pages.get_or(rel, key_of(rel, &src.text), || load_page_file(rel, Ok(src), &config)),
+            (src, _) => load_page_file(rel, src, &config),
         })
         .collect();
+    if let Some(m) = memo {
+        m.records.prune();
+        m.pages.prune();
+    }
 
     let mut procedures = Vec::with_capacity(records.len());
     // Codes of records that failed to load: references to them are not
@@ -104,40 +123,37 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> DiagResult<Site> {
     }
 }
 
-type Loaded = (Option<(crate::model::Procedure, record::RecordSpans)>, Vec<Diagnostic>, Option<String>);
+fn load_record_file(rel: &Path, src: Result<SourceText, Diagnostic>, config: &config::Config) -> RecordResult {
+    let mut out = Vec::new();
+    let src = match src {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d], None),
+    };
+    let loaded = match record::slug_of(rel) {
+        None => {
+            out.push(bad_slug(rel));
+            None
+        }
+        Some(slug) => record::load_record(&src, &slug, config, &mut out),
+    };
+    let failed_code = if loaded.is_none() { code_of(&src.text) } else { None };
+    (loaded, out, failed_code)
+}
 
-/// Parses and checks every record file, in parallel.
-fn load_records(root: &Path, record_files: &[PathBuf], config: &config::Config) -> Vec<Loaded> {
-    record_files
-        .par_iter()
-        .map(|rel| {
-            let mut out = Vec::new();
-            let mut failed_code = None;
-            let loaded = match read_source(root, rel) {
-                Err(d) => {
-                    out.push(d);
-                    None
-                }
-                Ok(src) => {
-                    let loaded = match record::slug_of(rel) {
-                        None => {
-                            out.push(bad_slug(rel));
-                            None
-                        }
-                        Some(slug) => record::load_record(&src, &slug, config, &mut out),
-                    };
-                    match loaded {
-                        Some((p, spans)) => Some((p, spans)),
-                        None => {
-                            failed_code = code_of(&src.text);
-                            None
-                        }
-                    }
-                }
-            };
-            (loaded, out, failed_code)
-        })
-        .collect()
+fn load_page_file(rel: &Path, src: Result<SourceText, Diagnostic>, config: &config::Config) -> PageResult {
+    let mut out = Vec::new();
+    let src = match src {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let loaded = match record::slug_of(rel) {
+        None => {
+            out.push(bad_slug(rel));
+            None
+        }
+        Some(slug) => page::load_page(&src, &slug, &config.site, &mut out),
+    };
+    (loaded, out)
 }
 
 /// Reads and validates `site.toml` alone (for tools such as `onestop import`

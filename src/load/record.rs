@@ -109,6 +109,7 @@ struct RawStats {
 
 /// Where a record's code and references are, for cross-record errors
 /// (kept as line:col so the file's text can be dropped after loading).
+#[derive(Clone)]
 pub struct RecordSpans {
     pub code: Loc,
     pub alternative_to: Vec<Loc>,

@@ -8,6 +8,7 @@
 use super::lang::{self, Lang};
 use super::view::{self, fee_text, level_counts, time_text, tr, Row, Strings};
 use super::{stats_view, urls, RenderCtx, Renderer};
+use crate::cache::{Key, KeyBuilder};
 use crate::diag::Diagnostic;
 use crate::model::{ChannelKind, Document, Procedure, Site};
 use crate::output::Output;
@@ -20,7 +21,8 @@ use std::collections::HashMap;
 
 pub struct HtmlRenderer;
 
-/// Every key a page adds to the base context; removed after each page.
+/// Every key a page adds to the base context; removed after each page. The
+/// memo's page key (`page_key`) hashes exactly these: a new page key must be listed.
 const PAGE_KEYS: &[&str] = &[
     "rows_html", "stage_items", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
     "title", "nav", "path", "canonical", "siblings_start", "siblings_more", "p", "channels", "channel_notes",
@@ -111,6 +113,9 @@ struct Shared<'a> {
     by_stage: Vec<Vec<usize>>,
     /// Per procedure, HTML rendered once and reused by every page that lists it.
     fragments: Vec<Fragments>,
+    /// With a memo: the key of the templates and the base context, which
+    /// each page's key extends with its own keys.
+    memo_key: Option<KeyBuilder>,
 }
 
 /// A procedure's pieces that appear on many pages.
@@ -293,7 +298,12 @@ impl<'a> Shared<'a> {
             "level_style": render_partial(ctx, "partials/level-style.html", &base)?,
         });
         base.insert("chrome", &chrome);
-        let mut shared = Shared { site, lang, editions, t, stats, base, rows, by_stage, fragments: Vec::new() };
+        let memo_key = ctx.memo.map(|_| {
+            let mut k = KeyBuilder::new("page-v1");
+            k.add(ctx.theme.templates_key.as_str().as_bytes()).add(&serde_json::to_vec(&base.clone().into_json()).unwrap_or_default());
+            k
+        });
+        let mut shared = Shared { site, lang, editions, t, stats, base, rows, by_stage, fragments: Vec::new(), memo_key };
         shared.fragments = shared.render_fragments(ctx)?;
         Ok(shared)
     }
@@ -440,15 +450,28 @@ impl<'a> Shared<'a> {
         if !matches!(job, Job::Page(_) | Job::Procedure(_)) {
             c.insert("description", &None::<String>);
         }
-        ctx.theme.tera.render_to(template, c, &mut *buf).map_err(|e| {
-            Diagnostic::new("template", format!("rendering {template} for /{path}: {}", tera_error_chain(&e))).hint("check the template: a variable it uses may be missing")
-        })?;
+        let file = urls::file(&format!("{}{}", self.lang.prefix(), path));
+        // With a memo (serve), a page whose context is unchanged since the
+        // last good build is copied from it instead of being rendered.
+        let key = self.memo_key.as_ref().map(|base| page_key(base, template, c));
+        let reused = match (ctx.memo, &key) {
+            (Some(m), Some(k)) => m.reuse(&file, k).map(|bytes| buf.extend_from_slice(&bytes)).is_some(),
+            _ => false,
+        };
+        if !reused {
+            ctx.theme.tera.render_to(template, c, &mut *buf).map_err(|e| {
+                Diagnostic::new("template", format!("rendering {template} for /{path}: {}", tera_error_chain(&e))).hint("check the template: a variable it uses may be missing")
+            })?;
+            if let (Some(m), Some(k)) = (ctx.memo, key) {
+                m.rendered(&file, k);
+            }
+        }
         let source = match *job {
             Job::Procedure(i) => Some(site.procedures[i].source.as_path()),
             Job::Page(i) => Some(site.pages[i].source.as_path()),
             _ => None,
         };
-        Ok((urls::file(&format!("{}{}", self.lang.prefix(), path)), source))
+        Ok((file, source))
     }
 
     fn procedure_context(&self, p: &Procedure, c: &mut tera::Context) {
@@ -540,6 +563,21 @@ fn nav_key<'s>(site: &Site, path: &'s str) -> &'s str {
         return path;
     }
     "-"
+}
+
+/// Key of one page: the base key, the template and every page key's value
+/// (`PAGE_KEYS` is the complete list of what a page adds to the base context).
+fn page_key(base: &KeyBuilder, template: &str, c: &tera::Context) -> Key {
+    let mut k = base.clone();
+    k.add_str(template);
+    for key in PAGE_KEYS {
+        k.add_str(key);
+        match c.get(key) {
+            Some(v) => k.add(&serde_json::to_vec(v).unwrap_or_default()),
+            None => k.add(b"\0absent"),
+        };
+    }
+    k.finish()
 }
 
 fn render_partial(ctx: &RenderCtx, name: &str, c: &tera::Context) -> Result<String, Diagnostic> {

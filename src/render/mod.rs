@@ -25,6 +25,9 @@ pub struct RenderCtx<'a> {
     pub theme: &'a Theme,
     /// Where expensive products (posters, leaflets) are reused across builds.
     pub cache: &'a Cache,
+    /// Pages remembered from earlier builds of this process (`onestop serve`);
+    /// `None` renders every page.
+    pub memo: Option<&'a crate::memo::Memo>,
 }
 
 pub trait Renderer: Sync {

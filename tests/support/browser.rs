@@ -47,13 +47,18 @@ impl Site {
     }
 }
 
-struct Shared {
-    site: Site,
+/// chromedriver, started once per test binary.
+pub struct Driver {
+    pub url: String,
+    pub chromium: PathBuf,
+    /// Temporary folder removed by the watchdog when the process ends.
+    pub tmp: PathBuf,
     // Kept for the life of the process: dropping the stdin would stop chromedriver.
     _watchdog: Mutex<(Child, ChildStdin)>,
 }
 
-static SHARED: OnceLock<Result<Shared, String>> = OnceLock::new();
+static DRIVER: OnceLock<Result<Driver, String>> = OnceLock::new();
+static SITE: OnceLock<Result<Site, String>> = OnceLock::new();
 
 /// Folder of the served site where `examples/with-statistics` is built.
 pub const STATS_EXAMPLE: &str = "vi-du-thong-ke";
@@ -73,14 +78,12 @@ fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn setup(chromium: &Path, chromedriver: &Path) -> Result<Shared, String> {
+fn start_driver(chromium: &Path, chromedriver: &Path) -> Result<Driver, String> {
     let tmp = tempfile::Builder::new()
         .prefix("onestop-browser-")
         .tempdir()
         .map_err(|e| format!("cannot create a temporary folder: {e}"))?
         .keep();
-
-    // Start chromedriver first, so it comes up while the site builds.
     let port = free_port().map_err(|e| format!("no free port: {e}"))?;
     let mut child = Command::new("sh")
         .arg("-c")
@@ -96,9 +99,36 @@ fn setup(chromium: &Path, chromedriver: &Path) -> Result<Shared, String> {
         .spawn()
         .map_err(|e| format!("cannot start sh for chromedriver: {e}"))?;
     let stdin = child.stdin.take().expect("piped stdin");
+    Ok(Driver { url: format!("http://127.0.0.1:{port}"), chromium: chromium.to_path_buf(), tmp, _watchdog: Mutex::new((child, stdin)) })
+}
 
+/// Waits until chromedriver accepts connections (it starts while other work goes on).
+fn wait_for_driver(driver: &Driver) -> Result<(), String> {
+    let port: u16 = driver.url.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let log = driver.tmp.join("chromedriver.log");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        let exited = driver._watchdog.lock().map(|mut w| w.0.try_wait().ok().flatten()).unwrap_or(None);
+        if exited.is_some() || Instant::now() > deadline {
+            let mut text = String::new();
+            let _ = std::fs::File::open(&log).and_then(|mut f| f.read_to_string(&mut text));
+            return Err(format!("chromedriver did not accept connections on port {port} within 30 s (watchdog exit: {exited:?}); its log:\n{text}"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn driver(chromium: &Path, chromedriver: &Path) -> Result<&'static Driver, String> {
+    // Start chromedriver first, so it comes up while the site builds.
+    DRIVER.get_or_init(|| start_driver(chromium, chromedriver)).as_ref().map_err(|e| e.clone())
+}
+
+fn setup(driver: &Driver) -> Result<Site, String> {
     let mut server = StaticServer::bind().map_err(|e| format!("cannot bind the static server: {e}"))?;
-    let out = tmp.join("public");
+    let out = driver.tmp.join("public");
     let started = Instant::now();
     build_site(&out, Some(server.base_url()))?;
     // The example with sample figures, served beside it, for the statistics pages.
@@ -112,29 +142,9 @@ fn setup(chromium: &Path, chromedriver: &Path) -> Result<Shared, String> {
     .map_err(|e| format!("examples/with-statistics build failed: {e:#?}"))?;
     let build_secs = started.elapsed().as_secs_f64();
     server.start(out.clone());
-
-    let log = tmp.join("chromedriver.log");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        let exited = child.try_wait().ok().flatten();
-        if exited.is_some() || Instant::now() > deadline {
-            let mut text = String::new();
-            let _ = std::fs::File::open(&log).and_then(|mut f| f.read_to_string(&mut text));
-            return Err(format!(
-                "chromedriver {} did not accept connections on port {port} within 30 s (watchdog exit: {exited:?}); its log:\n{text}",
-                chromedriver.display()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    eprintln!("browser tests: site built in {build_secs:.2} s into {}, served at {}, chromedriver on port {port}", out.display(), server.base_url());
-    Ok(Shared {
-        site: Site { base: server.base_url(), dir: out, driver_url: format!("http://127.0.0.1:{port}"), chromium: chromium.to_path_buf(), build_secs },
-        _watchdog: Mutex::new((child, stdin)),
-    })
+    wait_for_driver(driver)?;
+    eprintln!("browser tests: site built in {build_secs:.2} s into {}, served at {}, chromedriver at {}", out.display(), server.base_url(), driver.url);
+    Ok(Site { base: server.base_url(), dir: out, driver_url: driver.url.clone(), chromium: driver.chromium.clone(), build_secs })
 }
 
 /// Chromium and chromedriver, or None after printing SKIPPED (panics in CI).
@@ -150,12 +160,12 @@ fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
     Some((chromium?, driver?))
 }
 
-async fn connect(site: &Site, profile: &Path) -> Result<Client, String> {
+async fn connect(chromium: &Path, driver_url: &str, profile: &Path) -> Result<Client, String> {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         json!({
-            "binary": site.chromium,
+            "binary": chromium,
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
@@ -166,9 +176,9 @@ async fn connect(site: &Site, profile: &Path) -> Result<Client, String> {
     );
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
-        .connect(&site.driver_url)
+        .connect(driver_url)
         .await
-        .map_err(|e| format!("cannot open a Chromium session through {}: {e}", site.driver_url))?;
+        .map_err(|e| format!("cannot open a Chromium session through {driver_url}: {e}"))?;
     // Explicit WebDriver limits (page load, execute/execute_async), well
     // under each test's own limit; no implicit waits (we poll with wait_js).
     let limits = TimeoutConfiguration::new(Some(Duration::from_secs(60)), Some(Duration::from_secs(60)), Some(Duration::ZERO));
@@ -189,21 +199,43 @@ where
     Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
     let Some((chromium, chromedriver)) = tools(test) else { return };
-    let shared = match SHARED.get_or_init(|| setup(&chromium, &chromedriver)) {
+    let site: &'static Site = match driver(&chromium, &chromedriver).and_then(|d| SITE.get_or_init(|| setup(d)).as_ref().map_err(|e| e.clone())) {
         Ok(s) => s,
         Err(e) => panic!("{test}: setup failed: {e}"),
     };
-    let site: &'static Site = &shared.site;
+    session(test, limit, &site.chromium, &site.driver_url, &format!("shared site build took {:.2} s", site.build_secs), move |c| body(c, site));
+}
+
+/// Runs one browser test that brings its own site (e.g. `onestop serve`):
+/// like `run`, but only chromedriver is shared.
+pub fn run_bare<F, Fut>(test: &str, limit: Duration, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    let Some((chromium, chromedriver)) = tools(test) else { return };
+    let d = match driver(&chromium, &chromedriver).and_then(|d| wait_for_driver(d).map(|_| d)) {
+        Ok(d) => d,
+        Err(e) => panic!("{test}: setup failed: {e}"),
+    };
+    session(test, limit, &d.chromium, &d.url, "no shared site", body);
+}
+
+fn session<F, Fut>(test: &str, limit: Duration, chromium: &Path, driver_url: &str, note: &str, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
     let profile = tempfile::Builder::new().prefix("onestop-chromium-").tempdir().expect("temporary profile folder");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let started = Instant::now();
     let outcome = rt.block_on(async {
-        let client = match tokio::time::timeout(Duration::from_secs(60), connect(site, profile.path())).await {
+        let client = match tokio::time::timeout(Duration::from_secs(60), connect(chromium, driver_url, profile.path())).await {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => return Err(e),
             Err(_) => return Err("opening a Chromium session took more than 60 s".to_string()),
         };
-        let task = tokio::spawn(body(client.clone(), site));
+        let task = tokio::spawn(body(client.clone()));
         let abort = task.abort_handle();
         let res = tokio::time::timeout(limit, task).await;
         if res.is_err() {
@@ -221,7 +253,7 @@ where
     drop(rt);
     let secs = started.elapsed().as_secs_f64();
     match outcome {
-        Ok(()) => eprintln!("{test}: passed in {secs:.2} s (shared site build took {:.2} s)", site.build_secs),
+        Ok(()) => eprintln!("{test}: passed in {secs:.2} s ({note})"),
         Err(e) => panic!("{test} failed after {secs:.2} s:\n{e}"),
     }
 }

@@ -1,0 +1,207 @@
+//! What a long-running process (`onestop serve`) remembers between builds,
+//! so that a change to one record does not re-parse every file or re-render
+//! every page.
+//!
+//! * Parsed files: the result of loading one record or page (the value and
+//!   its diagnostics) under a key of its path, its text and the site.toml it
+//!   was read with. Same key → the stored result is reused.
+//! * Pages: per output path, a key of everything the page's template sees
+//!   (the base context, the page's own keys, the template name and the
+//!   theme's templates). Same key as in the last *good* build → the page's
+//!   bytes are taken from that build's output folder instead of being
+//!   rendered again. Keys only become "last good" when the build is
+//!   committed, so a failed build never makes a stale file look current.
+//!
+//! * The theme: reused while no theme file changed.
+//!
+//! `onestop build` passes no memo and renders everything, so its output does
+//! not depend on what happened before (tests compare both).
+
+use crate::cache::Key;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Default)]
+pub struct Memo {
+    pub(crate) records: Store<crate::load::RecordResult>,
+    pub(crate) pages: Store<crate::load::PageResult>,
+    html: Mutex<HtmlMemo>,
+    theme: Mutex<Option<(Key, Arc<crate::theme::Theme>)>>,
+    rendered: AtomicUsize,
+    reused: AtomicUsize,
+}
+
+/// Counts of the last build, for the `serve` log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoStats {
+    pub pages_rendered: usize,
+    pub pages_reused: usize,
+    pub files_parsed: usize,
+    pub files_reused: usize,
+}
+
+#[derive(Default)]
+struct HtmlMemo {
+    /// Output folder of the last good build.
+    dir: Option<PathBuf>,
+    /// Output path → key of the page now in `dir`.
+    committed: FxHashMap<String, Key>,
+    /// Keys of the build in progress.
+    pending: FxHashMap<String, Key>,
+}
+
+impl Memo {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn stats(&self) -> MemoStats {
+        MemoStats {
+            pages_rendered: self.rendered.load(Ordering::Relaxed),
+            pages_reused: self.reused.load(Ordering::Relaxed),
+            files_parsed: self.records.misses.load(Ordering::Relaxed) + self.pages.misses.load(Ordering::Relaxed),
+            files_reused: self.records.hits.load(Ordering::Relaxed) + self.pages.hits.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The theme loaded from files with key `key`, if it is the last one loaded.
+    pub(crate) fn theme(&self, key: &Key) -> Option<Arc<crate::theme::Theme>> {
+        let t = self.theme.lock().unwrap_or_else(|e| e.into_inner());
+        t.as_ref().filter(|(k, _)| k == key).map(|(_, theme)| theme.clone())
+    }
+
+    pub(crate) fn set_theme(&self, key: Key, theme: Arc<crate::theme::Theme>) {
+        *self.theme.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, theme));
+    }
+
+    /// Starts a build that writes to `out_dir` (whose current content is the last good build).
+    pub(crate) fn begin(&self, out_dir: &Path) {
+        let mut h = self.lock();
+        h.pending.clear();
+        if h.dir.as_deref() != Some(out_dir) {
+            h.committed.clear();
+            h.dir = Some(out_dir.to_path_buf());
+        }
+        for n in [&self.rendered, &self.reused, &self.records.hits, &self.records.misses, &self.pages.hits, &self.pages.misses] {
+            n.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// The build's output is now in the output folder: its keys are the ones to compare with next time.
+    pub(crate) fn commit(&self) {
+        let mut h = self.lock();
+        h.committed = std::mem::take(&mut h.pending);
+    }
+
+    /// The build failed: the output folder still holds the previous good build.
+    pub(crate) fn abandon(&self) {
+        self.lock().pending.clear();
+    }
+
+    /// The bytes of `path` from the last good build if its key is `key`.
+    pub(crate) fn reuse(&self, path: &str, key: &Key) -> Option<Vec<u8>> {
+        let file = {
+            let h = self.lock();
+            (h.committed.get(path) == Some(key)).then(|| h.dir.as_ref().map(|d| d.join(path)))??
+        };
+        // A file that cannot be read (deleted by hand) is simply rendered again.
+        let bytes = std::fs::read(file).ok()?;
+        self.lock().pending.insert(path.to_string(), key.clone());
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Some(bytes)
+    }
+
+    /// `path` was rendered afresh with `key`.
+    pub(crate) fn rendered(&self, path: &str, key: Key) {
+        self.lock().pending.insert(path.to_string(), key);
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HtmlMemo> {
+        self.html.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Results per input file under a content key; entries of files that were
+/// not loaded in the last load are dropped (deleted or renamed files).
+pub(crate) struct Store<T> {
+    map: Mutex<FxHashMap<PathBuf, (Key, T)>>,
+    seen: Mutex<FxHashSet<PathBuf>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store { map: Mutex::default(), seen: Mutex::default(), hits: AtomicUsize::new(0), misses: AtomicUsize::new(0) }
+    }
+}
+
+impl<T: Clone> Store<T> {
+    /// The stored result for `path` if its key is `key`, else `make()` (stored).
+    pub(crate) fn get_or(&self, path: &Path, key: Key, make: impl FnOnce() -> T) -> T {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf());
+        if let Some((k, v)) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(path)
+            && *k == key
+        {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return v.clone();
+        }
+        let v = make();
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), (key, v.clone()));
+        v
+    }
+
+    /// Forgets files that the load that just finished did not see.
+    pub(crate) fn prune(&self) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).retain(|p, _| seen.contains(p));
+        seen.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::KeyBuilder;
+
+    #[test]
+    fn pages_are_reused_only_from_committed_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.html"), "old a").unwrap();
+        let m = Memo::new();
+        let k1 = KeyBuilder::new("t").add_str("1").finish();
+        let k2 = KeyBuilder::new("t").add_str("2").finish();
+        m.begin(dir.path());
+        assert_eq!(m.reuse("a.html", &k1), None);
+        m.rendered("a.html", k1.clone());
+        m.commit();
+        m.begin(dir.path());
+        assert_eq!(m.reuse("a.html", &k1).as_deref(), Some(&b"old a"[..]));
+        assert_eq!(m.reuse("a.html", &k2), None);
+        m.rendered("a.html", k2.clone());
+        // The build with k2 fails: k1 is still what the folder holds.
+        m.abandon();
+        m.begin(dir.path());
+        assert_eq!(m.reuse("a.html", &k2), None);
+        assert!(m.reuse("a.html", &k1).is_some());
+        assert_eq!(m.stats().pages_reused, 1);
+    }
+
+    #[test]
+    fn store_reuses_by_key_and_forgets_unseen_files() {
+        let s: Store<u32> = Store::default();
+        let k = |t: &str| KeyBuilder::new("t").add_str(t).finish();
+        let mut made = 0;
+        assert_eq!(s.get_or(Path::new("a"), k("x"), || { made += 1; 1 }), 1);
+        assert_eq!(s.get_or(Path::new("a"), k("x"), || { made += 1; 2 }), 1);
+        assert_eq!(s.get_or(Path::new("a"), k("y"), || { made += 1; 3 }), 3);
+        assert_eq!(made, 2);
+        s.prune();
+        s.prune(); // "a" was not seen since the last prune
+        assert_eq!(s.get_or(Path::new("a"), k("y"), || 4), 4);
+    }
+}

@@ -1,0 +1,356 @@
+//! `onestop serve`: build, serve, watch, rebuild, reload.
+//!
+//! The site is built into a temporary folder (never the committed `public/`)
+//! with the server's address as base URL. The main thread waits for file
+//! changes (debounced) and rebuilds with a `Memo`, so unchanged files are not
+//! parsed again and unchanged pages are not rendered again. The HTTP server
+//! (`http.rs`) runs on a small tokio runtime beside it and tells open pages
+//! about each build over Server-Sent Events: after a good build they reload,
+//! after a failed one they keep the last good page and show the errors.
+
+mod http;
+
+use crate::build::{build_with, BuildError, BuildOptions};
+use crate::diag::Diagnostic;
+use crate::load::SITE_FILE;
+use crate::memo::Memo;
+use notify::{RecursiveMode, Watcher as _};
+use std::collections::BTreeSet;
+use std::io::Write as _;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Folders whose changes trigger a rebuild (site.toml is watched through the root).
+pub const WATCHED_DIRS: &[&str] = &["content", "diagrams", "themes", "templates", "static", "i18n"];
+
+/// Quiet time after the last file event before rebuilding: long enough to
+/// take an editor's save (write, rename, chmod) as one change, short enough
+/// to keep save → reload well under 100 ms.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+
+pub struct ServeOptions {
+    /// Site folder (the one with site.toml).
+    pub root: PathBuf,
+    /// Address to listen on: an IP address or a host name such as `localhost`.
+    pub bind: String,
+    /// Port; 0 picks a free one (printed at start).
+    pub port: u16,
+}
+
+#[derive(Debug)]
+pub enum ServeError {
+    /// Not a site folder, or an address that cannot be used: exit code 2.
+    Usage(String),
+    /// Anything else that stops the server: exit code 1.
+    Io(String),
+}
+
+/// What open pages are told after each build.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    /// Number of good builds so far: a page served at an older number reloads.
+    pub site: u64,
+    /// Errors of the last build; empty when it was good.
+    pub errors: Arc<Vec<Diagnostic>>,
+}
+
+/// Runs until interrupted (Ctrl-C or SIGTERM).
+pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
+    let root = &opts.root;
+    if !root.join(SITE_FILE).is_file() {
+        return Err(ServeError::Usage(format!(
+            "{} has no {SITE_FILE}: this is not an onestop site folder (use --root DIR)",
+            root.display()
+        )));
+    }
+    let listener = listen(&opts.bind, opts.port)?;
+    let addr = listener.local_addr().map_err(|e| ServeError::Io(format!("cannot read the listening address: {e}")))?;
+    let url = format!("http://{}/", shown_addr(addr));
+
+    // Outside the site: serving never writes into the repository.
+    let out_dir = scratch_dir().join(format!("onestop-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    std::fs::create_dir_all(&out_dir).map_err(|e| ServeError::Io(format!("cannot create {}: {e}", out_dir.display())))?;
+    let build_opts = BuildOptions { root: root.clone(), out_dir: out_dir.clone(), base_url: Some(url.clone()), check_only: false, progress: false };
+
+    let memo = Memo::new();
+    let (state_tx, state_rx) = tokio::sync::watch::channel(State::default());
+    let first = rebuild(&build_opts, &memo, &state_tx, &[])?;
+    if !first {
+        http::write_placeholder(&out_dir).map_err(|e| ServeError::Io(format!("cannot write into {}: {e}", out_dir.display())))?;
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("onestop-serve")
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Io(format!("cannot start the server runtime: {e}")))?;
+    let server = {
+        let _guard = runtime.enter();
+        listener.set_nonblocking(true).map_err(|e| ServeError::Io(e.to_string()))?;
+        tokio::net::TcpListener::from_std(listener).map_err(|e| ServeError::Io(e.to_string()))?
+    };
+    runtime.spawn(http::run(server, out_dir.clone(), state_rx));
+    runtime.spawn(stop_on_signal(out_dir.clone()));
+
+    // Watch before announcing, so no save after the announcement is missed.
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx).map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
+    let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
+    let mut watched = BTreeSet::new();
+    watcher
+        .watch(&root_abs, RecursiveMode::NonRecursive)
+        .map_err(|e| ServeError::Io(format!("cannot watch {}: {e}", root.display())))?;
+    for dir in WATCHED_DIRS {
+        watch_dir(&mut watcher, &root_abs, dir, &mut watched);
+    }
+
+    println!("Serving {} at {url}  (watching site.toml and {}; Ctrl-C to stop)", root.display(), WATCHED_DIRS.join("/, ") + "/");
+    let _ = std::io::stdout().flush();
+
+    loop {
+        let changed = next_change(&rx, &root_abs)?;
+        // A watched folder created after start (e.g. templates/) is watched from now on.
+        for dir in WATCHED_DIRS {
+            if changed.iter().any(|p| p == Path::new(dir)) {
+                watch_dir(&mut watcher, &root_abs, dir, &mut watched);
+            }
+        }
+        let changed: Vec<PathBuf> = changed.into_iter().collect();
+        rebuild(&build_opts, &memo, &state_tx, &changed)?;
+    }
+}
+
+/// Waits for the next change of the site's inputs and returns the changed
+/// paths once no further change has come for `DEBOUNCE`. Reads (the build's
+/// own, an editor opening a file) are not changes.
+fn next_change(rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>, root: &Path) -> Result<BTreeSet<PathBuf>, ServeError> {
+    use std::sync::mpsc::RecvTimeoutError;
+    let stopped = || ServeError::Io("file watching stopped".into());
+    let mut changed = BTreeSet::new();
+    let mut quiet_until: Option<Instant> = None;
+    loop {
+        let event = match quiet_until {
+            None => rx.recv().map_err(|_| stopped())?,
+            Some(t) => match rx.recv_timeout(t.saturating_duration_since(Instant::now())) {
+                Ok(e) => e,
+                Err(RecvTimeoutError::Timeout) => return Ok(changed),
+                Err(RecvTimeoutError::Disconnected) => return Err(stopped()),
+            },
+        };
+        match event {
+            Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => {
+                let found = relevant(root, &e.paths);
+                if !found.is_empty() {
+                    changed.extend(found);
+                    quiet_until = Some(Instant::now() + DEBOUNCE);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("warning: file watching: {e}"),
+        }
+    }
+}
+
+/// Binds the listening socket, with an error that says what to do.
+fn listen(bind: &str, port: u16) -> Result<std::net::TcpListener, ServeError> {
+    let addrs: Vec<SocketAddr> = (bind, port)
+        .to_socket_addrs()
+        .map_err(|e| ServeError::Usage(format!("--bind `{bind}` is not an address this machine can listen on: {e}\n  hint: use an IP address such as 127.0.0.1 (this machine only) or 0.0.0.0 (the local network)")))?
+        .collect();
+    let mut last = None;
+    for addr in &addrs {
+        match std::net::TcpListener::bind(addr) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some((addr, e)),
+        }
+    }
+    let Some((addr, e)) = last else {
+        return Err(ServeError::Usage(format!("--bind `{bind}` resolves to no address")));
+    };
+    let hint = match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!("another program (perhaps another `onestop serve`) uses port {port}; stop it or pick another port, e.g. --port {}", port.wrapping_add(1).max(1024)),
+        std::io::ErrorKind::PermissionDenied => "ports below 1024 need administrator rights; use a port such as 1111".to_string(),
+        std::io::ErrorKind::AddrNotAvailable => format!("{} is not an address of this machine; use 127.0.0.1 or 0.0.0.0", addr.ip()),
+        _ => "check --bind and --port".to_string(),
+    };
+    Err(ServeError::Usage(format!("cannot listen on {}: {e}\n  hint: {hint}", shown_addr(*addr))))
+}
+
+/// Where the served copy is built: in memory when the system offers it
+/// ($XDG_RUNTIME_DIR or /dev/shm are tmpfs on Linux). On a busy disk,
+/// writing and swapping the output took 300-500 ms per rebuild; in memory
+/// it takes a few ms, which is most of the save → reload time.
+fn scratch_dir() -> PathBuf {
+    let candidates = [std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from), Some(PathBuf::from("/dev/shm"))];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|d| d.is_dir() && tempfile_ok(d))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+fn tempfile_ok(dir: &Path) -> bool {
+    let probe = dir.join(format!(".onestop-probe-{}", std::process::id()));
+    let ok = std::fs::write(&probe, b"").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
+}
+
+/// The address as a browser URL host: 0.0.0.0 is reachable as 127.0.0.1.
+fn shown_addr(addr: SocketAddr) -> String {
+    match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => format!("127.0.0.1:{}", addr.port()),
+        ip if ip.is_unspecified() => format!("[::1]:{}", addr.port()),
+        _ => addr.to_string(),
+    }
+}
+
+fn watch_dir(watcher: &mut notify::RecommendedWatcher, root: &Path, dir: &str, watched: &mut BTreeSet<String>) {
+    let path = root.join(dir);
+    if path.is_dir() && !watched.contains(dir) {
+        match notify::Watcher::watch(watcher, &path, RecursiveMode::Recursive) {
+            Ok(()) => {
+                watched.insert(dir.to_string());
+            }
+            Err(e) => eprintln!("warning: cannot watch {}: {e}", path.display()),
+        }
+    }
+}
+
+/// The changed paths (relative to the root) that can change the site:
+/// site.toml and anything in the watched folders, except editor backups,
+/// swap files and hidden files.
+fn relevant(root: &Path, paths: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    for p in paths {
+        let Ok(rel) = p.strip_prefix(root) else { continue };
+        let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let noise = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
+        let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+        if !noise && (rel == Path::new(SITE_FILE) || WATCHED_DIRS.contains(&top.as_str())) {
+            out.insert(rel.to_path_buf());
+        }
+    }
+    out
+}
+
+/// One build; prints one line (or the errors) and tells the open pages.
+/// Returns whether the build was good; only a usage error stops the server.
+fn rebuild(opts: &BuildOptions, memo: &Memo, state: &tokio::sync::watch::Sender<State>, changed: &[PathBuf]) -> Result<bool, ServeError> {
+    let started = Instant::now();
+    let result = build_with(opts, Some(memo));
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    let what = describe_changes(changed);
+    match result {
+        Ok(summary) => {
+            // Pages first, then the log: a logged build is one the pages know about.
+            state.send_modify(|st| {
+                st.site += 1;
+                st.errors = Arc::new(Vec::new());
+            });
+            let s = memo.stats();
+            if changed.is_empty() {
+                println!("built in {ms:.0} ms: {} pages, {} files", summary.html_pages, summary.files);
+            } else {
+                println!(
+                    "{what}rebuilt in {ms:.0} ms: {} page{} re-rendered, {} unchanged; {} file{} parsed, {} unchanged",
+                    s.pages_rendered,
+                    if s.pages_rendered == 1 { "" } else { "s" },
+                    s.pages_reused,
+                    s.files_parsed,
+                    if s.files_parsed == 1 { "" } else { "s" },
+                    s.files_reused
+                );
+            }
+            let _ = std::io::stdout().flush();
+            Ok(true)
+        }
+        Err(BuildError::Usage(msg)) => Err(ServeError::Usage(msg)),
+        Err(BuildError::Content(errors)) => {
+            let errors = Arc::new(errors);
+            state.send_modify(|st| st.errors = errors.clone());
+            report(&what, &errors);
+            Ok(false)
+        }
+        Err(BuildError::Io(msg)) => {
+            let errors = Arc::new(vec![Diagnostic::new("io", msg)]);
+            state.send_modify(|st| st.errors = errors.clone());
+            report(&what, &errors);
+            Ok(false)
+        }
+    }
+}
+
+fn report(what: &str, errors: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in errors {
+        let _ = writeln!(err, "{d}");
+    }
+    let n = errors.len();
+    let _ = writeln!(err, "{what}{n} error{}: still serving the last good build; the browser shows the errors until they are fixed", if n == 1 { "" } else { "s" });
+    let _ = err.flush();
+}
+
+/// "content/procedures/x.toml changed: " or "3 files changed: ".
+fn describe_changes(changed: &[PathBuf]) -> String {
+    match changed {
+        [] => String::new(),
+        [one] => format!("{} changed: ", one.display()),
+        many => format!("{} files changed: ", many.len()),
+    }
+}
+
+/// Removes the temporary output folder and exits on Ctrl-C or SIGTERM.
+async fn stop_on_signal(out_dir: PathBuf) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => return,
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    let _ = std::fs::remove_dir_all(&out_dir);
+    println!("stopped");
+    let _ = std::io::stdout().flush();
+    std::process::exit(0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_inputs_trigger_rebuilds() {
+        let root = Path::new("/site");
+        let ev = |p: &str| root.join(p);
+        let events = [
+            ev("site.toml"),
+            ev("content/procedures/dau-tu/a.toml"),
+            ev("content/procedures/dau-tu/.a.toml.swp"),
+            ev("content/procedures/dau-tu/a.toml~"),
+            ev("public/index.html"),
+            ev(".onestop-cache/x"),
+            ev("templates"),
+            ev("README.md"),
+        ];
+        let got: Vec<_> = relevant(root, &events).into_iter().collect();
+        assert_eq!(got, [PathBuf::from("content/procedures/dau-tu/a.toml"), PathBuf::from("site.toml"), PathBuf::from("templates")]);
+    }
+
+    #[test]
+    fn unspecified_addresses_are_shown_as_loopback() {
+        assert_eq!(shown_addr("0.0.0.0:1111".parse().unwrap()), "127.0.0.1:1111");
+        assert_eq!(shown_addr("192.168.1.2:80".parse().unwrap()), "192.168.1.2:80");
+    }
+}
