@@ -2,7 +2,7 @@
 //!
 //! The default theme is compiled into the binary, so `onestop` works for any
 //! site folder. A site overrides any file by putting one with the same
-//! relative path in its own `templates/`, `static/` or `i18n/`; a site that
+//! relative path in its own `templates/`, `static/`, `print/` or `i18n/`; a site that
 //! has `themes/default/` (like this repository) uses that copy as the base.
 
 use crate::diag::{Diagnostic, SourceText};
@@ -20,6 +20,14 @@ pub struct Theme {
     pub translations: HashMap<String, BTreeMap<String, String>>,
     /// Output-relative path under `static/` → bytes, sorted for determinism.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Typst templates of the print products (`print/leaflet.typ` → text), overridable by path.
+    pub print_files: BTreeMap<String, PrintFile>,
+}
+
+/// One typst template and where it came from (for error messages).
+pub struct PrintFile {
+    pub origin: PathBuf,
+    pub text: String,
 }
 
 /// A theme file with where it came from, for error messages.
@@ -105,8 +113,17 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     let static_files = collect(root, "static", "static").into_iter().map(|(k, f)| (k, f.bytes)).collect();
+    let mut print_files = BTreeMap::new();
+    for (name, f) in collect(root, "print", "print") {
+        match String::from_utf8(f.bytes) {
+            Ok(text) => {
+                print_files.insert(name, PrintFile { origin: f.origin, text });
+            }
+            Err(_) => errors.push(Diagnostic::new("not-utf8", "print template is not UTF-8").in_file(&f.origin)),
+        }
+    }
     if errors.is_empty() {
-        Ok(Theme { tera, translations, static_files })
+        Ok(Theme { tera, translations, static_files, print_files })
     } else {
         Err(errors)
     }

@@ -9,6 +9,7 @@ pub mod data;
 pub mod view;
 pub mod html;
 pub mod site_files;
+pub mod print;
 
 use crate::cache::Cache;
 use crate::model::Site;
@@ -38,7 +39,7 @@ pub trait Renderer: Sync {
 pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
     vec![
         // Phase 1: products that pages link to.
-        vec![],
+        vec![Box::new(print::PrintRenderer)],
         // Phase 2: pages, open data, static files.
         vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer)],
     ]
