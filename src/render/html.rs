@@ -23,7 +23,8 @@ pub struct HtmlRenderer;
 const PAGE_KEYS: &[&str] = &[
     "rows_html", "stage_items", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
     "title", "nav", "path", "canonical", "siblings_start", "siblings_more", "p", "channels", "channel_notes",
-    "document_groups", "related", "after", "alternatives", "siblings_before", "siblings_after", "prev", "next", "json_ld",
+    "document_groups", "related", "after", "alternatives", "siblings_before", "siblings_after", "prev", "next", "json_ld", "leaflet",
+    "print_groups",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -43,6 +44,7 @@ enum Job {
     Page(usize),
     Search,
     Data,
+    Print,
     NotFound,
 }
 
@@ -52,7 +54,7 @@ impl Renderer for HtmlRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 9
+        site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 10
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
@@ -61,11 +63,11 @@ impl Renderer for HtmlRenderer {
             out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{lang}.toml")));
             return;
         };
-        let shared = match Shared::new(site, t, ctx) {
+        let shared = match Shared::new(site, t, ctx, out) {
             Ok(s) => s,
             Err(d) => return out.error(d),
         };
-        let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::NotFound];
+        let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::Print, Job::NotFound];
         jobs.extend((0..site.procedures.len()).map(Job::Procedure));
         jobs.extend((0..site.stages.len()).map(Job::Stage));
         jobs.extend((0..site.fields.len()).map(Job::Field));
@@ -99,6 +101,28 @@ struct Shared<'a> {
     by_stage: Vec<Vec<usize>>,
     /// Per procedure, HTML rendered once and reused by every page that lists it.
     fragments: Vec<Fragments>,
+    /// Print products (phase 1) that exist, with their sizes, by kind.
+    print_groups: Vec<PrintGroup>,
+    /// Per procedure, its leaflet (path and size), if one was made.
+    leaflets: Vec<Option<PrintItem>>,
+}
+
+/// A print product as the pages link it: "PDF, A4, 2 trang · 58 KB".
+#[derive(Serialize, Clone)]
+struct PrintItem {
+    title: String,
+    code: Option<String>,
+    path: String,
+    format: String,
+    size: String,
+}
+
+#[derive(Serialize)]
+struct PrintGroup {
+    key: &'static str,
+    title: String,
+    intro: String,
+    items: Vec<PrintItem>,
 }
 
 /// A procedure's pieces that appear on many pages.
@@ -162,7 +186,7 @@ struct FieldView<'a> {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, t: &'a Strings, ctx: &RenderCtx) -> Result<Self, Diagnostic> {
+    fn new(site: &'a Site, t: &'a Strings, ctx: &RenderCtx, out: &Output) -> Result<Self, Diagnostic> {
         let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t)).collect();
         let mut by_stage = vec![Vec::new(); site.stages.len()];
         for (i, p) in site.procedures.iter().enumerate() {
@@ -246,7 +270,21 @@ impl<'a> Shared<'a> {
             "level_style": render_partial(ctx, "partials/level-style.html", &base)?,
         });
         base.insert("chrome", &chrome);
-        let mut shared = Shared { site, t, base, rows, by_stage, fragments: Vec::new() };
+        // Only products the print renderer made are linked, with their size.
+        let item = |p: super::print::Product| -> Option<PrintItem> {
+            let size = view::file_size(out.size_of(&p.path)?);
+            Some(PrintItem { title: p.title, code: p.code, path: p.path, format: p.format, size })
+        };
+        let leaflets = site.procedures.iter().map(|p| {
+            let path = super::print::leaflet_path(&p.slug);
+            out.size_of(&path).map(|n| PrintItem { title: tr(t, "print_leaflet").into(), code: None, path, format: tr(t, if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" }).into(), size: view::file_size(n) })
+        }).collect();
+        let print_groups = super::print::product_groups(site, t)
+            .into_iter()
+            .map(|g| PrintGroup { key: g.key, title: g.title, intro: g.intro, items: g.items.into_iter().filter_map(item).collect() })
+            .filter(|g| !g.items.is_empty())
+            .collect();
+        let mut shared = Shared { site, t, base, rows, by_stage, fragments: Vec::new(), print_groups, leaflets };
         shared.fragments = shared.render_fragments(ctx)?;
         Ok(shared)
     }
@@ -337,6 +375,10 @@ impl<'a> Shared<'a> {
             }
             Job::Search => ("search.html", urls::SEARCH.into(), tr(self.t, "search").into()),
             Job::Data => ("data.html", urls::DATA.into(), tr(self.t, "open_data").into()),
+            Job::Print => {
+                c.insert("print_groups", &self.print_groups);
+                ("print.html", urls::PRINT.into(), tr(self.t, "print_page").into())
+            }
             Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
             Job::Procedure(i) => {
                 let p = &site.procedures[i];
@@ -404,6 +446,7 @@ impl<'a> Shared<'a> {
         c.insert("next", &next);
         c.insert("stage_index", &p.stage);
         c.insert("json_ld", &json_ld(site, p, t));
+        c.insert("leaflet", &self.leaflets[site.by_code[&p.code]]);
     }
 }
 

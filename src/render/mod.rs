@@ -68,6 +68,7 @@ pub mod urls {
     pub const LEVELS: &str = "muc-do/";
     pub const SEARCH: &str = "tim-kiem/";
     pub const DATA: &str = "data/";
+    pub const PRINT: &str = "in-an/";
     pub const SEARCH_INDEX: &str = "data/search-index.json";
 
     /// The file a URL path is written to.

@@ -204,6 +204,10 @@ pub fn plain(v: &Value) -> String {
                 if let Some(c) = m.get("c") {
                     walk(c, s)
                 }
+                // Line and block breaks separate words.
+                if matches!(m.get("k").and_then(Value::as_str), Some("br" | "hr" | "p" | "li" | "h" | "td" | "th")) {
+                    s.push(' ');
+                }
             }
             _ => {}
         }

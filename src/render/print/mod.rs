@@ -34,7 +34,7 @@ use world::{Assets, PrintWorld};
 pub use data::vn_date;
 
 /// Output folder of the print products (and the URL of the print page).
-pub const DIR: &str = "in-an/";
+pub const DIR: &str = super::urls::PRINT;
 /// The Markdown page the general leaflet is made from.
 pub const GUIDE_PAGE: &str = "huong-dan-nop-truc-tuyen";
 pub const GUIDE_PATH: &str = "in-an/huong-dan-nop-truc-tuyen.pdf";
