@@ -293,6 +293,7 @@ fn accessibility_axe() {
         }
         pages.push(("/tim-kiem/?q=dang%20ky%20dau%20tu".into(), "return document.querySelectorAll('#search-results li').length > 0"));
         pages.push(("/data/".into(), ""));
+        pages.push(("/in-an/".into(), ""));
         pages.push(("/trang-khong-ton-tai/".into(), "")); // served as 404.html, status 404
         for (path, _) in &pages {
             let file = path.split('?').next().unwrap();
