@@ -82,7 +82,7 @@ fn flat(text: &str) -> String {
     let kept: Vec<&str> = text
         .lines()
         .map(|l| l.trim_matches('\u{c}'))
-        .filter(|l| !l.contains("· Cập nhật:") && !(l.starts_with("Trang ") && l.contains(" / ")))
+        .filter(|l| !l.contains("· Cập nhật:") && (!l.starts_with("Trang ") || !l.contains(" / ")))
         .collect();
     // List bullets are layout, not text.
     kept.join(" ").split_whitespace().filter(|w| !matches!(*w, "•" | "‣" | "–")).collect::<Vec<_>>().join(" ")
@@ -195,7 +195,7 @@ fn paper_sizes_and_page_counts() {
         assert!(flat(&text).contains(&p.code), "catalogue lists {}", p.code);
     }
     let (_, w, h) = pdf_info(&out.join("in-an/danh-muc-thu-tuc-a1.pdf"));
-    assert!(close(w, 1683.8) && close(h, 2383.9), "poster is A1: {w}×{h}");
+    assert!(close(w, 2383.9) && close(h, 1683.8), "poster is A1 landscape: {w}×{h}");
     let (_, w, _) = pdf_info(&out.join("in-an/huong-dan-nop-truc-tuyen.pdf"));
     assert!(close(w, 595.3));
 }

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use typst::foundations::{Datetime, Smart};
 use typst::syntax::FileId;
@@ -42,6 +43,10 @@ pub const CATALOGUE_PATH: &str = "in-an/danh-muc-thu-tuc-a4.pdf";
 pub const POSTER_PATH: &str = "in-an/danh-muc-thu-tuc-a1.pdf";
 /// Bump when the renderer's output changes for the same data and templates.
 const FORMAT: &str = "print-v1";
+/// Products typeset between two evictions of typst's memo cache.
+const EVICT_EVERY: usize = 64;
+/// Stack of a typesetting thread (see `render`).
+const STACK_SIZE: usize = 256 << 20;
 
 pub fn leaflet_path(slug: &str) -> String {
     format!("{DIR}{slug}.pdf")
@@ -135,11 +140,19 @@ impl Renderer for PrintRenderer {
         let origins: HashMap<FileId, PathBuf> = ctx.theme.print_files.iter().filter_map(|(k, f)| Some((world::file_id(&format!("/{k}"))?, f.origin.clone()))).collect();
         let today = site.config.edition.as_deref().and_then(parse_date);
 
-        let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
+        let mut jobs: Vec<Job> = site.procedures.iter().map(Job::Leaflet).collect();
         jobs.extend(guide_page(site).map(Job::Guide));
-        jobs.extend(site.procedures.iter().map(Job::Leaflet));
+        jobs.extend([Job::Poster, Job::Catalogue]);
+        let done = AtomicUsize::new(0);
         let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
-        jobs.par_iter().for_each_init(
+        // Typst recurses deeply on long tables (a catalogue of 1,000 rows
+        // overflows rayon's default 2 MiB stacks): typeset on threads with
+        // big stacks. The memory is only reserved, not used.
+        let pool = match rayon::ThreadPoolBuilder::new().num_threads(rayon::current_num_threads()).stack_size(STACK_SIZE).thread_name(|i| format!("onestop-print-{i}")).build() {
+            Ok(pool) => pool,
+            Err(e) => return out.error(Diagnostic::new("print", format!("cannot start the typesetting threads: {e}"))),
+        };
+        pool.install(|| jobs.par_iter().for_each_init(
             || PrintWorld::new(assets.clone(), today),
             |world, job| {
                 let (path, template, data, qr_url) = match job {
@@ -164,8 +177,15 @@ impl Renderer for PrintRenderer {
                     }
                 }
                 progress(1);
+                // Typst memoises layouts in a global cache; entries unused
+                // during the last 2×EVICT_EVERY products (other records'
+                // data) are dropped, so a long build or watch session does
+                // not keep every leaflet's layout.
+                if done.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+                    typst::comemo::evict(2);
+                }
             },
-        );
+        ));
         // Typst memoises layouts globally; keep the cache from growing
         // without bound across rebuilds in watch mode.
         typst::comemo::evict(10);
