@@ -140,9 +140,11 @@ impl Renderer for PrintRenderer {
         let origins: HashMap<FileId, PathBuf> = ctx.theme.print_files.iter().filter_map(|(k, f)| Some((world::file_id(&format!("/{k}"))?, f.origin.clone()))).collect();
         let today = site.config.edition.as_deref().and_then(parse_date);
 
-        let mut jobs: Vec<Job> = site.procedures.iter().map(Job::Leaflet).collect();
+        // The catalogue and poster are the longest products: start them first
+        // so they do not finish alone at the end.
+        let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
         jobs.extend(guide_page(site).map(Job::Guide));
-        jobs.extend([Job::Poster, Job::Catalogue]);
+        jobs.extend(site.procedures.iter().map(Job::Leaflet));
         let done = AtomicUsize::new(0);
         let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
         // Typst recurses deeply on long tables (a catalogue of 1,000 rows
