@@ -159,7 +159,7 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
 fn guard_out_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_abs, out_abs) = (abs(root), abs(out));
-    let protected = ["", "content", "themes", "templates", "static", "i18n", "src", "diagrams"];
+    let protected = ["", "content", "themes", "templates", "static", "print", "i18n", "src", "diagrams"];
     if protected.iter().any(|p| out_abs == root_abs.join(p)) || root_abs.starts_with(&out_abs) {
         return Err(BuildError::Usage(format!("refusing to build into {}: it holds the site's sources and would be replaced", out.display())));
     }

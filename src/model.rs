@@ -58,6 +58,8 @@ pub struct SiteConfig {
     pub allow_html: bool,
     /// ISO date.
     pub edition: Option<String>,
+    /// Paper of the procedure leaflets: `A4` or `A5`.
+    pub print_paper: String,
     pub organisation: Organisation,
     pub target_low: f64,
     pub target_high: f64,

@@ -73,6 +73,8 @@ pub const CHANNEL_KINDS: &[&str] = &["direct", "online", "postal"];
 pub const TIME_UNITS: &[&str] = &["working-days", "days", "hours"];
 pub const PATTERNS: &[&str] = &["none", "hatch", "cross", "dots", "solid"];
 pub const SCHEMES: &[&str] = &["2011", "2022", "custom"];
+/// Paper sizes of the procedure leaflets (`print_paper`).
+pub const PAPERS: &[&str] = &["A4", "A5"];
 
 pub const AGENCY_KEYS: &[Key] = &[
     opt("competent", Ty::Str, "Agency with the competence to decide (cơ quan có thẩm quyền)."),
@@ -212,6 +214,7 @@ pub const SITE_KEYS: &[Key] = &[
     opt("national_portal_url", Ty::Str, "The national public service portal."),
     opt("allow_html", Ty::Bool, "Let raw HTML in Markdown through. Default false (it is escaped)."),
     opt("edition", Ty::Date, "Edition date shown in footers and print products."),
+    opt("print_paper", Ty::Enum(PAPERS), "Paper of the procedure leaflets: \"A4\" (two pages, default) or \"A5\"."),
     req("organisation", Ty::Table(ORGANISATION_KEYS), "The agency that publishes the site."),
     opt("online_target", Ty::Table(TARGET_KEYS), "Online-share target band. Default 15 and 30."),
     req("stages", Ty::TableArray(STAGE_KEYS), "The investor journey's stages, in order."),
@@ -219,7 +222,7 @@ pub const SITE_KEYS: &[Key] = &[
     opt("levels", Ty::TableArray(LEVEL_KEYS), "Own level scheme; used when level_scheme = \"custom\"."),
 ];
 
-pub const PAPERS: &[&str] = &["A0", "A1", "A2", "A3", "A4"];
+pub const POSTER_PAPERS: &[&str] = &["A0", "A1", "A2", "A3", "A4"];
 pub const ORIENTATIONS: &[&str] = &["landscape", "portrait"];
 pub const ARROWS: &[&str] = &["all", "none"];
 
@@ -235,7 +238,7 @@ pub const DIAGRAM_KEYS: &[Key] = &[
     opt("procedures", Ty::CodeList, "Only these procedures (codes). Default: all that pass the other filters."),
     opt("optional", Ty::Bool, "Show optional procedures. Default true."),
     opt("orientation", Ty::Enum(ORIENTATIONS), "Poster orientation. Default \"landscape\"."),
-    opt("paper", Ty::Enum(PAPERS), "Poster paper size for the PNG and PDF. Default \"A1\"."),
+    opt("paper", Ty::Enum(POSTER_PAPERS), "Poster paper size for the PNG and PDF. Default \"A1\"."),
     opt("dpi", Ty::Int, "Resolution of the PNG poster, 72–600. Default 150."),
     opt("qr", Ty::Bool, "Print a QR code to the online portal in the footer. Default true."),
     opt("legend", Ty::Bool, "Print the legend. Default true."),

@@ -2,7 +2,7 @@
 //!
 //! The default theme is compiled into the binary, so `onestop` works for any
 //! site folder. A site overrides any file by putting one with the same
-//! relative path in its own `templates/`, `static/` or `i18n/`; a site that
+//! relative path in its own `templates/`, `static/`, `print/` or `i18n/`; a site that
 //! has `themes/default/` (like this repository) uses that copy as the base.
 
 use crate::diag::{Diagnostic, SourceText};
@@ -24,6 +24,14 @@ pub struct Theme {
     /// Key of every template's name and text: pages remembered across
     /// rebuilds (`memo`) are rendered again when a template changed.
     pub templates_key: crate::cache::Key,
+    /// Typst templates of the print products (`print/leaflet.typ` → text), overridable by path.
+    pub print_files: BTreeMap<String, PrintFile>,
+}
+
+/// One typst template and where it came from (for error messages).
+pub struct PrintFile {
+    pub origin: PathBuf,
+    pub text: String,
 }
 
 /// A theme file with where it came from, for error messages.
@@ -81,7 +89,7 @@ pub fn load_theme_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<
     let files = ThemeFiles::read(root);
     let Some(memo) = memo else { return parse(&files).map(Arc::new) };
     let mut key = crate::cache::KeyBuilder::new("theme");
-    for (group, map) in [("t", &files.templates), ("i", &files.theme_i18n), ("o", &files.own_i18n), ("s", &files.statics)] {
+    for (group, map) in [("t", &files.templates), ("i", &files.theme_i18n), ("o", &files.own_i18n), ("s", &files.statics), ("p", &files.print)] {
         for (name, f) in map {
             key.add_str(group).add_str(name).add(f.origin.to_string_lossy().as_bytes()).add(&f.bytes);
         }
@@ -101,6 +109,7 @@ struct ThemeFiles {
     theme_i18n: BTreeMap<String, ThemeFile>,
     own_i18n: BTreeMap<String, ThemeFile>,
     statics: BTreeMap<String, ThemeFile>,
+    print: BTreeMap<String, ThemeFile>,
 }
 
 impl ThemeFiles {
@@ -112,6 +121,7 @@ impl ThemeFiles {
             theme_i18n: collect(root, "i18n", ".no-override"),
             own_i18n,
             statics: collect(root, "static", "static"),
+            print: collect(root, "print", "print"),
         }
     }
 }
@@ -153,8 +163,17 @@ fn parse(files: &ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     let static_files = files.statics.iter().map(|(k, f)| (k.clone(), f.bytes.clone())).collect();
+    let mut print_files = BTreeMap::new();
+    for (name, f) in &files.print {
+        match String::from_utf8(f.bytes.clone()) {
+            Ok(text) => {
+                print_files.insert(name.clone(), PrintFile { origin: f.origin.clone(), text });
+            }
+            Err(_) => errors.push(Diagnostic::new("not-utf8", "print template is not UTF-8").in_file(&f.origin)),
+        }
+    }
     if errors.is_empty() {
-        Ok(Theme { tera, translations, static_files, templates_key: templates_key.finish() })
+        Ok(Theme { tera, translations, static_files, templates_key: templates_key.finish(), print_files })
     } else {
         Err(errors)
     }

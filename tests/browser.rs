@@ -343,6 +343,7 @@ fn accessibility_axe() {
         pages.push((format!("/{ex}/en/thong-ke/"), ""));
         pages.push((format!("/{ex}{INVESTMENT_CERT}"), ""));
         pages.push((format!("/{ex}/en{INVESTMENT_CERT}"), ""));
+        pages.push(("/in-an/".into(), ""));
         pages.push(("/trang-khong-ton-tai/".into(), "")); // served as 404.html, status 404
         for (path, _) in &pages {
             let file = path.split('?').next().unwrap();

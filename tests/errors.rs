@@ -230,8 +230,10 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Names directly inside `dir`, sorted.
+/// The site folder's entries, except the product cache: print products that
+/// typeset fine are kept for the next build even when this one fails later.
 fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut v: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n != onestop::cache::DIR).collect();
     v.sort();
     v
 }

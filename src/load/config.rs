@@ -22,6 +22,7 @@ struct RawSite {
     national_portal_url: Option<Spanned<String>>,
     allow_html: Option<bool>,
     edition: Option<toml::value::Datetime>,
+    print_paper: Option<String>,
     organisation: RawOrganisation,
     online_target: Option<Spanned<RawTarget>>,
     stages: Vec<RawStage>,
@@ -235,6 +236,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         national_portal_url: opt_string(&raw.national_portal_url),
         allow_html,
         edition: raw.edition.map(|d| d.to_string()),
+        print_paper: raw.print_paper.clone().unwrap_or_else(|| "A4".into()),
         organisation: Organisation {
             name: Text { vi: nfc(&o.name), en: nfc_opt(&o.name_en) },
             address: nfc_opt(&o.address),

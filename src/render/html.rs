@@ -29,6 +29,7 @@ const PAGE_KEYS: &[&str] = &[
     "document_groups", "related", "after", "alternatives", "siblings_before", "siblings_after", "prev", "next", "json_ld",
     "changes",
     "alternates", "x_default", "switch", "pt", "st", "proc_stats", "channels_vi",
+    "leaflet", "print_groups",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -50,6 +51,7 @@ enum Job {
     Data,
     Changes,
     Statistics,
+    Print,
     NotFound,
 }
 
@@ -75,7 +77,7 @@ impl Renderer for HtmlRenderer {
                 Ok(s) => s,
                 Err(d) => return out.error(d),
             };
-            let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::Statistics, Job::Changes, Job::NotFound];
+            let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::Statistics, Job::Changes, Job::Print, Job::NotFound];
             jobs.extend((0..site.procedures.len()).map(Job::Procedure));
             jobs.extend((0..site.stages.len()).map(Job::Stage));
             jobs.extend((0..site.fields.len()).map(Job::Field));
@@ -116,6 +118,28 @@ struct Shared<'a> {
     /// With a memo: the key of the templates and the base context, which
     /// each page's key extends with its own keys.
     memo_key: Option<KeyBuilder>,
+    /// Print products (phase 1) that exist, with their sizes, by kind.
+    print_groups: Vec<PrintGroup>,
+    /// Per procedure, its leaflet (path and size), if one was made.
+    leaflets: Vec<Option<PrintItem>>,
+}
+
+/// A print product as the pages link it: "PDF, A4, 2 trang · 58 KB".
+#[derive(Serialize, Clone)]
+struct PrintItem {
+    title: String,
+    code: Option<String>,
+    path: String,
+    format: String,
+    size: String,
+}
+
+#[derive(Serialize)]
+struct PrintGroup {
+    key: &'static str,
+    title: String,
+    intro: String,
+    items: Vec<PrintItem>,
 }
 
 /// A procedure's pieces that appear on many pages.
@@ -298,12 +322,26 @@ impl<'a> Shared<'a> {
             "level_style": render_partial(ctx, "partials/level-style.html", &base)?,
         });
         base.insert("chrome", &chrome);
+        // Only products the print renderer made are linked, with their size.
+        let item = |p: super::print::Product| -> Option<PrintItem> {
+            let size = view::file_size(out.size_of(&p.path)?);
+            Some(PrintItem { title: p.title, code: p.code, path: p.path, format: p.format, size })
+        };
+        let leaflets = site.procedures.iter().map(|p| {
+            let path = super::print::leaflet_path(&p.slug);
+            out.size_of(&path).map(|n| PrintItem { title: tr(t, "print_leaflet").into(), code: None, path, format: tr(t, if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" }).into(), size: view::file_size(n) })
+        }).collect();
+        let print_groups = super::print::product_groups(site, t)
+            .into_iter()
+            .map(|g| PrintGroup { key: g.key, title: g.title, intro: g.intro, items: g.items.into_iter().filter_map(item).collect() })
+            .filter(|g| !g.items.is_empty())
+            .collect();
         let memo_key = ctx.memo.map(|_| {
             let mut k = KeyBuilder::new("page-v1");
             k.add(ctx.theme.templates_key.as_str().as_bytes()).add(&serde_json::to_vec(&base.clone().into_json()).unwrap_or_default());
             k
         });
-        let mut shared = Shared { site, lang, editions, t, stats, base, rows, by_stage, fragments: Vec::new(), memo_key };
+        let mut shared = Shared { site, lang, editions, t, stats, base, rows, by_stage, fragments: Vec::new(), memo_key, print_groups, leaflets };
         shared.fragments = shared.render_fragments(ctx)?;
         Ok(shared)
     }
@@ -415,6 +453,10 @@ impl<'a> Shared<'a> {
             Job::Statistics => {
                 c.insert("st", &stats_view::page(site, self.stats, self.lang, self.t, &self.rows));
                 ("statistics.html", urls::STATISTICS.into(), tr(self.t, "statistics").into())
+            }
+            Job::Print => {
+                c.insert("print_groups", &self.print_groups);
+                ("print.html", urls::PRINT.into(), tr(self.t, "print_page").into())
             }
             Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
             Job::Procedure(i) => {
@@ -536,6 +578,7 @@ impl<'a> Shared<'a> {
             }),
         );
         c.insert("proc_stats", &stats_view::procedure(p, site, self.lang, t));
+        c.insert("leaflet", &self.leaflets[site.by_code[&p.code]]);
     }
 }
 

@@ -14,6 +14,7 @@ pub mod html;
 pub mod lang;
 pub mod site_files;
 pub mod stats_view;
+pub mod print;
 
 use crate::cache::Cache;
 use crate::model::Site;
@@ -46,7 +47,7 @@ pub trait Renderer: Sync {
 pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
     vec![
         // Phase 1: products that pages link to.
-        vec![Box::new(diagrams::DiagramRenderer)],
+        vec![Box::new(diagrams::DiagramRenderer), Box::new(print::PrintRenderer)],
         // Phase 2: pages, open data, static files.
         vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer), Box::new(feed::FeedRenderer)],
     ]
@@ -77,6 +78,7 @@ pub mod urls {
     pub const DATA: &str = "data/";
     pub const STATISTICS: &str = "thong-ke/";
     pub const STATISTICS_JSON: &str = "data/statistics.json";
+    pub const PRINT: &str = "in-an/";
     pub const SEARCH_INDEX: &str = "data/search-index.json";
     pub const CHANGES: &str = "thay-doi/";
     pub const CHANGES_FEED: &str = "thay-doi/atom.xml";

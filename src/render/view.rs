@@ -152,3 +152,24 @@ pub fn recent(site: &Site, n: usize) -> Vec<usize> {
     ix.truncate(n);
     ix
 }
+
+/// A file size as people read it: "58 KB", "1,2 MB" (Vietnamese decimal comma).
+pub fn file_size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes < MB {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        format!("{},{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_sizes() {
+        assert_eq!(super::file_size(57_700), "57 KB");
+        assert_eq!(super::file_size(1), "1 KB");
+        assert_eq!(super::file_size(1_300_000), "1,2 MB");
+    }
+}

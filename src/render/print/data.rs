@@ -1,0 +1,186 @@
+//! What the print templates read: one JSON document per product (the
+//! virtual `/data.json`). Records go in as data, never as typst markup;
+//! Markdown fields go in as node trees (`markup::nodes`). Missing facts are
+//! `null` and the templates print "Không có thông tin".
+
+use super::markup;
+use crate::model::{ChannelKind, Html, Procedure, Site};
+use crate::render::urls;
+use crate::render::view::{self, fee_text, time_text, tr, Strings};
+use serde_json::{json, Value};
+
+/// "2026-11-01" → "01/11/2026".
+pub fn vn_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    if parts.len() == 3 { format!("{}/{}/{}", parts[2], parts[1], parts[0]) } else { iso.to_string() }
+}
+
+fn rich(site: &Site, html: &Html) -> Value {
+    markup::nodes(&html.0, &site.config.base_url, &site.config.base_path)
+}
+
+fn rich_opt(site: &Site, html: Option<&Html>) -> Value {
+    html.filter(|h| !h.0.trim().is_empty()).map_or(Value::Null, |h| rich(site, h))
+}
+
+/// Site-wide facts every product shows (header, footer, contact).
+pub fn site_view(site: &Site) -> Value {
+    let c = &site.config;
+    let o = &c.organisation;
+    json!({
+        "title": c.title.vi,
+        "url": c.base_url,
+        "portal_url": c.portal_url,
+        "national_portal_url": c.national_portal_url,
+        "edition": c.edition.as_deref().map(vn_date),
+        "paper": c.print_paper,
+        "organisation": {
+            "name": o.name.vi, "address": o.address, "phone": o.phone, "email": o.email, "hours": o.hours,
+            "service_center": o.service_center, "service_center_address": o.service_center_address,
+        },
+    })
+}
+
+/// The level legend: label, meaning and colours of every level.
+pub fn levels_view(site: &Site) -> Value {
+    let counts = view::level_counts(site, site.procedures.iter());
+    site.levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| json!({"label": l.label.vi, "meaning": rich(site, &l.meaning.vi), "colour": l.colour, "text_colour": l.text_colour, "count": counts[i]}))
+        .collect()
+}
+
+/// Where a procedure is filed online: its own address, else the portal.
+pub fn online_url<'a>(site: &'a Site, p: &'a Procedure) -> Option<&'a str> {
+    p.online_url.as_deref().or(site.config.portal_url.as_deref())
+}
+
+/// True when the procedure can be filed online (level 3 or 4 of Decree
+/// 43/2011, whatever scheme the site shows).
+pub fn is_online(p: &Procedure) -> bool {
+    p.base_level >= 3
+}
+
+/// The numbered "how to file online" steps for one procedure, from UI
+/// strings with the procedure's code, agency and portal filled in.
+fn online_steps(site: &Site, p: &Procedure, t: &Strings) -> Vec<String> {
+    let url = online_url(site, p).unwrap_or_default();
+    let agency = p.agencies.as_ref().and_then(|a| a.competent.as_deref()).unwrap_or(&site.config.organisation.name.vi);
+    let fill = |key: &str| tr(t, key).replace("{url}", url).replace("{code}", &p.code).replace("{agency}", agency);
+    let mut steps = vec![fill("print_step_open"), fill("print_step_login"), fill("print_step_find"), fill("print_step_fill")];
+    if p.digital_signature {
+        steps.push(fill("print_step_sign"));
+    }
+    steps.push(fill("print_step_submit"));
+    steps.push(fill(if p.base_level >= 4 { "print_step_result_4" } else { "print_step_result_3" }));
+    steps
+}
+
+pub fn leaflet(site: &Site, p: &Procedure, t: &Strings) -> Value {
+    let level = &site.levels[p.level];
+    // Channels with the same time and fee share one row: a leaflet repeats
+    // nothing (the website keeps one row per channel).
+    let mut channels: Vec<(Vec<&str>, String, String, Value)> = Vec::new();
+    for ch in &p.channels {
+        let (time, fee, note) = (time_text(ch, t), fee_text(ch, t), rich_opt(site, ch.note.as_ref()));
+        let label = tr(t, match ch.kind {
+            ChannelKind::Direct => "channel_direct",
+            ChannelKind::Online => "channel_online",
+            ChannelKind::Postal => "channel_postal",
+        });
+        match channels.iter_mut().find(|c| c.1 == time && c.2 == fee && c.3 == note) {
+            Some(c) => c.0.push(label),
+            None => channels.push((vec![label], time, fee, note)),
+        }
+    }
+    let channels: Vec<Value> = channels.into_iter().map(|(labels, time, fee, note)| json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note})).collect();
+    let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
+    for d in &p.documents {
+        let doc = json!({"name": d.name, "form": d.form, "originals": d.originals, "copies": d.copies, "required": d.required, "note": rich_opt(site, d.note.as_ref())});
+        match groups.iter_mut().find(|(case, _)| *case == d.case.as_deref()) {
+            Some((_, docs)) => docs.push(doc),
+            None => groups.push((d.case.as_deref(), vec![doc])),
+        }
+    }
+    let agencies = p.agencies.as_ref().map(|a| {
+        [("agency_competent", &a.competent), ("agency_executing", &a.executing), ("agency_authorised", &a.authorised), ("agency_coordinating", &a.coordinating)]
+            .into_iter()
+            .filter_map(|(k, v)| Some(json!({"label": tr(t, k), "name": v.as_deref()?})))
+            .collect::<Vec<_>>()
+    });
+    let online = is_online(p) && online_url(site, p).is_some();
+    json!({
+        "lang": "vi",
+        "t": t,
+        "site": site_view(site),
+        "levels": levels_view(site),
+        "p": {
+            "code": p.code,
+            "title": p.title.vi,
+            "url": format!("{}{}", site.config.base_url, urls::procedure(&p.slug)),
+            "summary": rich_opt(site, Some(&p.summary.vi)),
+            "stage": site.stages[p.stage].title.vi,
+            "field": site.fields[p.field].title.vi,
+            "level": {"label": level.label.vi, "meaning": rich(site, &level.meaning.vi), "colour": level.colour, "text_colour": level.text_colour},
+            "online": online,
+            "online_url": if online { online_url(site, p) } else { None },
+            "online_steps": if online { online_steps(site, p, t) } else { Vec::new() },
+            "digital_signature": p.digital_signature,
+            "service_center": p.service_center,
+            "public_postal": p.public_postal,
+            "has_direct": p.channel(ChannelKind::Direct).is_some(),
+            "has_postal": p.channel(ChannelKind::Postal).is_some() || p.public_postal,
+            "applicants": p.applicants,
+            "where_to_submit": rich_opt(site, p.where_to_submit.as_ref()),
+            "steps": p.steps.iter().map(|s| rich(site, s)).collect::<Vec<_>>(),
+            "channels": channels,
+            "document_groups": groups.into_iter().map(|(case, docs)| json!({"case": case, "documents": docs})).collect::<Vec<_>>(),
+            "requirements": rich_opt(site, p.requirements.as_ref()),
+            "result": p.result,
+            "legal_basis": p.legal_basis.iter().map(|l| json!({"number": l.number, "title": l.title, "date": l.date.as_deref().map(vn_date), "issuer": l.issuer})).collect::<Vec<_>>(),
+            "agencies": agencies,
+        },
+    })
+}
+
+/// One catalogue row per procedure, in journey order.
+fn rows(site: &Site, t: &Strings, only_online: bool) -> Vec<Value> {
+    site.procedures
+        .iter()
+        .filter(|p| !only_online || is_online(p))
+        .enumerate()
+        .map(|(i, p)| {
+            let r = view::row(p, t, crate::render::lang::Lang::Vi);
+            json!({
+                "no": i + 1, "code": p.code, "title": p.title.vi, "field": site.fields[p.field].title.vi,
+                "stage": site.stages[p.stage].number, "level": p.level, "digital_signature": p.digital_signature,
+                "service_center": p.service_center, "time": r.time,
+            })
+        })
+        .collect()
+}
+
+/// The office-wall catalogue (A4 landscape) and the A1 poster share this.
+pub fn catalogue(site: &Site, t: &Strings) -> Value {
+    json!({
+        "lang": "vi",
+        "t": t,
+        "site": site_view(site),
+        "levels": levels_view(site),
+        "stages": site.stages.iter().map(|s| json!({"number": s.number, "title": s.title.vi})).collect::<Vec<_>>(),
+        "rows": rows(site, t, false),
+    })
+}
+
+/// The general "how to file online" leaflet from the Markdown page.
+pub fn guide(site: &Site, t: &Strings, page: &crate::model::Page) -> Value {
+    json!({
+        "lang": "vi",
+        "t": t,
+        "site": site_view(site),
+        "levels": levels_view(site),
+        "page": {"title": page.title.vi, "description": page.description, "body": rich(site, &page.body), "url": format!("{}{}", site.config.base_url, urls::page(&page.slug))},
+        "rows": rows(site, t, true),
+    })
+}

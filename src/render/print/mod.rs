@@ -1,0 +1,284 @@
+//! Print products, typeset with typst: a leaflet per procedure
+//! (`in-an/<slug>.pdf`), the general "how to file online" leaflet, the
+//! procedure catalogue for the office wall (A4 landscape) and an A1 poster.
+//!
+//! Templates are the theme's `print/*.typ` (a site overrides them by path).
+//! Each product's data goes in as the virtual file `/data.json`, its QR code
+//! as `/qr.svg`; the templates read them with `json(..)` and `image(..)`, so
+//! record text is never evaluated as markup. Products are cached by a hash of
+//! everything they depend on (data, templates, fonts): an unchanged record's
+//! leaflet is not typeset again.
+
+mod data;
+pub mod markup;
+mod qr;
+mod world;
+
+use super::view::Strings;
+use super::{RenderCtx, Renderer};
+use crate::cache::KeyBuilder;
+use crate::diag::Diagnostic;
+use crate::model::{Page, Procedure, Site};
+use crate::output::Output;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use typst::foundations::{Datetime, Smart};
+use typst::syntax::FileId;
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+use world::{Assets, PrintWorld};
+
+pub use data::vn_date;
+
+/// Output folder of the print products (and the URL of the print page).
+pub const DIR: &str = super::urls::PRINT;
+/// The Markdown page the general leaflet is made from.
+pub const GUIDE_PAGE: &str = "huong-dan-nop-truc-tuyen";
+pub const GUIDE_PATH: &str = "in-an/huong-dan-nop-truc-tuyen.pdf";
+pub const CATALOGUE_PATH: &str = "in-an/danh-muc-thu-tuc-a4.pdf";
+pub const POSTER_PATH: &str = "in-an/danh-muc-thu-tuc-a1.pdf";
+/// Bump when the renderer's output changes for the same data and templates.
+const FORMAT: &str = "print-v1";
+/// Products typeset between two evictions of typst's memo cache.
+const EVICT_EVERY: usize = 64;
+/// Stack of a typesetting thread (see `render`).
+const STACK_SIZE: usize = 256 << 20;
+
+pub fn leaflet_path(slug: &str) -> String {
+    format!("{DIR}{slug}.pdf")
+}
+
+/// One print product for the print page: title (UI string key or text), file.
+#[derive(Serialize, Clone, Debug)]
+pub struct Product {
+    pub title: String,
+    /// Code of the procedure, for leaflets.
+    pub code: Option<String>,
+    /// Output path (site-relative).
+    pub path: String,
+    /// Paper, e.g. "A4, 2 trang".
+    pub format: String,
+}
+
+/// Products grouped by kind, in the order the print page shows them. The
+/// website lists them (with sizes) on `/in-an/`; more groups (the diagram
+/// posters) are one more entry.
+#[derive(Serialize, Clone, Debug)]
+pub struct Group {
+    pub key: &'static str,
+    pub title: String,
+    pub intro: String,
+    pub items: Vec<Product>,
+}
+
+pub fn product_groups(site: &Site, t: &Strings) -> Vec<Group> {
+    let tr = |k: &str| super::view::tr(t, k).to_string();
+    let mut office = Vec::new();
+    if let Some(page) = guide_page(site) {
+        office.push(Product { title: page.title.vi.clone(), code: None, path: GUIDE_PATH.into(), format: tr("print_format_guide") });
+    }
+    office.push(Product { title: tr("print_catalogue_a4"), code: None, path: CATALOGUE_PATH.into(), format: tr("print_format_catalogue") });
+    office.push(Product { title: tr("print_catalogue_a1"), code: None, path: POSTER_PATH.into(), format: tr("print_format_poster") });
+    let paper = if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" };
+    let leaflets = site
+        .procedures
+        .iter()
+        .map(|p| Product { title: p.title.vi.clone(), code: Some(p.code.clone()), path: leaflet_path(&p.slug), format: tr(paper) })
+        .collect();
+    // The journey diagrams' posters (made by the diagrams renderer).
+    let mut posters = Vec::new();
+    for d in &site.diagrams {
+        let stem = super::diagrams::poster_stem(&d.name);
+        let orientation = tr(if d.landscape { "print_landscape" } else { "print_portrait" });
+        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.pdf"), format: format!("PDF, {} {orientation}", d.paper.name()) });
+        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.png"), format: format!("PNG, {} {orientation}, {} dpi", d.paper.name(), d.dpi) });
+    }
+    vec![
+        Group { key: "posters", title: tr("print_group_posters"), intro: tr("print_group_posters_intro"), items: posters },
+        Group { key: "office", title: tr("print_group_office"), intro: tr("print_group_office_intro"), items: office },
+        Group { key: "leaflets", title: tr("print_group_leaflets"), intro: tr("print_group_leaflets_intro"), items: leaflets },
+    ]
+}
+
+fn guide_page(site: &Site) -> Option<&Page> {
+    site.pages.iter().find(|p| p.slug == GUIDE_PAGE)
+}
+
+pub struct PrintRenderer;
+
+/// One product to typeset.
+enum Job<'a> {
+    Leaflet(&'a Procedure),
+    Guide(&'a Page),
+    Catalogue,
+    Poster,
+}
+
+impl Renderer for PrintRenderer {
+    fn name(&self) -> &'static str {
+        "print"
+    }
+
+    fn estimate(&self, site: &Site) -> usize {
+        site.procedures.len() + 2 + usize::from(guide_page(site).is_some())
+    }
+
+    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+        let Some(t) = ctx.theme.translations.get("vi") else {
+            return out.error(Diagnostic::new("no-translations", "the theme has no i18n/vi.toml"));
+        };
+        let fonts: Vec<Vec<u8>> = ctx.theme.static_files.iter().filter(|(k, _)| k.starts_with("fonts/") && (k.ends_with(".ttf") || k.ends_with(".otf"))).map(|(_, v)| v.clone()).collect();
+        let templates: BTreeMap<String, String> = ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.text.clone())).collect();
+        let assets = Assets::new(&fonts, &templates);
+        if assets.font_count() == 0 {
+            return out.error(Diagnostic::new("no-fonts", "the theme has no fonts under static/fonts/: print products need them").hint("restore themes/default/static/fonts/ (Be Vietnam Pro)"));
+        }
+        // Everything every product depends on besides its own data.
+        let mut base = KeyBuilder::new(FORMAT);
+        for (name, text) in &templates {
+            base.add_str(name).add_str(text);
+        }
+        for f in &fonts {
+            base.add(f);
+        }
+        let base = base.finish();
+        let origins: HashMap<FileId, PathBuf> = ctx.theme.print_files.iter().filter_map(|(k, f)| Some((world::file_id(&format!("/{k}"))?, f.origin.clone()))).collect();
+        let today = site.config.edition.as_deref().and_then(parse_date);
+
+        // The catalogue and poster are the longest products: start them first
+        // so they do not finish alone at the end.
+        let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
+        jobs.extend(guide_page(site).map(Job::Guide));
+        jobs.extend(site.procedures.iter().map(Job::Leaflet));
+        let done = AtomicUsize::new(0);
+        let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
+        // Typst recurses deeply on long tables (a catalogue of 1,000 rows
+        // overflows rayon's default 2 MiB stacks): typeset on threads with
+        // big stacks. The memory is only reserved, not used.
+        let pool = match rayon::ThreadPoolBuilder::new().num_threads(rayon::current_num_threads()).stack_size(STACK_SIZE).thread_name(|i| format!("onestop-print-{i}")).build() {
+            Ok(pool) => pool,
+            Err(e) => return out.error(Diagnostic::new("print", format!("cannot start the typesetting threads: {e}"))),
+        };
+        pool.install(|| jobs.par_iter().for_each_init(
+            || PrintWorld::new(assets.clone(), today),
+            |world, job| {
+                let (path, template, data, qr_url) = match job {
+                    Job::Leaflet(p) => (leaflet_path(&p.slug), "leaflet.typ", data::leaflet(site, p, t), data::online_url(site, p).filter(|_| data::is_online(p)).map(str::to_string)),
+                    Job::Guide(page) => (GUIDE_PATH.to_string(), "guide.typ", data::guide(site, t, page), site.config.portal_url.clone()),
+                    Job::Catalogue => (CATALOGUE_PATH.to_string(), "catalogue.typ", data::catalogue(site, t), Some(site.config.base_url.clone())),
+                    Job::Poster => (POSTER_PATH.to_string(), "poster.typ", data::catalogue(site, t), Some(site.config.base_url.clone())),
+                };
+                let source = match job {
+                    Job::Leaflet(p) => Some(p.source.clone()),
+                    Job::Guide(page) => Some(page.source.clone()),
+                    _ => None,
+                };
+                let key_kind = if matches!(job, Job::Leaflet(_)) { "leaflet" } else { "print" };
+                match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
+                    Ok(pdf) => out.put("print", &path, &pdf),
+                    Err(mut d) => {
+                        if d.file.is_none() {
+                            d.file = source;
+                        }
+                        out.error(d)
+                    }
+                }
+                progress(1);
+                // Typst memoises layouts in a global cache; entries unused
+                // during the last 2×EVICT_EVERY products (other records'
+                // data) are dropped, so a long build or watch session does
+                // not keep every leaflet's layout.
+                if done.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+                    typst::comemo::evict(2);
+                }
+            },
+        ));
+        // Typst memoises layouts globally; keep the cache from growing
+        // without bound across rebuilds in watch mode.
+        typst::comemo::evict(10);
+    }
+}
+
+struct Typeset<'a> {
+    site: &'a Site,
+    assets: &'a Arc<Assets>,
+    origins: &'a HashMap<FileId, PathBuf>,
+    base: &'a str,
+    today: Option<Datetime>,
+}
+
+impl Typeset<'_> {
+    /// The PDF of one product, from the cache or typeset now.
+    #[allow(clippy::too_many_arguments)]
+    fn product(&self, world: &mut PrintWorld, ctx: &RenderCtx, kind: &str, path: &str, template: &str, data: &serde_json::Value, qr_url: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
+        let json = serde_json::to_vec(data).map_err(|e| Diagnostic::new("print", format!("{path}: cannot serialise the data: {e}")))?;
+        let mut key = KeyBuilder::new(kind);
+        key.add_str(self.base).add_str(template).add_str(path).add(&json).add_str(qr_url.unwrap_or_default());
+        let key = key.finish();
+        ctx.cache.get_or_render(kind, &key, || {
+            let mut files = vec![("/data.json", json.clone())];
+            if let Some(url) = qr_url {
+                files.push(("/qr.svg", qr::svg(url).map_err(|e| Diagnostic::new("print", e))?));
+            }
+            if !world.set_product(template, files) {
+                return Err(Diagnostic::new("print-template", format!("the theme has no print/{template}")).hint("restore it from the default theme (themes/default/print/)"));
+            }
+            self.compile(world, path)
+        })
+    }
+
+    fn compile(&self, world: &PrintWorld, path: &str) -> Result<Vec<u8>, Diagnostic> {
+        let warned = typst::compile::<PagedDocument>(world);
+        // A warning in a print template is a bug in it (an unknown font, a
+        // misplaced element): report it like an error, with its location.
+        if let Some(w) = warned.warnings.first() {
+            return Err(self.typst_diag(world, path, w));
+        }
+        let doc = warned.output.map_err(|errs| self.typst_diag(world, path, &errs[0]))?;
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(format!("{}{path}", self.site.config.base_url)),
+            timestamp: self.today.map(typst_pdf::Timestamp::new_utc),
+            ..Default::default()
+        };
+        typst_pdf::pdf(&doc, &options).map_err(|errs| self.typst_diag(world, path, &errs[0]))
+    }
+
+    /// A typst message located in the template it comes from.
+    fn typst_diag(&self, world: &PrintWorld, path: &str, e: &typst::diag::SourceDiagnostic) -> Diagnostic {
+        let mut msg = format!("typesetting {path}: {}", e.message);
+        for h in &e.hints {
+            msg.push_str("; ");
+            msg.push_str(&h.v);
+        }
+        let mut d = Diagnostic::new("print-template", msg).hint("check the print template (themes/default/print/ or the site's print/); the data it reads is described in docs/print.md");
+        let id = match e.span.get() {
+            typst::syntax::DiagSpanKind::Number { id, .. } | typst::syntax::DiagSpanKind::Range { id, .. } => Some(id),
+            typst::syntax::DiagSpanKind::Detached => None,
+        };
+        if let Some(id) = id
+            && let Some(origin) = self.origins.get(&id)
+        {
+            d.file = Some(origin.clone());
+            if let (Some(range), Some(src)) = (world.range(e.span), self.assets.source_of(id))
+                && let Some((line, col)) = src.lines().byte_to_line_column(range.start)
+            {
+                d.line = line + 1;
+                d.col = col + 1;
+            }
+        }
+        d
+    }
+}
+
+/// "2026-11-01" → a typst date (the world's fixed "today" and the PDF date).
+fn parse_date(iso: &str) -> Option<Datetime> {
+    let mut it = iso.splitn(3, '-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.get(..2)?.parse().ok()?;
+    Datetime::from_ymd(y, m, d)
+}

@@ -1,0 +1,330 @@
+//! Print products (issue 4): leaflets, the how-to-file-online leaflet, the
+//! A4 catalogue and the A1 poster, checked with poppler's tools the way a
+//! print shop would look at them: fonts embedded, text extracts correctly in
+//! NFC Vietnamese, paper size, the QR code scans. Tests that need poppler
+//! print SKIPPED without it (and fail under CI=true).
+
+mod support;
+
+use onestop::build::{build, BuildOptions, BuildSummary};
+use onestop::render::print::markup;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use support::{require, root, which};
+use unicode_normalization::UnicodeNormalization;
+
+fn build_into(site: &Path, out: &Path) -> BuildSummary {
+    build(&BuildOptions { root: site.to_path_buf(), out_dir: out.to_path_buf(), base_url: None, check_only: false, progress: false })
+        .unwrap_or_else(|e| panic!("site must build: {e:?}"))
+}
+
+/// Copies the example site (not public/, not the cache) so a test can edit it.
+fn copy_site(to: &Path) {
+    for item in ["site.toml", "content", "themes"] {
+        let from = root().join(item);
+        if from.is_file() {
+            fs::copy(&from, to.join(item)).unwrap();
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let rel = e.path().strip_prefix(root()).unwrap();
+            if e.file_type().is_dir() {
+                fs::create_dir_all(to.join(rel)).unwrap();
+            } else {
+                fs::copy(e.path(), to.join(rel)).unwrap();
+            }
+        }
+    }
+}
+
+/// The example site copied and built once for the read-only tests.
+fn example() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = DIR.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        copy_site(d.path());
+        let out = d.path().join("public");
+        build_into(d.path(), &out);
+        (d, out)
+    });
+    out
+}
+
+fn poppler(test: &str) -> bool {
+    require(test, "poppler-utils (pdftotext, pdffonts, pdfinfo, pdftoppm)", ["pdftotext", "pdffonts", "pdfinfo", "pdftoppm"].iter().all(|t| which(t).is_some()))
+}
+
+fn run(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| panic!("{tool}: {e}"));
+    assert!(out.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap_or_else(|_| panic!("{tool} {args:?}: output is not UTF-8"))
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    run("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+}
+
+/// pdfinfo's "Pages" and "Page size" (in points).
+fn pdf_info(pdf: &Path) -> (usize, f64, f64) {
+    let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
+    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_else(|| panic!("{}: no {name}\n{info}", pdf.display())).to_string();
+    let pages = field("Pages:").parse().unwrap();
+    let size = field("Page size:");
+    let nums: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    (pages, nums[0], nums[1])
+}
+
+/// Text with page footers, form feeds and line breaks removed and runs of
+/// white space collapsed, so a sentence that wraps or crosses a page matches.
+fn flat(text: &str) -> String {
+    let kept: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_matches('\u{c}'))
+        .filter(|l| !l.contains("· Cập nhật:") && (!l.starts_with("Trang ") || !l.contains(" / ")))
+        .collect();
+    // List bullets are layout, not text.
+    kept.join(" ").split_whitespace().filter(|w| !matches!(*w, "•" | "‣" | "–")).collect::<Vec<_>>().join(" ")
+}
+
+/// Without any white space: lines also wrap after `/` or `-`, where the
+/// extracted text has no space but a line break.
+fn squash(s: &str) -> String {
+    flat(s).split_whitespace().collect()
+}
+
+fn squash_html(html: &onestop::model::Html) -> String {
+    squash(&markup::plain(&markup::nodes(&html.0, "https://x/", "/")))
+}
+
+fn site() -> &'static onestop::model::Site {
+    static SITE: OnceLock<onestop::model::Site> = OnceLock::new();
+    SITE.get_or_init(|| onestop::load::load_site(&root(), None).unwrap_or_else(|e| panic!("{e:?}")))
+}
+
+#[test]
+fn every_print_product_is_made_and_linked_with_its_size() {
+    let out = example();
+    for p in &site().procedures {
+        let pdf = out.join(format!("in-an/{}.pdf", p.slug));
+        assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "{}", pdf.display());
+        let page = fs::read_to_string(out.join(format!("thu-tuc/{}/index.html", p.slug))).unwrap();
+        let kb = fs::metadata(&pdf).unwrap().len().div_ceil(1024);
+        assert!(page.contains(&format!("href=\"/in-an/{}.pdf\"", p.slug)), "{} does not link its leaflet", p.slug);
+        assert!(page.contains(&format!("{kb} KB)")), "{}: leaflet size {kb} KB not shown", p.slug);
+    }
+    let print_page = fs::read_to_string(out.join("in-an/index.html")).unwrap();
+    for f in ["huong-dan-nop-truc-tuyen.pdf", "danh-muc-thu-tuc-a4.pdf", "danh-muc-thu-tuc-a1.pdf"] {
+        assert!(out.join("in-an").join(f).is_file(), "{f}");
+        assert!(print_page.contains(&format!("href=\"/in-an/{f}\"")), "the print page lists {f}");
+    }
+    assert_eq!(print_page.matches("type=\"application/pdf\"").count(), site().procedures.len() + 3);
+    assert!(fs::read_to_string(out.join("index.html")).unwrap().contains("href=\"/in-an/\""), "the footer links the print page");
+}
+
+#[test]
+fn every_font_is_embedded() {
+    if !poppler("every_font_is_embedded") {
+        return;
+    }
+    for e in fs::read_dir(example().join("in-an")).unwrap().flatten() {
+        let path = e.path();
+        if path.extension().is_none_or(|x| x != "pdf") {
+            continue;
+        }
+        let fonts = run("pdffonts", &[path.to_str().unwrap()]);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{}: no fonts", path.display());
+        for row in rows {
+            assert!(row.contains("BeVietnamPro"), "{}: a font that is not the bundled one: {row}", path.display());
+            // Columns: name type encoding emb sub uni object ID
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let emb = cols[cols.len() - 5];
+            assert_eq!(emb, "yes", "{}: font not embedded: {row}", path.display());
+        }
+    }
+}
+
+#[test]
+fn leaflet_text_comes_out_in_nfc_vietnamese() {
+    if !poppler("leaflet_text_comes_out_in_nfc_vietnamese") {
+        return;
+    }
+    let mut checked_steps = 0;
+    for p in &site().procedures {
+        let pdf = example().join(format!("in-an/{}.pdf", p.slug));
+        let raw = pdf_text(&pdf);
+        assert_eq!(raw, raw.nfc().collect::<String>(), "{}: extracted text is not NFC", p.slug);
+        let text = squash(&raw);
+        assert!(text.contains(&p.code), "{}: code", p.slug);
+        assert!(text.contains(&squash(&p.title.vi)), "{}: title {}", p.slug, p.title.vi);
+        for s in &p.steps {
+            assert!(text.contains(&squash_html(s)), "{}: step not found: {}", p.slug, s.0);
+            checked_steps += 1;
+        }
+        for d in &p.documents {
+            // A document name that crosses a page repeats the table header in the middle.
+            let head: String = squash(&d.name).chars().take(50).collect();
+            assert!(text.contains(&head), "{}: document not found: {}", p.slug, d.name);
+        }
+        if p.steps.is_empty() || p.documents.is_empty() {
+            assert!(text.contains("Khôngcóthôngtin"), "{}: missing facts say so", p.slug);
+        }
+    }
+    assert!(checked_steps > 50, "the example has steps to check ({checked_steps})");
+}
+
+#[test]
+fn paper_sizes_and_page_counts() {
+    if !poppler("paper_sizes_and_page_counts") {
+        return;
+    }
+    let close = |a: f64, b: f64| (a - b).abs() < 1.0;
+    let out = example();
+    let (pages, w, h) = pdf_info(&out.join("in-an/dang-ky-noi-quy-lao-dong.pdf"));
+    assert!(close(w, 595.3) && close(h, 841.9), "leaflet is A4 portrait: {w}×{h}");
+    assert_eq!(pages, 2, "a leaflet of a typical record fills two A4 pages");
+    let (pages, w, h) = pdf_info(&out.join("in-an/danh-muc-thu-tuc-a4.pdf"));
+    assert!(close(w, 841.9) && close(h, 595.3), "catalogue is A4 landscape: {w}×{h}");
+    assert!(pages > 1, "the catalogue of 59 procedures takes several pages");
+    // The header row repeats on every page.
+    let text = pdf_text(&out.join("in-an/danh-muc-thu-tuc-a4.pdf"));
+    assert_eq!(text.split('\u{c}').filter(|p| p.contains("Tên thủ tục")).count(), pages, "header row on every page");
+    for p in &site().procedures {
+        assert!(flat(&text).contains(&p.code), "catalogue lists {}", p.code);
+    }
+    let (_, w, h) = pdf_info(&out.join("in-an/danh-muc-thu-tuc-a1.pdf"));
+    assert!(close(w, 2383.9) && close(h, 1683.8), "poster is A1 landscape: {w}×{h}");
+    let (_, w, _) = pdf_info(&out.join("in-an/huong-dan-nop-truc-tuyen.pdf"));
+    assert!(close(w, 595.3));
+}
+
+#[test]
+fn a5_leaflets_by_site_toml() {
+    if !poppler("a5_leaflets_by_site_toml") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    let toml = fs::read_to_string(dir.path().join("site.toml")).unwrap().replace("edition = 2026-11-01", "edition = 2026-11-01\nprint_paper = \"A5\"");
+    fs::write(dir.path().join("site.toml"), toml).unwrap();
+    let out = dir.path().join("public");
+    build_into(dir.path(), &out);
+    let (pages, w, h) = pdf_info(&out.join("in-an/dang-ky-noi-quy-lao-dong.pdf"));
+    assert!((w - 419.5).abs() < 1.0 && (h - 595.3).abs() < 1.0, "A5: {w}×{h}");
+    assert!(pages >= 2, "the same content on smaller paper");
+    assert!(fs::read_to_string(out.join("in-an/index.html")).unwrap().contains("PDF, khổ A5"));
+}
+
+/// Renders page 1 of a PDF and decodes every QR code on it.
+fn qr_codes(pdf: &Path, dpi: u32) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    run("pdftoppm", &["-r", &dpi.to_string(), "-f", "1", "-l", "1", "-png", "-gray", pdf.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let png = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "png")).unwrap();
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[(y * w + x) * channels]);
+    img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
+}
+
+#[test]
+fn the_qr_code_opens_the_online_address() {
+    if !poppler("the_qr_code_opens_the_online_address") {
+        return;
+    }
+    let p = site().procedure_by_code("1.013198").or_else(|| site().procedures.iter().find(|p| p.slug == "dang-ky-noi-quy-lao-dong")).unwrap();
+    let url = p.online_url.clone().or(site().config.portal_url.clone()).unwrap();
+    assert_eq!(qr_codes(&example().join(format!("in-an/{}.pdf", p.slug)), 150), vec![url]);
+    // The general leaflet's code opens the portal; the catalogue's the site.
+    assert_eq!(qr_codes(&example().join("in-an/huong-dan-nop-truc-tuyen.pdf"), 150), vec![site().config.portal_url.clone().unwrap()]);
+    assert_eq!(qr_codes(&example().join("in-an/danh-muc-thu-tuc-a4.pdf"), 200), vec![site().config.base_url.clone()]);
+    // A procedure that cannot be filed online has no QR code.
+    let offline = site().procedures.iter().find(|p| p.base_level < 3).expect("the example has a level 1–2 procedure");
+    assert!(qr_codes(&example().join(format!("in-an/{}.pdf", offline.slug)), 150).is_empty());
+}
+
+/// A record with typst-special characters, Markdown emphasis and nothing
+/// optional filled in.
+const SPECIAL: &str = r#"code = "9.999901"
+title = "Thủ tục thử: ký tự # $ * _ @ < > đặc biệt"
+stage = "dau-tu"
+field = "dau-tu"
+level = 4
+online_url = "https://dichvucong.hanam.gov.vn/thu?ma=9.999901&x=1"
+summary = "Phí 5% cho #hashtag, $10 * 2 = $20, tên_có_gạch @nguoidung <thẻ> và `mã #1`. **Chữ đậm** và *chữ nghiêng*."
+steps = ["Bước **một**: nộp = #set text(red) và $x^2$", "Bước hai: gửi tới <label> @ref"]
+
+[[documents]]
+name = "Giấy #1 * bản _sao_ $"
+originals = 1
+"#;
+
+#[test]
+fn special_characters_emphasis_and_missing_facts() {
+    if !poppler("special_characters_emphasis_and_missing_facts") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    fs::write(dir.path().join("content/procedures/dau-tu/thu-ky-tu-dac-biet.toml"), SPECIAL).unwrap();
+    let out = dir.path().join("public");
+    build_into(dir.path(), &out);
+    let pdf = out.join("in-an/thu-ky-tu-dac-biet.pdf");
+    let text = flat(&pdf_text(&pdf));
+    for s in [
+        "Thủ tục thử: ký tự # $ * _ @ < > đặc biệt",
+        "Phí 5% cho #hashtag, $10 * 2 = $20, tên_có_gạch @nguoidung <thẻ> và mã #1.",
+        "Chữ đậm và chữ nghiêng.",
+        "Bước một: nộp = #set text(red) và $x^2$",
+        "Bước hai: gửi tới <label> @ref",
+        "Giấy #1 * bản _sao_ $",
+        "Không có thông tin",
+    ] {
+        assert!(text.contains(s), "not printed as written: {s}\n--- got:\n{text}");
+    }
+    assert!(!text.contains("**"), "Markdown emphasis markers must not print");
+    let fonts = run("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("BeVietnamPro-Bold") && fonts.contains("BeVietnamPro-Italic"), "emphasis uses the bold and italic faces:\n{fonts}");
+    assert_eq!(qr_codes(&pdf, 150), vec!["https://dichvucong.hanam.gov.vn/thu?ma=9.999901&x=1".to_string()]);
+}
+
+fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = fs::read_dir(dir.join("in-an")).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn deterministic_and_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    let n = site().procedures.len() + 3;
+    let first = build_into(dir.path(), &dir.path().join("a"));
+    assert_eq!((first.cache_hits, first.cache_misses), (0, n), "a fresh site typesets everything");
+    // Without the cache: typeset again, same bytes.
+    fs::remove_dir_all(dir.path().join(onestop::cache::DIR)).unwrap();
+    let second = build_into(dir.path(), &dir.path().join("b"));
+    assert_eq!(second.cache_misses, n);
+    let a = pdfs(&dir.path().join("a"));
+    assert_eq!(a, pdfs(&dir.path().join("b")), "typesetting twice gives byte-identical PDFs");
+    // With the cache: nothing typeset, same bytes.
+    let third = build_into(dir.path(), &dir.path().join("c"));
+    assert_eq!((third.cache_hits, third.cache_misses), (n, 0), "an unchanged site is not typeset again");
+    assert_eq!(a, pdfs(&dir.path().join("c")));
+    // Editing one record typesets its leaflet and the lists that show it, nothing else.
+    let rec = dir.path().join("content/procedures/van-hanh-lao-dong/dang-ky-noi-quy-lao-dong.toml");
+    let text = fs::read_to_string(&rec).unwrap().replace("name = \"Nội quy lao động\"", "name = \"Nội quy lao động (bản đã ban hành)\"");
+    fs::write(&rec, text).unwrap();
+    let fourth = build_into(dir.path(), &dir.path().join("d"));
+    assert_eq!(fourth.cache_misses, 1, "only the edited record's leaflet is typeset (document names are not in the catalogue)");
+    let d = pdfs(&dir.path().join("d"));
+    for ((name, x), (_, y)) in a.iter().zip(&d) {
+        assert_eq!(x == y, name != "dang-ky-noi-quy-lao-dong.pdf", "{name}");
+    }
+}
