@@ -36,6 +36,8 @@ pub struct BuildSummary {
     /// Products (posters, leaflets) reused from the cache / rendered afresh.
     pub cache_hits: usize,
     pub cache_misses: usize,
+    /// The same per kind of product (`poster-png`, `leaflet`, …): (reused, rendered).
+    pub cache_kinds: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -133,6 +135,7 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         total_time: Duration::ZERO,
         cache_hits: cache.hits(),
         cache_misses: cache.misses(),
+        cache_kinds: cache.kind_counts(),
     };
     if !errors.is_empty() {
         if let Some(m) = memo {

@@ -60,6 +60,8 @@ pub struct Cache {
     used: Mutex<FxHashSet<PathBuf>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    /// Per kind: (hits, misses), for the build summary and tests.
+    kinds: Mutex<std::collections::BTreeMap<String, (usize, usize)>>,
 }
 
 impl Cache {
@@ -80,6 +82,11 @@ impl Cache {
     pub fn get(&self, kind: &str, key: &Key) -> Option<Vec<u8>> {
         let path = self.path(kind, key)?;
         let found = std::fs::read(&path).ok();
+        {
+            let mut kinds = self.kinds.lock().unwrap_or_else(|e| e.into_inner());
+            let entry = kinds.entry(kind.to_string()).or_default();
+            if found.is_some() { entry.0 += 1 } else { entry.1 += 1 }
+        }
         if found.is_some() {
             self.hits.fetch_add(1, Ordering::Relaxed);
             self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(path);
@@ -118,6 +125,10 @@ impl Cache {
     }
     pub fn misses(&self) -> usize {
         self.misses.load(Ordering::Relaxed)
+    }
+    /// (hits, misses) per kind of product.
+    pub fn kind_counts(&self) -> std::collections::BTreeMap<String, (usize, usize)> {
+        self.kinds.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Deletes entries of the kinds this build used that it did not use, so
