@@ -175,6 +175,12 @@ impl Output {
         self.written.lock().unwrap().get(&path).map(|e| e.1)
     }
 
+    /// False for `onestop check`, where nothing is written: renderers may
+    /// then skip work whose only result is bytes (rasterising, typesetting).
+    pub fn writes(&self) -> bool {
+        self.staging.is_some()
+    }
+
     pub fn error(&self, d: Diagnostic) {
         self.errors.lock().unwrap().push(d);
     }

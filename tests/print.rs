@@ -119,7 +119,9 @@ fn every_print_product_is_made_and_linked_with_its_size() {
         assert!(out.join("in-an").join(f).is_file(), "{f}");
         assert!(print_page.contains(&format!("href=\"/in-an/{f}\"")), "the print page lists {f}");
     }
-    assert_eq!(print_page.matches("type=\"application/pdf\"").count(), site().procedures.len() + 3);
+    // Leaflets, the guide, two catalogues and each diagram's poster PDF (if the copy has diagrams).
+    let posters = fs::read_dir(out.join("diagrams")).map(|d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count()).unwrap_or(0);
+    assert_eq!(print_page.matches("type=\"application/pdf\"").count(), site().procedures.len() + 3 + posters);
     assert!(fs::read_to_string(out.join("index.html")).unwrap().contains("href=\"/in-an/\""), "the footer links the print page");
 }
 

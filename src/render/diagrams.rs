@@ -61,6 +61,11 @@ impl Renderer for DiagramRenderer {
             let stem = format!("{}{}", lang_prefix(lang), poster_stem(&d.name));
             out.put("diagrams", &format!("{stem}.svg"), drawn.svg.as_bytes());
             progress(1);
+            if !out.writes() {
+                // `onestop check`: the SVG proves the spec lays out; the
+                // PNG and PDF would only be bytes nobody keeps.
+                return progress(2);
+            }
 
             let (short, long) = d.paper.size_mm();
             let paper = if d.landscape { (long, short) } else { (short, long) };

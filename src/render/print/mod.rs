@@ -154,6 +154,17 @@ impl Renderer for PrintRenderer {
         let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
         jobs.extend(guide_page(site).map(Job::Guide));
         jobs.extend(site.procedures.iter().map(Job::Leaflet));
+        if !out.writes() {
+            // `onestop check` writes nothing: typeset one product of each
+            // template to catch template errors, not every leaflet (record
+            // text reaches typst as data, so it cannot break a template).
+            let mut seen_leaflet = false;
+            jobs.retain(|j| match j {
+                Job::Leaflet(_) => !std::mem::replace(&mut seen_leaflet, true),
+                Job::Catalogue | Job::Poster => site.procedures.len() <= 500,
+                Job::Guide(_) => true,
+            });
+        }
         let done = AtomicUsize::new(0);
         let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
         // Typst recurses deeply on long tables (a catalogue of 1,000 rows
