@@ -130,7 +130,8 @@ fn every_font_is_embedded() {
     if !poppler("every_font_is_embedded") {
         return;
     }
-    for e in fs::read_dir(example().join("in-an")).unwrap().flatten() {
+    let dirs = [example().join("in-an"), example().join("en/in-an")];
+    for e in dirs.iter().flat_map(|d| fs::read_dir(d).unwrap().flatten()) {
         let path = e.path();
         if path.extension().is_none_or(|x| x != "pdf") {
             continue;
@@ -297,7 +298,7 @@ fn special_characters_emphasis_and_missing_facts() {
 }
 
 fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = fs::read_dir(dir.join("in-an")).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())).collect();
+    let mut v: Vec<_> = ["in-an", "en/in-an"].iter().flat_map(|d| fs::read_dir(dir.join(d)).unwrap().flatten()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())).collect();
     v.sort();
     v
 }
@@ -306,7 +307,9 @@ fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn deterministic_and_cached() {
     let dir = tempfile::tempdir().unwrap();
     copy_site(dir.path());
-    let n = site().procedures.len() + 3;
+    // Leaflets in both editions (the example site lists "en"), and the
+    // three office products.
+    let n = 2 * site().procedures.len() + 3;
     let first = build_into(dir.path(), &dir.path().join("a"));
     assert_eq!((first.cache_hits, first.cache_misses), (0, n), "a fresh site typesets everything");
     // Without the cache: typeset again, same bytes.
@@ -324,9 +327,72 @@ fn deterministic_and_cached() {
     let text = fs::read_to_string(&rec).unwrap().replace("name = \"Nội quy lao động\"", "name = \"Nội quy lao động (bản đã ban hành)\"");
     fs::write(&rec, text).unwrap();
     let fourth = build_into(dir.path(), &dir.path().join("d"));
-    assert_eq!(fourth.cache_misses, 1, "only the edited record's leaflet is typeset (document names are not in the catalogue)");
+    assert_eq!(fourth.cache_misses, 2, "only the edited record's leaflets (Vietnamese and English) are typeset (document names are not in the catalogue)");
     let d = pdfs(&dir.path().join("d"));
     for ((name, x), (_, y)) in a.iter().zip(&d) {
-        assert_eq!(x == y, name != "dang-ky-noi-quy-lao-dong.pdf", "{name}");
+        assert_eq!(x == y, !name.ends_with("in-an/dang-ky-noi-quy-lao-dong.pdf"), "{name}");
     }
+}
+
+/// The English UI strings of the default theme.
+fn en_strings() -> toml::Table {
+    toml::from_str(&fs::read_to_string(root().join("themes/default/i18n/en.toml")).unwrap()).unwrap()
+}
+
+#[test]
+fn english_leaflets_are_made_and_linked() {
+    let out = example();
+    let print_page = fs::read_to_string(out.join("en/in-an/index.html")).unwrap();
+    for p in &site().procedures {
+        let pdf = out.join(format!("en/in-an/{}.pdf", p.slug));
+        assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "{}", pdf.display());
+        let kb = fs::metadata(&pdf).unwrap().len().div_ceil(1024);
+        let page = fs::read_to_string(out.join(format!("en/thu-tuc/{}/index.html", p.slug))).unwrap();
+        assert!(page.contains(&format!("href=\"/en/in-an/{}.pdf\"", p.slug)), "{}: the English page links the English leaflet", p.slug);
+        assert!(page.contains(&format!("{kb} KB)")), "{}: English leaflet size {kb} KB not shown", p.slug);
+        assert!(!page.contains(&format!("href=\"/in-an/{}.pdf\"", p.slug)), "{}: the English page does not link the Vietnamese leaflet", p.slug);
+        assert!(print_page.contains(&format!("href=\"/en/in-an/{}.pdf\"", p.slug)), "{}: the English print page lists it", p.slug);
+    }
+    // The products that exist in Vietnamese only are listed as such.
+    let only_vi = en_strings()["only_vi"].as_str().unwrap().to_string();
+    let item = print_page.lines().find(|l| l.contains("href=\"/in-an/danh-muc-thu-tuc-a4.pdf\"")).expect("the English print page lists the catalogue");
+    assert!(item.contains(&only_vi), "the Vietnamese catalogue is marked: {item}");
+}
+
+#[test]
+fn english_leaflet_text_marks_what_is_only_in_vietnamese() {
+    if !poppler("english_leaflet_text_marks_what_is_only_in_vietnamese") {
+        return;
+    }
+    let en = en_strings();
+    let s = |k: &str| en[k].as_str().unwrap().to_string();
+    let mark = format!("({})", s("only_vi"));
+    let mut checked = 0;
+    for p in site().procedures.iter().filter(|p| p.title.en.is_some() && !p.steps.is_empty() && !p.documents.is_empty()) {
+        let pdf = example().join(format!("en/in-an/{}.pdf", p.slug));
+        let raw = pdf_text(&pdf);
+        assert_eq!(raw, raw.nfc().collect::<String>(), "{}: extracted text is not NFC", p.slug);
+        let text = squash(&raw);
+        let title = squash(p.title.en.as_deref().unwrap());
+        // pdftotext drops a hyphen that ends a line ("land-use-|change").
+        let dehyphen = |s: &str| s.replace('-', "");
+        assert!(dehyphen(&text).contains(&dehyphen(&title)), "{}: English title", p.slug);
+        assert!(!text.contains(&format!("{title}{}", squash(&mark))), "{}: an English title is not marked", p.slug);
+        assert!(text.contains(&squash(&s("print_how_online"))), "{}: English UI heading", p.slug);
+        // Steps and documents have no English text: printed in Vietnamese,
+        // with the mark right after their heading.
+        assert!(text.contains(&squash(&format!("{} {mark}", s("steps")))), "{}: steps marked", p.slug);
+        assert!(text.contains(&squash(&format!("{} {mark}", s("print_prepare")))), "{}: documents marked", p.slug);
+        assert!(text.contains(&squash_html(&p.steps[0])), "{}: the Vietnamese step is printed", p.slug);
+        let head: String = squash(&p.documents[0].name).chars().take(50).collect();
+        assert!(text.contains(&head), "{}: the Vietnamese document name is printed", p.slug);
+        // The Vietnamese leaflet has no such mark.
+        assert!(!pdf_text(&example().join(format!("in-an/{}.pdf", p.slug))).contains(&mark), "{}: Vietnamese leaflet", p.slug);
+        // The document language is English, the Vietnamese parts tagged as such.
+        let bytes = fs::read(&pdf).unwrap();
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"/Lang(en)") && has(b"/Lang(vi)"), "{}: PDF language tags", p.slug);
+        checked += 1;
+    }
+    assert!(checked > 10, "the example has English records with steps and documents ({checked})");
 }

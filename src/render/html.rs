@@ -132,6 +132,8 @@ struct PrintItem {
     path: String,
     format: String,
     size: String,
+    title_vi: bool,
+    vi_only: bool,
 }
 
 #[derive(Serialize)]
@@ -325,13 +327,13 @@ impl<'a> Shared<'a> {
         // Only products the print renderer made are linked, with their size.
         let item = |p: super::print::Product| -> Option<PrintItem> {
             let size = view::file_size(out.size_of(&p.path)?);
-            Some(PrintItem { title: p.title, code: p.code, path: p.path, format: p.format, size })
+            Some(PrintItem { title: p.title, code: p.code, path: p.path, format: p.format, size, title_vi: p.title_vi, vi_only: p.vi_only })
         };
         let leaflets = site.procedures.iter().map(|p| {
-            let path = super::print::leaflet_path(&p.slug);
-            out.size_of(&path).map(|n| PrintItem { title: tr(t, "print_leaflet").into(), code: None, path, format: tr(t, if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" }).into(), size: view::file_size(n) })
+            let path = super::print::leaflet_path(lang, &p.slug);
+            out.size_of(&path).map(|n| PrintItem { title: tr(t, "print_leaflet").into(), code: None, path, format: tr(t, if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" }).into(), size: view::file_size(n), title_vi: false, vi_only: false })
         }).collect();
-        let print_groups = super::print::product_groups(site, t)
+        let print_groups = super::print::product_groups(site, t, lang)
             .into_iter()
             .map(|g| PrintGroup { key: g.key, title: g.title, intro: g.intro, items: g.items.into_iter().filter_map(item).collect() })
             .filter(|g| !g.items.is_empty())

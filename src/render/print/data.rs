@@ -5,6 +5,7 @@
 
 use super::markup;
 use crate::model::{ChannelKind, Html, Procedure, Site};
+use crate::render::lang::Lang;
 use crate::render::urls;
 use crate::render::view::{self, fee_text, time_text, tr, Strings};
 use serde_json::{json, Value};
@@ -24,30 +25,30 @@ fn rich_opt(site: &Site, html: Option<&Html>) -> Value {
 }
 
 /// Site-wide facts every product shows (header, footer, contact).
-pub fn site_view(site: &Site) -> Value {
+pub fn site_view(site: &Site, lang: Lang) -> Value {
     let c = &site.config;
     let o = &c.organisation;
     json!({
-        "title": c.title.vi,
+        "title": lang.pick(&c.title).0,
         "url": c.base_url,
         "portal_url": c.portal_url,
         "national_portal_url": c.national_portal_url,
         "edition": c.edition.as_deref().map(vn_date),
         "paper": c.print_paper,
         "organisation": {
-            "name": o.name.vi, "address": o.address, "phone": o.phone, "email": o.email, "hours": o.hours,
+            "name": lang.pick(&o.name).0, "address": o.address, "phone": o.phone, "email": o.email, "hours": o.hours,
             "service_center": o.service_center, "service_center_address": o.service_center_address,
         },
     })
 }
 
 /// The level legend: label, meaning and colours of every level.
-pub fn levels_view(site: &Site) -> Value {
+pub fn levels_view(site: &Site, lang: Lang) -> Value {
     let counts = view::level_counts(site, site.procedures.iter());
     site.levels
         .iter()
         .enumerate()
-        .map(|(i, l)| json!({"label": l.label.vi, "meaning": rich(site, &l.meaning.vi), "colour": l.colour, "text_colour": l.text_colour, "count": counts[i]}))
+        .map(|(i, l)| json!({"label": lang.pick(&l.label).0, "meaning": rich(site, lang.pick_rich(&l.meaning).0), "colour": l.colour, "text_colour": l.text_colour, "count": counts[i]}))
         .collect()
 }
 
@@ -64,9 +65,15 @@ pub fn is_online(p: &Procedure) -> bool {
 
 /// The numbered "how to file online" steps for one procedure, from UI
 /// strings with the procedure's code, agency and portal filled in.
-fn online_steps(site: &Site, p: &Procedure, t: &Strings) -> Vec<String> {
+fn online_steps(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Vec<String> {
     let url = online_url(site, p).unwrap_or_default();
-    let agency = p.agencies.as_ref().and_then(|a| a.competent.as_deref()).unwrap_or(&site.config.organisation.name.vi);
+    // The agency as the portal lists it; the record names it in Vietnamese.
+    let agency = match p.agencies.as_ref().and_then(|a| a.competent.as_deref()) {
+        Some(a) if lang != Lang::Vi => format!("{a} ({})", tr(t, "only_vi")),
+        Some(a) => a.to_string(),
+        None => lang.pick(&site.config.organisation.name).0.to_string(),
+    };
+    let agency = agency.as_str();
     let fill = |key: &str| tr(t, key).replace("{url}", url).replace("{code}", &p.code).replace("{agency}", agency);
     let mut steps = vec![fill("print_step_open"), fill("print_step_login"), fill("print_step_find"), fill("print_step_fill")];
     if p.digital_signature {
@@ -77,8 +84,13 @@ fn online_steps(site: &Site, p: &Procedure, t: &Strings) -> Vec<String> {
     steps
 }
 
-pub fn leaflet(site: &Site, p: &Procedure, t: &Strings) -> Value {
+/// The leaflet of one procedure in one edition. The English leaflet takes
+/// the record's English fields; what has no English text (steps, documents,
+/// legal basis…) prints in Vietnamese, and `vi_only` names those parts so the
+/// template marks them ("only in Vietnamese") and sets their language.
+pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     let level = &site.levels[p.level];
+    let en = lang != Lang::Vi;
     // Channels with the same time and fee share one row: a leaflet repeats
     // nothing (the website keeps one row per channel).
     let mut channels: Vec<(Vec<&str>, String, String, Value)> = Vec::new();
@@ -94,6 +106,9 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings) -> Value {
             None => channels.push((vec![label], time, fee, note)),
         }
     }
+    // Times as number and unit come from UI strings; notes, free-text times
+    // and fees are the record's (Vietnamese) words.
+    let channels_vi = p.channels.iter().any(|c| c.time_text.is_some() || c.time_note.is_some() || c.fee.is_some() || c.note.as_ref().is_some_and(|n| !n.0.trim().is_empty()));
     let channels: Vec<Value> = channels.into_iter().map(|(labels, time, fee, note)| json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note})).collect();
     let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
     for d in &p.documents {
@@ -109,37 +124,64 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings) -> Value {
             .filter_map(|(k, v)| Some(json!({"label": tr(t, k), "name": v.as_deref()?})))
             .collect::<Vec<_>>()
     });
+    let has_agencies = agencies.as_ref().is_some_and(|a| !a.is_empty());
     let online = is_online(p) && online_url(site, p).is_some();
+    let (title, title_vi) = lang.pick(&p.title);
+    let (summary, summary_vi) = lang.pick_rich(&p.summary);
+    let (stage, _) = lang.pick(&site.stages[p.stage].title);
+    let (field, field_vi) = lang.pick(&site.fields[p.field].title);
+    let (level_label, _) = lang.pick(&level.label);
+    let (level_meaning, level_vi) = lang.pick_rich(&level.meaning);
+    let summary = rich_opt(site, Some(summary));
+    let where_to_submit = rich_opt(site, p.where_to_submit.as_ref());
+    let requirements = rich_opt(site, p.requirements.as_ref());
+    // Parts printed in Vietnamese in another edition (all false in the
+    // Vietnamese one).
+    let vi_only = json!({
+        "title": title_vi,
+        "summary": summary_vi && !summary.is_null(),
+        "field": field_vi,
+        "level": level_vi,
+        "in_person": en && (p.service_center || !where_to_submit.is_null()),
+        "steps": en && !p.steps.is_empty(),
+        "documents": en && !p.documents.is_empty(),
+        "requirements": en && !requirements.is_null(),
+        "channels": en && channels_vi,
+        "result": en && !p.result.is_empty(),
+        "legal_basis": en && !p.legal_basis.is_empty(),
+        "agencies": en && has_agencies,
+    });
     json!({
-        "lang": "vi",
+        "lang": lang.code(),
         "t": t,
-        "site": site_view(site),
-        "levels": levels_view(site),
+        "site": site_view(site, lang),
+        "levels": levels_view(site, lang),
         "p": {
             "code": p.code,
-            "title": p.title.vi,
-            "url": format!("{}{}", site.config.base_url, urls::procedure(&p.slug)),
-            "summary": rich_opt(site, Some(&p.summary.vi)),
-            "stage": site.stages[p.stage].title.vi,
-            "field": site.fields[p.field].title.vi,
-            "level": {"label": level.label.vi, "meaning": rich(site, &level.meaning.vi), "colour": level.colour, "text_colour": level.text_colour},
+            "title": title,
+            "url": format!("{}{}{}", site.config.base_url, lang.prefix(), urls::procedure(&p.slug)),
+            "summary": summary,
+            "stage": stage,
+            "field": field,
+            "level": {"label": level_label, "meaning": rich(site, level_meaning), "colour": level.colour, "text_colour": level.text_colour},
             "online": online,
             "online_url": if online { online_url(site, p) } else { None },
-            "online_steps": if online { online_steps(site, p, t) } else { Vec::new() },
+            "online_steps": if online { online_steps(site, p, t, lang) } else { Vec::new() },
             "digital_signature": p.digital_signature,
             "service_center": p.service_center,
             "public_postal": p.public_postal,
             "has_direct": p.channel(ChannelKind::Direct).is_some(),
             "has_postal": p.channel(ChannelKind::Postal).is_some() || p.public_postal,
             "applicants": p.applicants,
-            "where_to_submit": rich_opt(site, p.where_to_submit.as_ref()),
+            "where_to_submit": where_to_submit,
             "steps": p.steps.iter().map(|s| rich(site, s)).collect::<Vec<_>>(),
             "channels": channels,
             "document_groups": groups.into_iter().map(|(case, docs)| json!({"case": case, "documents": docs})).collect::<Vec<_>>(),
-            "requirements": rich_opt(site, p.requirements.as_ref()),
+            "requirements": requirements,
             "result": p.result,
             "legal_basis": p.legal_basis.iter().map(|l| json!({"number": l.number, "title": l.title, "date": l.date.as_deref().map(vn_date), "issuer": l.issuer})).collect::<Vec<_>>(),
             "agencies": agencies,
+            "vi_only": vi_only,
         },
     })
 }
@@ -166,8 +208,8 @@ pub fn catalogue(site: &Site, t: &Strings) -> Value {
     json!({
         "lang": "vi",
         "t": t,
-        "site": site_view(site),
-        "levels": levels_view(site),
+        "site": site_view(site, Lang::Vi),
+        "levels": levels_view(site, Lang::Vi),
         "stages": site.stages.iter().map(|s| json!({"number": s.number, "title": s.title.vi})).collect::<Vec<_>>(),
         "rows": rows(site, t, false),
     })
@@ -178,8 +220,8 @@ pub fn guide(site: &Site, t: &Strings, page: &crate::model::Page) -> Value {
     json!({
         "lang": "vi",
         "t": t,
-        "site": site_view(site),
-        "levels": levels_view(site),
+        "site": site_view(site, Lang::Vi),
+        "levels": levels_view(site, Lang::Vi),
         "page": {"title": page.title.vi, "description": page.description, "body": rich(site, &page.body), "url": format!("{}{}", site.config.base_url, urls::page(&page.slug))},
         "rows": rows(site, t, true),
     })

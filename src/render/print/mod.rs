@@ -14,6 +14,7 @@ pub mod markup;
 mod qr;
 mod world;
 
+use super::lang::{self, Lang};
 use super::view::Strings;
 use super::{RenderCtx, Renderer};
 use crate::cache::KeyBuilder;
@@ -48,8 +49,10 @@ const EVICT_EVERY: usize = 64;
 /// Stack of a typesetting thread (see `render`).
 const STACK_SIZE: usize = 256 << 20;
 
-pub fn leaflet_path(slug: &str) -> String {
-    format!("{DIR}{slug}.pdf")
+/// The leaflet of a procedure in an edition: `in-an/<slug>.pdf`, the
+/// English one under `en/in-an/`.
+pub fn leaflet_path(lang: Lang, slug: &str) -> String {
+    format!("{}{DIR}{slug}.pdf", lang.prefix())
 }
 
 /// One print product for the print page: title (UI string key or text), file.
@@ -62,6 +65,10 @@ pub struct Product {
     pub path: String,
     /// Paper, e.g. "A4, 2 trang".
     pub format: String,
+    /// The title is Vietnamese text (on an English page).
+    pub title_vi: bool,
+    /// The product itself is in Vietnamese only (on an English page).
+    pub vi_only: bool,
 }
 
 /// Products grouped by kind, in the order the print page shows them. The
@@ -75,27 +82,34 @@ pub struct Group {
     pub items: Vec<Product>,
 }
 
-pub fn product_groups(site: &Site, t: &Strings) -> Vec<Group> {
+/// The products of an edition's print page. The English edition has its own
+/// leaflets; the office products and posters exist in Vietnamese only and
+/// say so.
+pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
     let tr = |k: &str| super::view::tr(t, k).to_string();
+    let en = lang != Lang::Vi;
     let mut office = Vec::new();
     if let Some(page) = guide_page(site) {
-        office.push(Product { title: page.title.vi.clone(), code: None, path: GUIDE_PATH.into(), format: tr("print_format_guide") });
+        office.push(Product { title: page.title.vi.clone(), code: None, path: GUIDE_PATH.into(), format: tr("print_format_guide"), title_vi: en, vi_only: en });
     }
-    office.push(Product { title: tr("print_catalogue_a4"), code: None, path: CATALOGUE_PATH.into(), format: tr("print_format_catalogue") });
-    office.push(Product { title: tr("print_catalogue_a1"), code: None, path: POSTER_PATH.into(), format: tr("print_format_poster") });
+    office.push(Product { title: tr("print_catalogue_a4"), code: None, path: CATALOGUE_PATH.into(), format: tr("print_format_catalogue"), title_vi: false, vi_only: en });
+    office.push(Product { title: tr("print_catalogue_a1"), code: None, path: POSTER_PATH.into(), format: tr("print_format_poster"), title_vi: false, vi_only: en });
     let paper = if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" };
     let leaflets = site
         .procedures
         .iter()
-        .map(|p| Product { title: p.title.vi.clone(), code: Some(p.code.clone()), path: leaflet_path(&p.slug), format: tr(paper) })
+        .map(|p| {
+            let (title, title_vi) = lang.pick(&p.title);
+            Product { title: title.to_string(), code: Some(p.code.clone()), path: leaflet_path(lang, &p.slug), format: tr(paper), title_vi, vi_only: false }
+        })
         .collect();
     // The journey diagrams' posters (made by the diagrams renderer).
     let mut posters = Vec::new();
     for d in &site.diagrams {
         let stem = super::diagrams::poster_stem(&d.name);
         let orientation = tr(if d.landscape { "print_landscape" } else { "print_portrait" });
-        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.pdf"), format: format!("PDF, {} {orientation}", d.paper.name()) });
-        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.png"), format: format!("PNG, {} {orientation}, {} dpi", d.paper.name(), d.dpi) });
+        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.pdf"), format: format!("PDF, {} {orientation}", d.paper.name()), title_vi: en, vi_only: en });
+        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.png"), format: format!("PNG, {} {orientation}, {} dpi", d.paper.name(), d.dpi), title_vi: en, vi_only: en });
     }
     vec![
         Group { key: "posters", title: tr("print_group_posters"), intro: tr("print_group_posters_intro"), items: posters },
@@ -112,7 +126,8 @@ pub struct PrintRenderer;
 
 /// One product to typeset.
 enum Job<'a> {
-    Leaflet(&'a Procedure),
+    /// A procedure's leaflet in one edition, with its UI strings.
+    Leaflet(&'a Procedure, Lang, &'a Strings),
     Guide(&'a Page),
     Catalogue,
     Poster,
@@ -124,13 +139,18 @@ impl Renderer for PrintRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        site.procedures.len() + 2 + usize::from(guide_page(site).is_some())
+        site.procedures.len() * lang::editions(site).len() + 2 + usize::from(guide_page(site).is_some())
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
-        let Some(t) = ctx.theme.translations.get("vi") else {
-            return out.error(Diagnostic::new("no-translations", "the theme has no i18n/vi.toml"));
-        };
+        let mut strings = Vec::new();
+        for lang in lang::editions(site) {
+            let Some(t) = ctx.theme.translations.get(lang.code()) else {
+                return out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code())));
+            };
+            strings.push((lang, t));
+        }
+        let t = strings[0].1;
         let fonts: Vec<Vec<u8>> = ctx.theme.static_files.iter().filter(|(k, _)| k.starts_with("fonts/") && (k.ends_with(".ttf") || k.ends_with(".otf"))).map(|(_, v)| v.clone()).collect();
         let templates: BTreeMap<String, String> = ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.text.clone())).collect();
         let assets = Assets::new(&fonts, &templates);
@@ -153,14 +173,16 @@ impl Renderer for PrintRenderer {
         // so they do not finish alone at the end.
         let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
         jobs.extend(guide_page(site).map(Job::Guide));
-        jobs.extend(site.procedures.iter().map(Job::Leaflet));
+        for &(lang, t) in &strings {
+            jobs.extend(site.procedures.iter().map(|p| Job::Leaflet(p, lang, t)));
+        }
         if !out.writes() {
             // `onestop check` writes nothing: typeset one product of each
             // template to catch template errors, not every leaflet (record
             // text reaches typst as data, so it cannot break a template).
             let mut seen_leaflet = false;
             jobs.retain(|j| match j {
-                Job::Leaflet(_) => !std::mem::replace(&mut seen_leaflet, true),
+                Job::Leaflet(..) => !std::mem::replace(&mut seen_leaflet, true),
                 Job::Catalogue | Job::Poster => site.procedures.len() <= 500,
                 Job::Guide(_) => true,
             });
@@ -178,17 +200,17 @@ impl Renderer for PrintRenderer {
             || PrintWorld::new(assets.clone(), today),
             |world, job| {
                 let (path, template, data, qr_url) = match job {
-                    Job::Leaflet(p) => (leaflet_path(&p.slug), "leaflet.typ", data::leaflet(site, p, t), data::online_url(site, p).filter(|_| data::is_online(p)).map(str::to_string)),
+                    Job::Leaflet(p, lang, t) => (leaflet_path(*lang, &p.slug), "leaflet.typ", data::leaflet(site, p, t, *lang), data::online_url(site, p).filter(|_| data::is_online(p)).map(str::to_string)),
                     Job::Guide(page) => (GUIDE_PATH.to_string(), "guide.typ", data::guide(site, t, page), site.config.portal_url.clone()),
                     Job::Catalogue => (CATALOGUE_PATH.to_string(), "catalogue.typ", data::catalogue(site, t), Some(site.config.base_url.clone())),
                     Job::Poster => (POSTER_PATH.to_string(), "poster.typ", data::catalogue(site, t), Some(site.config.base_url.clone())),
                 };
                 let source = match job {
-                    Job::Leaflet(p) => Some(p.source.clone()),
+                    Job::Leaflet(p, ..) => Some(p.source.clone()),
                     Job::Guide(page) => Some(page.source.clone()),
                     _ => None,
                 };
-                let key_kind = if matches!(job, Job::Leaflet(_)) { "leaflet" } else { "print" };
+                let key_kind = if matches!(job, Job::Leaflet(..)) { "leaflet" } else { "print" };
                 match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
                     Ok(pdf) => out.put("print", &path, &pdf),
                     Err(mut d) => {
@@ -227,6 +249,8 @@ impl Typeset<'_> {
     #[allow(clippy::too_many_arguments)]
     fn product(&self, world: &mut PrintWorld, ctx: &RenderCtx, kind: &str, path: &str, template: &str, data: &serde_json::Value, qr_url: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
         let json = serde_json::to_vec(data).map_err(|e| Diagnostic::new("print", format!("{path}: cannot serialise the data: {e}")))?;
+        // The path (`en/in-an/…`) and the data (its `lang`, its strings)
+        // make the edition part of the key.
         let mut key = KeyBuilder::new(kind);
         key.add_str(self.base).add_str(template).add_str(path).add(&json).add_str(qr_url.unwrap_or_default());
         let key = key.finish();
