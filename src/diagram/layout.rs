@@ -227,7 +227,10 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
         let mut tallest: f64 = 0.0;
         for (i, l) in site.levels.iter().enumerate() {
             let label = pick(&l.label.vi, l.label.en.as_deref(), lang);
-            let meaning = if lang == "en" && l.meaning.en.is_some() { html_to_text(&l.meaning.en.as_ref().unwrap().0) } else { l.meaning.plain.clone() };
+            let meaning = match (&l.meaning.en, lang) {
+                (Some(en), "en") => html_to_text(&en.0),
+                _ => l.meaning.plain.clone(),
+            };
             let label_lines = m.wrap(Weight::SemiBold, label, pr.body, col_w - 2.0 * pr.pad - lh);
             let meaning_lines = m.wrap(Weight::Regular, &meaning, pr.body, col_w);
             tallest = tallest.max(label_lines.len() as f64 * lh + 2.0 * pr.pad + meaning_lines.len() as f64 * lh);
@@ -245,7 +248,9 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
     // that fits (wider blocks read better).
     let s_count = stages.len().max(1);
     let max_cols = ((inner_w + pr.gap) / (pr.min_col + pr.gap)).floor().max(s_count as f64) as usize;
-    let mut best: Option<(f64, Vec<usize>, f64, Vec<Vec<Measured<'a>>>, f64, Vec<Vec<String>>)> = None;
+    // (total height, columns per stage, column width, blocks, lane header height, lane titles)
+    type Candidate<'b> = (f64, Vec<usize>, f64, Vec<Vec<Measured<'b>>>, f64, Vec<Vec<String>>);
+    let mut best: Option<Candidate<'a>> = None;
     let mut fits = false;
     for c in s_count..=max_cols {
         let col_w = (inner_w - (c as f64 - 1.0) * pr.gap) / c as f64;
@@ -481,13 +486,9 @@ fn route(blocks: &[BlockBox], sources: &[String], corridor_top: f64, corridor: f
         for a in &t.p.after {
             let Some(s) = by_code.get(a.as_str()) else { continue };
             let (cs, ct) = (s.col as i64, t.col as i64);
-            let gutters: Vec<i64> = if ct == cs + 1 {
-                vec![cs]
-            } else if ct == cs {
-                vec![cs]
-            } else {
-                vec![cs, ct - 1]
-            };
+            // Next column or same column: the gutter right of the source.
+            // Anything else: that gutter, the corridor, the gutter left of the target.
+            let gutters: Vec<i64> = if ct == cs + 1 || ct == cs { vec![cs] } else { vec![cs, ct - 1] };
             for g in &gutters {
                 let users = gutter_users.entry(*g).or_default();
                 if !users.contains(&s.p.code.as_str()) {

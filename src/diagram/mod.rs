@@ -57,6 +57,7 @@ pub struct Drawn {
 }
 
 /// Draws `d` for `lang`. `link` maps a procedure slug to its URL.
+#[allow(clippy::too_many_arguments)]
 pub fn draw(site: &Site, d: &Diagram, profile: &Profile, lang: &str, strings: &Strings, m: &Measurer, link: svg::LinkFn, qr_url: Option<&str>, id_prefix: &str) -> Drawn {
     let labels = labels(site, d, lang, strings);
     let times = |p: &crate::model::Procedure| view::row(p, strings, crate::render::lang::Lang::from_code(lang)).time;

@@ -53,6 +53,9 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+// Drawing helpers take position, size, weight, colour, text and class:
+// grouping them in a struct would only rename the arguments.
+#[allow(clippy::too_many_arguments)]
 impl W<'_> {
     /// One line of text whose line box starts at `top`.
     fn text(&mut self, x: f64, top: f64, size: f64, weight: Weight, fill: &str, text: &str, class: &str) {
@@ -327,11 +330,9 @@ fn write_footer(w: &mut W, layout: &Layout, labels: &Labels, o: &SvgOptions) {
     let y0 = layout.legend_y;
     w.s.push_str(r#"<g class="footer">"#);
     let mut tx = x0;
-    if let Some(url) = o.qr_url {
-        if let Some(path) = qr_path(url, x0, y0, QR_SIZE) {
-            w.s.push_str(&path);
-            tx = x0 + QR_SIZE + pr.pad * 1.5;
-        }
+    if let Some(path) = o.qr_url.and_then(|url| qr_path(url, x0, y0, QR_SIZE)) {
+        w.s.push_str(&path);
+        tx = x0 + QR_SIZE + pr.pad * 1.5;
     }
     let width = layout.footer_x + layout.footer_w - tx;
     let mut y = y0;
