@@ -6,6 +6,7 @@
 //! SVG < 50 ms, A1 PNG at 150 dpi < 2 s.
 
 use onestop::diagram::{self, layout::Profile, raster, Fonts};
+use onestop::render::lang::Lang;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -39,12 +40,12 @@ fn main() {
 
     let (a, b, c, drawn) = time(20, || {
         let m = fonts.measurer().unwrap();
-        diagram::draw(&site, d, &Profile::poster(d), "vi", strings, &m, &link, site.config.portal_url.as_deref(), "")
+        diagram::draw(&site, d, &Profile::poster(d), Lang::Vi, strings, &m, &link, site.config.portal_url.as_deref(), "")
     });
     report("poster SVG (layout + write)", (a, b, c));
     let (a, b, c, _) = time(20, || {
         let m = fonts.measurer().unwrap();
-        diagram::draw(&site, d, &Profile::web(), "vi", strings, &m, &link, None, "jd-")
+        diagram::draw(&site, d, &Profile::web(), Lang::Vi, strings, &m, &link, None, "jd-")
     });
     report("website SVG (layout + write)", (a, b, c));
     let db = raster::font_db(&fonts);

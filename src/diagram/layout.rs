@@ -7,6 +7,7 @@
 
 use super::measure::{Measurer, Weight};
 use crate::model::{Diagram, Procedure, Site};
+use crate::render::lang::Lang;
 use rustc_hash::FxHashMap;
 
 /// Sizes for one kind of output; all lengths in the SVG's user unit.
@@ -80,7 +81,7 @@ impl Profile {
 
 /// Text for the diagram in one language.
 pub struct Labels {
-    pub lang: String,
+    pub lang: Lang,
     pub title: String,
     pub subtitle: Option<String>,
     pub footer: Option<String>,
@@ -198,7 +199,7 @@ pub fn layout<'a>(site: &'a Site, d: &'a Diagram, profile: &Profile, min_canvas_
 }
 
 fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> (Layout<'a>, bool) {
-    let lang = labels.lang.as_str();
+    let lang = labels.lang;
     let shown: Vec<&Procedure> = d.select(site).collect();
     let stages: Vec<usize> = d.stage_list(site).into_iter().filter(|s| shown.iter().any(|p| p.stage == *s)).collect();
     let inner_w = pr.canvas_w - 2.0 * pr.margin;
@@ -226,9 +227,9 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
         let col_w = (legend_w - (n - 1.0) * pr.gap) / n;
         let mut tallest: f64 = 0.0;
         for (i, l) in site.levels.iter().enumerate() {
-            let label = pick(&l.label.vi, l.label.en.as_deref(), lang);
-            let meaning = match (&l.meaning.en, lang) {
-                (Some(en), "en") => html_to_text(&en.0),
+            let label = lang.pick(&l.label).0;
+            let meaning = match (lang, &l.meaning.plain_en) {
+                (Lang::En, Some(en)) => en.clone(),
                 _ => l.meaning.plain.clone(),
             };
             let label_lines = m.wrap(Weight::SemiBold, label, pr.body, col_w - 2.0 * pr.pad - lh);
@@ -260,7 +261,7 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
         let lane_titles: Vec<Vec<String>> = stages.iter().zip(&k).map(|(&s, &k)| {
             let w = k as f64 * col_w + (k as f64 - 1.0) * pr.gap;
             let stage = &site.stages[s];
-            m.wrap(Weight::Bold, &format!("{}. {}", stage.number, pick(&stage.title.vi, stage.title.en.as_deref(), lang)), pr.lane, w - 2.0 * pr.pad - pr.lane)
+            m.wrap(Weight::Bold, &format!("{}. {}", stage.number, lang.pick(&stage.title).0), pr.lane, w - 2.0 * pr.pad - pr.lane)
         }).collect();
         let lane_h = lane_titles.iter().map(|t| t.len()).max().unwrap_or(1) as f64 * pr.lh(pr.lane) + 2.0 * pr.pad;
         let corridor = if d.arrows { corridor_for(&stages, &measured, &k, pr) } else { 0.0 };
@@ -353,37 +354,18 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
     (layout, fits)
 }
 
-pub fn pick<'s>(vi: &'s str, en: Option<&'s str>, lang: &str) -> &'s str {
-    if lang == "en" { en.unwrap_or(vi) } else { vi }
-}
-
-/// Plain text of a small HTML fragment (level meanings are Markdown).
-fn html_to_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn measure_block<'a>(p: &'a Procedure, w: f64, pr: &Profile, labels: &Labels, site: &Site, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> Measured<'a> {
     let lh = pr.lh(pr.body);
     let inner = w - 2.0 * pr.pad;
     let level = &site.levels[p.level];
-    let label = pick(&level.label.vi, level.label.en.as_deref(), &labels.lang);
+    let label = labels.lang.pick(&level.label).0;
     // The band leaves room on the right for the pattern swatch, and for the
     // "or" chip of an alternative.
     let alternative = !p.alternative_to.is_empty();
     let chip = if alternative { m.width(Weight::SemiBold, labels.get("or"), pr.body) + 2.0 * pr.pad } else { 0.0 };
     let band_lines = m.wrap(Weight::SemiBold, label, pr.body, inner - lh - pr.pad - chip);
     let band_h = band_lines.len() as f64 * lh + pr.pad;
-    let title = pick(&p.short_title.vi, p.short_title.en.as_deref(), &labels.lang);
+    let title = labels.lang.pick(&p.short_title).0;
     let title_lines = m.wrap(Weight::Regular, title, pr.body, inner);
     let time_lines = m.wrap(Weight::Regular, &times(p), pr.body, inner - lh);
     let h = band_h + pr.pad + lh + title_lines.len() as f64 * lh + pr.pad * 0.5 + time_lines.len() as f64 * lh + pr.pad;

@@ -8,6 +8,7 @@ pub mod raster;
 pub mod svg;
 
 use crate::model::{Diagram, Site};
+use crate::render::lang::Lang;
 use crate::render::view::{self, Strings};
 use crate::theme::Theme;
 use layout::{Labels, Profile};
@@ -29,10 +30,10 @@ impl Fonts {
     }
 }
 
-pub fn labels(site: &Site, d: &Diagram, lang: &str, strings: &Strings) -> Labels {
-    let pick = |t: &crate::model::Text| if lang == "en" { t.en.clone().unwrap_or_else(|| t.vi.clone()) } else { t.vi.clone() };
+pub fn labels(site: &Site, d: &Diagram, lang: Lang, strings: &Strings) -> Labels {
+    let pick = |t: &crate::model::Text| lang.pick(t).0.to_string();
     Labels {
-        lang: lang.to_string(),
+        lang,
         title: pick(&d.title),
         subtitle: d.subtitle.as_ref().map(pick),
         footer: d.footer.as_ref().map(pick),
@@ -42,9 +43,9 @@ pub fn labels(site: &Site, d: &Diagram, lang: &str, strings: &Strings) -> Labels
 }
 
 /// Edition date as printed: 01/11/2026 in Vietnamese, 2026-11-01 in English.
-pub fn edition(site: &Site, lang: &str) -> Option<String> {
+pub fn edition(site: &Site, lang: Lang) -> Option<String> {
     let e = site.config.edition.as_ref()?;
-    Some(if lang == "en" { e.clone() } else { crate::text::format_date_vi(e) })
+    Some(if lang == Lang::En { e.clone() } else { crate::text::format_date_vi(e) })
 }
 
 /// A rendered diagram SVG and the facts about it the renderers report.
@@ -58,9 +59,9 @@ pub struct Drawn {
 
 /// Draws `d` for `lang`. `link` maps a procedure slug to its URL.
 #[allow(clippy::too_many_arguments)]
-pub fn draw(site: &Site, d: &Diagram, profile: &Profile, lang: &str, strings: &Strings, m: &Measurer, link: svg::LinkFn, qr_url: Option<&str>, id_prefix: &str) -> Drawn {
+pub fn draw(site: &Site, d: &Diagram, profile: &Profile, lang: Lang, strings: &Strings, m: &Measurer, link: svg::LinkFn, qr_url: Option<&str>, id_prefix: &str) -> Drawn {
     let labels = labels(site, d, lang, strings);
-    let times = |p: &crate::model::Procedure| view::row(p, strings, crate::render::lang::Lang::from_code(lang)).time;
+    let times = |p: &crate::model::Procedure| view::row(p, strings, lang).time;
     let physical = profile.poster.then(|| {
         let (short, long) = d.paper.size_mm();
         if d.landscape { (long, short) } else { (short, long) }

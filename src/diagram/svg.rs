@@ -105,7 +105,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1"{size_attrs} viewBox="0 0 {} {}" font-family="{FAMILY}, sans-serif" lang="{}" role="group" aria-labelledby="{id}title" class="journey-diagram">"#,
         n(layout.width),
         n(layout.height),
-        labels.lang
+        labels.lang.code()
     );
     let _ = write!(w.s, r#"<title id="{id}title">{}</title>"#, esc(&labels.title));
     // Patterns: drawn over the level colour, so a black-and-white print

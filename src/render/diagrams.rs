@@ -4,7 +4,8 @@
 //! always drawn; PNG and PDF come from the cache when the SVG, paper, dpi
 //! and fonts are unchanged, so an unrelated edit re-renders no poster.
 
-use super::{urls, RenderCtx, Renderer};
+use super::lang::{self, Lang};
+use super::{urls, view, RenderCtx, Renderer};
 use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
 use crate::diagram::{self, raster, Fonts};
@@ -18,18 +19,13 @@ pub struct DiagramRenderer;
 /// Bump when the poster output changes for the same SVG.
 const POSTER_VERSION: &str = "poster-v1";
 
-/// Languages the posters are made in.
-pub fn languages(site: &Site) -> Vec<&str> {
-    site.config.languages.iter().map(String::as_str).filter(|l| *l == "vi" || *l == "en").collect()
-}
-
 impl Renderer for DiagramRenderer {
     fn name(&self) -> &'static str {
         "diagrams"
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        site.diagrams.len() * languages(site).len() * 3
+        site.diagrams.len() * lang::editions(site).len() * 3
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
@@ -46,19 +42,19 @@ impl Renderer for DiagramRenderer {
             font_key.add(f);
         }
         let font_key = font_key.finish();
-        let jobs: Vec<(&Diagram, &str)> = site.diagrams.iter().flat_map(|d| languages(site).into_iter().map(move |l| (d, l))).collect();
-        jobs.par_iter().for_each(|(d, lang)| {
+        let jobs: Vec<(&Diagram, Lang)> = site.diagrams.iter().flat_map(|d| lang::editions(site).into_iter().map(move |l| (d, l))).collect();
+        jobs.par_iter().for_each(|&(d, lang)| {
             let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
-            let Some(strings) = ctx.theme.translations.get(*lang) else { return };
+            let Some(strings) = ctx.theme.translations.get(lang.code()) else { return };
             let m = match fonts.measurer() {
                 Ok(m) => m,
                 Err(e) => return fail(e),
             };
             let base = &site.config.base_url;
-            let link = |slug: &str| format!("{base}{}{}", lang_prefix(lang), urls::procedure(slug));
+            let link = |slug: &str| format!("{base}{}{}", lang.prefix(), urls::procedure(slug));
             let profile = diagram::layout::Profile::poster(d);
             let drawn = diagram::draw(site, d, &profile, lang, strings, &m, &link, site.config.portal_url.as_deref(), "");
-            let stem = format!("{}{}", lang_prefix(lang), poster_stem(&d.name));
+            let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
             out.put("diagrams", &format!("{stem}.svg"), drawn.svg.as_bytes());
             progress(1);
             if !out.writes() {
@@ -82,7 +78,7 @@ impl Renderer for DiagramRenderer {
             }
             progress(1);
             let edition = site.config.edition.as_deref();
-            let pdf = ctx.cache.get_or_render("poster-pdf", &key, || parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::pdf(t, paper, &labels.title, lang, edition)));
+            let pdf = ctx.cache.get_or_render("poster-pdf", &key, || parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::pdf(t, paper, &labels.title, lang.code(), edition)));
             match pdf {
                 Ok(bytes) => out.put("diagrams", &format!("{stem}.pdf"), &bytes),
                 Err(e) => fail(e),
@@ -97,9 +93,6 @@ pub fn poster_stem(name: &str) -> String {
     format!("diagrams/{name}")
 }
 
-pub fn lang_prefix(lang: &str) -> &'static str {
-    if lang == "en" { "en/" } else { "" }
-}
 
 /// One downloadable poster file, for the journey and print pages.
 #[derive(Serialize)]
@@ -119,32 +112,24 @@ pub struct PosterView {
 
 /// The posters of `lang` with their sizes (read from the output, so this
 /// runs in the render phase after the posters were written).
-pub fn poster_views(site: &Site, out: &Output, lang: &str) -> Vec<PosterView> {
+pub fn poster_views(site: &Site, out: &Output, lang: Lang) -> Vec<PosterView> {
     site.diagrams
         .iter()
         .map(|d| {
-            let stem = format!("{}{}", lang_prefix(lang), poster_stem(&d.name));
+            let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
             let paper = format!("{} {}", d.paper.name(), if d.landscape { "⟷" } else { "↕" });
             let files = [("PDF", "pdf", paper.clone()), ("PNG", "png", format!("{paper}, {} dpi", d.dpi)), ("SVG", "svg", String::new())]
                 .into_iter()
                 .filter_map(|(format, ext, detail)| {
                     let path = format!("{stem}.{ext}");
                     let size = out.size_of(&path)?;
-                    Some(PosterFile { format, path, size: human_size(size, lang), detail })
+                    Some(PosterFile { format, path, size: view::file_size(size), detail })
                 })
                 .collect();
-            let title = if lang == "en" { d.title.en.clone().unwrap_or_else(|| d.title.vi.clone()) } else { d.title.vi.clone() };
+            let title = lang.pick(&d.title).0.to_string();
             PosterView { name: d.name.clone(), title, files }
         })
         .collect()
-}
-
-/// "143 KB", "4,0 MB" (decimal comma in Vietnamese).
-pub fn human_size(bytes: u64, lang: &str) -> String {
-    let (v, unit) = if bytes >= 1_000_000 { (bytes as f64 / 1e6, "MB") } else { ((bytes as f64 / 1e3).max(1.0), "KB") };
-    let s = if unit == "MB" { format!("{v:.1}") } else { format!("{v:.0}") };
-    let s = if lang == "vi" { s.replace('.', ",") } else { s };
-    format!("{s} {unit}")
 }
 
 /// The diagram shown on the home and journey pages, as inline SVG sized
@@ -179,15 +164,15 @@ pub struct InlineItem {
     pub time: String,
 }
 
-pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: &str, base: &str) -> Result<Option<InlineDiagram>, String> {
+pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: Lang, base: &str) -> Result<Option<InlineDiagram>, String> {
     let Some(d) = site.diagrams.iter().find(|d| d.inline) else { return Ok(None) };
-    let strings = ctx.theme.translations.get(lang).ok_or_else(|| format!("the theme has no i18n/{lang}.toml"))?;
+    let strings = ctx.theme.translations.get(lang.code()).ok_or_else(|| format!("the theme has no i18n/{}.toml", lang.code()))?;
     let fonts = Fonts::from_theme(ctx.theme)?;
     let m = fonts.measurer()?;
-    let prefix = lang_prefix(lang);
+    let prefix = lang.prefix();
     let link = |slug: &str| format!("{base}{prefix}{}", urls::procedure(slug));
     let drawn = diagram::draw(site, d, &diagram::layout::Profile::web(), lang, strings, &m, &link, None, "jd-");
-    let pick = |vi: &str, en: Option<&str>| if lang == "en" { en.unwrap_or(vi).to_string() } else { vi.to_string() };
+    let pick = |t: &crate::model::Text| lang.pick(t).0.to_string();
     let stages = d
         .stage_list(site)
         .into_iter()
@@ -200,22 +185,22 @@ pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: &str, base: &str) -> R
                     let l = &site.levels[p.level];
                     InlineItem {
                         code: p.code.clone(),
-                        title: pick(&p.title.vi, p.title.en.as_deref()),
+                        title: pick(&p.title),
                         // Relative to the edition's base (templates add `base`).
                         path: urls::procedure(&p.slug),
-                        level: pick(&l.label.vi, l.label.en.as_deref()),
+                        level: pick(&l.label),
                         level_key: l.key.clone(),
                         signature: p.digital_signature,
                         center: p.service_center,
                         optional: p.optional,
                         alternative: !p.alternative_to.is_empty(),
-                        time: super::view::row(p, strings, super::lang::Lang::from_code(lang)).time,
+                        time: view::row(p, strings, lang).time,
                     }
                 })
                 .collect::<Vec<_>>();
-            InlineStage { number: st.number, title: pick(&st.title.vi, st.title.en.as_deref()), procedures }
+            InlineStage { number: st.number, title: pick(&st.title), procedures }
         })
         .filter(|s| !s.procedures.is_empty())
         .collect();
-    Ok(Some(InlineDiagram { title: pick(&d.title.vi, d.title.en.as_deref()), svg: drawn.svg, svg_path: format!("{prefix}{}.svg", poster_stem(&d.name)), stages }))
+    Ok(Some(InlineDiagram { title: pick(&d.title), svg: drawn.svg, svg_path: format!("{prefix}{}.svg", poster_stem(&d.name)), stages }))
 }

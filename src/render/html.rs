@@ -307,9 +307,9 @@ impl<'a> Shared<'a> {
         base.insert("fields", &fields);
         base.insert("menu", &menu);
         // The journey diagram (home and journey pages) and the poster files.
-        let inline = super::diagrams::inline_diagram(site, ctx, lang.code(), &c.base_path).map_err(|e| Diagnostic::new("diagram", e))?;
+        let inline = super::diagrams::inline_diagram(site, ctx, lang, &c.base_path).map_err(|e| Diagnostic::new("diagram", e))?;
         base.insert("diagram", &inline);
-        base.insert("posters", &super::diagrams::poster_views(site, out, lang.code()));
+        base.insert("posters", &super::diagrams::poster_views(site, out, lang));
         // Site-wide pieces (header per navigation state, footer, level colours)
         // are rendered once, not on every page.
         let mut header = serde_json::Map::new();

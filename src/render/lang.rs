@@ -15,11 +15,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `"en"` is English; anything else the Vietnamese edition.
-    pub fn from_code(code: &str) -> Lang {
-        if code == "en" { Lang::En } else { Lang::Vi }
-    }
-
     pub fn code(self) -> &'static str {
         match self {
             Lang::Vi => "vi",
