@@ -5,7 +5,7 @@
 //! the vector PDF. Medians of several runs, in milliseconds. Goals (issue 3):
 //! SVG < 50 ms, A1 PNG at 150 dpi < 2 s.
 
-use onestop::diagram::{self, layout::Profile, raster, Fonts};
+use onestop::diagram::{self, Fonts, layout::Profile, raster};
 use onestop::render::lang::Lang;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -28,19 +28,42 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, f64, T) {
 }
 
 fn main() {
-    let root = std::env::args().nth(1).filter(|a| !a.starts_with('-')).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let root = std::env::args()
+        .nth(1)
+        .filter(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     let site = onestop::load::load_site(&root, None).expect("site loads");
     let theme = onestop::theme::load_theme(&root).expect("theme loads");
     let strings = &theme.translations["vi"];
     let fonts = Fonts::from_theme(&theme).unwrap();
     let d = site.diagrams.iter().find(|d| d.inline).or(site.diagrams.first()).expect("the site has a diagram");
     let link = |slug: &str| format!("/thu-tuc/{slug}/");
-    println!("diagram `{}`: {} procedures, {} {}, {} dpi", d.name, d.select(&site).count(), d.paper.name(), if d.landscape { "landscape" } else { "portrait" }, d.dpi);
-    let report = |what: &str, (med, min, max): (f64, f64, f64)| println!("  {what:<34} median {med:>8.1} ms   (min {min:.1}, max {max:.1})");
+    println!(
+        "diagram `{}`: {} procedures, {} {}, {} dpi",
+        d.name,
+        d.select(&site).count(),
+        d.paper.name(),
+        if d.landscape { "landscape" } else { "portrait" },
+        d.dpi
+    );
+    let report = |what: &str, (med, min, max): (f64, f64, f64)| {
+        println!("  {what:<34} median {med:>8.1} ms   (min {min:.1}, max {max:.1})")
+    };
 
     let (a, b, c, drawn) = time(20, || {
         let m = fonts.measurer().unwrap();
-        diagram::draw(&site, d, &Profile::poster(d), Lang::Vi, strings, &m, &link, site.config.portal_url.as_deref(), "")
+        diagram::draw(
+            &site,
+            d,
+            &Profile::poster(d),
+            Lang::Vi,
+            strings,
+            &m,
+            &link,
+            site.config.portal_url.as_deref(),
+            "",
+        )
     });
     report("poster SVG (layout + write)", (a, b, c));
     let (a, b, c, _) = time(20, || {
@@ -58,5 +81,10 @@ fn main() {
     report(&format!("PNG {px_w}×{px_h} ({} dpi)", d.dpi), (a, b, c));
     let (a, b, c, pdf) = time(10, || raster::pdf(&tree, paper, "t", "vi", None).unwrap());
     report("PDF (vector, fonts subset)", (a, b, c));
-    println!("  sizes: SVG {} KB, PNG {:.1} MB, PDF {} KB", drawn.svg.len() / 1000, png.len() as f64 / 1e6, pdf.len() / 1000);
+    println!(
+        "  sizes: SVG {} KB, PNG {:.1} MB, PDF {} KB",
+        drawn.svg.len() / 1000,
+        png.len() as f64 / 1e6,
+        pdf.len() / 1000
+    );
 }

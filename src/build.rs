@@ -68,15 +68,19 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         )));
     }
     if let Some(u) = &opts.base_url
-        && !(u.starts_with("http://") || u.starts_with("https://")) {
-            return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
-        }
+        && !(u.starts_with("http://") || u.starts_with("https://"))
+    {
+        return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
+    }
     // The memo reuses pages from the folder the build replaces; `check` has none.
     let memo = memo.filter(|_| !opts.check_only);
     if let Some(m) = memo {
         m.begin(&opts.out_dir);
     }
-    let (site, theme) = rayon::join(|| load::load_site_with(root, opts.base_url.as_deref(), memo), || theme::load_theme_with(root, memo));
+    let (site, theme) = rayon::join(
+        || load::load_site_with(root, opts.base_url.as_deref(), memo),
+        || theme::load_theme_with(root, memo),
+    );
     let (site, theme) = match (site, theme) {
         (Ok(s), Ok(t)) => (s, t),
         (s, t) => {
@@ -92,7 +96,9 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         Output::in_memory()
     } else {
         guard_out_dir(root, &opts.out_dir)?;
-        Output::staging_for(&opts.out_dir).map_err(|e| BuildError::Io(format!("cannot create a staging folder beside {}: {e}", opts.out_dir.display())))?
+        Output::staging_for(&opts.out_dir).map_err(|e| {
+            BuildError::Io(format!("cannot create a staging folder beside {}: {e}", opts.out_dir.display()))
+        })?
     };
     let phases = render::phases();
     let total: usize = phases.iter().flatten().map(|r| r.estimate(&site)).sum();
@@ -164,7 +170,10 @@ fn guard_out_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
     let (root_abs, out_abs) = (abs(root), abs(out));
     let protected = ["", "content", "themes", "templates", "static", "print", "i18n", "src", "diagrams"];
     if protected.iter().any(|p| out_abs == root_abs.join(p)) || root_abs.starts_with(&out_abs) {
-        return Err(BuildError::Usage(format!("refusing to build into {}: it holds the site's sources and would be replaced", out.display())));
+        return Err(BuildError::Usage(format!(
+            "refusing to build into {}: it holds the site's sources and would be replaced",
+            out.display()
+        )));
     }
     Ok(())
 }

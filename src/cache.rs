@@ -102,7 +102,9 @@ impl Cache {
         let Some(path) = self.path(kind, key) else { return };
         let Some(dir) = path.parent() else { return };
         let tmp = dir.join(format!("{}.tmp-{}", key.as_str(), std::process::id()));
-        let ok = std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_ok();
+        let ok = std::fs::create_dir_all(dir).is_ok()
+            && std::fs::write(&tmp, bytes).is_ok()
+            && std::fs::rename(&tmp, &path).is_ok();
         if ok {
             self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(path);
         } else {
@@ -111,7 +113,12 @@ impl Cache {
     }
 
     /// `get`, or render, store and return.
-    pub fn get_or_render<E>(&self, kind: &str, key: &Key, render: impl FnOnce() -> Result<Vec<u8>, E>) -> Result<Vec<u8>, E> {
+    pub fn get_or_render<E>(
+        &self,
+        kind: &str,
+        key: &Key,
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<u8>, E> {
         if let Some(bytes) = self.get(kind, key) {
             return Ok(bytes);
         }
@@ -176,8 +183,18 @@ mod tests {
         c.put("poster", &old, b"stale");
         let c = Cache::open(dir.path());
         let mut renders = 0;
-        let a = c.get_or_render::<()>("poster", &key, || { renders += 1; Ok(b"pdf".to_vec()) }).unwrap();
-        let b = c.get_or_render::<()>("poster", &key, || { renders += 1; Ok(b"other".to_vec()) }).unwrap();
+        let a = c
+            .get_or_render::<()>("poster", &key, || {
+                renders += 1;
+                Ok(b"pdf".to_vec())
+            })
+            .unwrap();
+        let b = c
+            .get_or_render::<()>("poster", &key, || {
+                renders += 1;
+                Ok(b"other".to_vec())
+            })
+            .unwrap();
         assert_eq!((a.as_slice(), b.as_slice(), renders, c.hits(), c.misses()), (&b"pdf"[..], &b"pdf"[..], 1, 1, 1));
         c.prune();
         assert!(dir.path().join(DIR).join("poster").join(key.as_str()).is_file());

@@ -1,7 +1,7 @@
 //! The `onestop` command line: parses arguments, runs the pipeline, prints.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use onestop::build::{build, BuildError, BuildOptions, BuildSummary};
+use onestop::build::{BuildError, BuildOptions, BuildSummary, build};
 use onestop::diag::Diagnostic;
 use onestop::import::{ImportError, ImportOptions, Outcome};
 use std::io::IsTerminal;
@@ -138,7 +138,13 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { root, out, base_url, quiet } => {
             let out_dir = out.unwrap_or_else(|| root.join("public"));
-            let opts = BuildOptions { root, out_dir: out_dir.clone(), base_url, check_only: false, progress: std::io::stderr().is_terminal() && !quiet };
+            let opts = BuildOptions {
+                root,
+                out_dir: out_dir.clone(),
+                base_url,
+                check_only: false,
+                progress: std::io::stderr().is_terminal() && !quiet,
+            };
             match build(&opts) {
                 Ok(s) => {
                     if !quiet {
@@ -150,7 +156,13 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { root, format, translations } => {
-            let opts = BuildOptions { out_dir: root.join("public"), root: root.clone(), base_url: None, check_only: true, progress: false };
+            let opts = BuildOptions {
+                out_dir: root.join("public"),
+                root: root.clone(),
+                base_url: None,
+                check_only: true,
+                progress: false,
+            };
             match build(&opts) {
                 Ok(s) => {
                     if translations {
@@ -165,26 +177,33 @@ fn main() -> ExitCode {
                     if let Format::Json = format {
                         println!("{{\"errors\":[]}}");
                     } else {
-                        eprintln!("ok: {} procedures, {} pages, {} files, every internal link resolves", s.procedures, s.html_pages, s.files);
+                        eprintln!(
+                            "ok: {} procedures, {} pages, {} files, every internal link resolves",
+                            s.procedures, s.html_pages, s.files
+                        );
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => report(e, format),
             }
         }
-        Command::Serve { root, port, bind } => match onestop::serve::serve(&onestop::serve::ServeOptions { root, bind, port }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(onestop::serve::ServeError::Usage(msg)) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(2)
+        Command::Serve { root, port, bind } => {
+            match onestop::serve::serve(&onestop::serve::ServeOptions { root, bind, port }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(onestop::serve::ServeError::Usage(msg)) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(2)
+                }
+                Err(onestop::serve::ServeError::Io(msg)) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(1)
+                }
             }
-            Err(onestop::serve::ServeError::Io(msg)) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(1)
-            }
-        },
+        }
         Command::New { slug, stage, code, root } => new_record(&root, &slug, stage, code),
-        Command::Import(ImportSource::Dvc { inputs, stage, field, force, root }) => import_dvc(ImportOptions { root, inputs, stage, field, force }),
+        Command::Import(ImportSource::Dvc { inputs, stage, field, force, root }) => {
+            import_dvc(ImportOptions { root, inputs, stage, field, force })
+        }
     }
 }
 
@@ -213,7 +232,10 @@ fn import_dvc(opts: ImportOptions) -> ExitCode {
                 }
                 eprintln!("{:<14} {}", Outcome::Skipped.label(), f.input.display());
             }
-            Outcome::Kept => println!("{:<14} {what}: changed by hand since it was imported (or written by hand); --force replaces it", f.outcome.label()),
+            Outcome::Kept => println!(
+                "{:<14} {what}: changed by hand since it was imported (or written by hand); --force replaces it",
+                f.outcome.label()
+            ),
             o => println!("{:<14} {what}", o.label()),
         }
     }
@@ -240,7 +262,12 @@ fn print_summary(s: &BuildSummary, out: &std::path::Path) {
     println!("  files       {:>8}", s.files);
     println!("  size        {:>8.1} MB", s.bytes as f64 / 1e6);
     if s.cache_hits + s.cache_misses > 0 {
-        println!("  posters and leaflets: {} rendered, {} unchanged (from {})", s.cache_misses, s.cache_hits, onestop::cache::DIR);
+        println!(
+            "  posters and leaflets: {} rendered, {} unchanged (from {})",
+            s.cache_misses,
+            s.cache_hits,
+            onestop::cache::DIR
+        );
     }
     println!("  load {:.0} ms, render {:.0} ms", s.load_time.as_secs_f64() * 1e3, s.render_time.as_secs_f64() * 1e3);
 }
@@ -300,10 +327,11 @@ fn new_record(root: &std::path::Path, slug: &str, stage: Option<String>, code: O
         return ExitCode::from(2);
     }
     if let Some(c) = &code
-        && !onestop::text::is_procedure_code(c) {
-            eprintln!("error: `{c}` is not a procedure code\n  hint: codes look like 1.009664 or 1.013216.01");
-            return ExitCode::from(2);
-        }
+        && !onestop::text::is_procedure_code(c)
+    {
+        eprintln!("error: `{c}` is not a procedure code\n  hint: codes look like 1.009664 or 1.013216.01");
+        return ExitCode::from(2);
+    }
     let stages = match read_stage_keys(root) {
         Ok(s) => s,
         Err(msg) => {
@@ -342,7 +370,8 @@ fn new_record(root: &std::path::Path, slug: &str, stage: Option<String>, code: O
 
 fn read_stage_keys(root: &std::path::Path) -> Result<Vec<String>, String> {
     let path = root.join(onestop::load::SITE_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e} (run inside a site folder or pass --root)", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e} (run inside a site folder or pass --root)", path.display()))?;
     let v: toml::Table = toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
     Ok(v.get("stages")
         .and_then(|s| s.as_array())

@@ -40,7 +40,11 @@ pub fn check_url(url: &str, base_path: &str) -> Result<String, ()> {
             && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
             && !lower[..colon].contains('/');
         if is_scheme {
-            return if matches!(scheme, "http" | "https" | "mailto" | "tel") { Ok(trimmed.to_string()) } else { Err(()) };
+            return if matches!(scheme, "http" | "https" | "mailto" | "tel") {
+                Ok(trimmed.to_string())
+            } else {
+                Err(())
+            };
         }
     }
     if lower.starts_with("//") {
@@ -173,7 +177,11 @@ mod tests {
     fn headings_get_ids_and_shift_down() {
         let (r, _) = md("# Bước một\n\ntext *em*\n\n## Đăng ký *tài khoản*\n");
         let (top2, _) = md("## A\n\n### B\n");
-        assert!(top2.html.0.contains("<h2 id=\"a\">A</h2>") && top2.html.0.contains("<h3 id=\"b\">B</h3>"), "{}", top2.html.0);
+        assert!(
+            top2.html.0.contains("<h2 id=\"a\">A</h2>") && top2.html.0.contains("<h3 id=\"b\">B</h3>"),
+            "{}",
+            top2.html.0
+        );
         assert!(r.html.0.contains("<h2 id=\"buoc-mot\">Bước một</h2>"), "{}", r.html.0);
         assert!(r.html.0.contains("<h3 id=\"dang-ky-tai-khoan\">Đăng ký <em>tài khoản</em></h3>"), "{}", r.html.0);
         assert_eq!(r.toc.len(), 2);

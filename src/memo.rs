@@ -20,8 +20,8 @@
 use crate::cache::Key;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub struct Memo {
@@ -84,7 +84,14 @@ impl Memo {
             h.committed.clear();
             h.dir = Some(out_dir.to_path_buf());
         }
-        for n in [&self.rendered, &self.reused, &self.records.hits, &self.records.misses, &self.pages.hits, &self.pages.misses] {
+        for n in [
+            &self.rendered,
+            &self.reused,
+            &self.records.hits,
+            &self.records.misses,
+            &self.pages.hits,
+            &self.pages.misses,
+        ] {
             n.store(0, Ordering::Relaxed);
         }
     }
@@ -196,9 +203,27 @@ mod tests {
         let s: Store<u32> = Store::default();
         let k = |t: &str| KeyBuilder::new("t").add_str(t).finish();
         let mut made = 0;
-        assert_eq!(s.get_or(Path::new("a"), k("x"), || { made += 1; 1 }), 1);
-        assert_eq!(s.get_or(Path::new("a"), k("x"), || { made += 1; 2 }), 1);
-        assert_eq!(s.get_or(Path::new("a"), k("y"), || { made += 1; 3 }), 3);
+        assert_eq!(
+            s.get_or(Path::new("a"), k("x"), || {
+                made += 1;
+                1
+            }),
+            1
+        );
+        assert_eq!(
+            s.get_or(Path::new("a"), k("x"), || {
+                made += 1;
+                2
+            }),
+            1
+        );
+        assert_eq!(
+            s.get_or(Path::new("a"), k("y"), || {
+                made += 1;
+                3
+            }),
+            3
+        );
         assert_eq!(made, 2);
         s.prune();
         s.prune(); // "a" was not seen since the last prune

@@ -11,8 +11,8 @@ use crate::diag::Diagnostic;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A validated path inside the output folder: relative, `/`-separated, no `..`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,7 +29,10 @@ impl OutPath {
         if ok {
             Ok(OutPath(p))
         } else {
-            Err(Diagnostic::new("bad-output-path", format!("refusing to write `{p}`: it would leave the output folder")))
+            Err(Diagnostic::new(
+                "bad-output-path",
+                format!("refusing to write `{p}`: it would leave the output folder"),
+            ))
         }
     }
 
@@ -106,7 +109,12 @@ impl Output {
 
     /// Adds a large file written piece by piece (open data at 10k records is
     /// tens of MB: streaming it avoids holding it, and growing it, in memory).
-    pub fn put_stream(&self, renderer: &'static str, path: &str, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+    pub fn put_stream(
+        &self,
+        renderer: &'static str,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) {
         let Some(path) = self.claim(renderer, path) else { return };
         let mut counter = CountingWriter { inner: None, count: 0 };
         let res = match &self.staging {
@@ -142,7 +150,13 @@ impl Output {
             }
         };
         if let Some((prev, _)) = self.written.lock().unwrap().insert(path.clone(), (renderer, 0)) {
-            self.error(Diagnostic::new("dup-output", format!("`{}` is produced twice (by {prev} and {renderer})", path.as_str())).hint("two pages want the same URL; rename one of the files"));
+            self.error(
+                Diagnostic::new(
+                    "dup-output",
+                    format!("`{}` is produced twice (by {prev} and {renderer})", path.as_str()),
+                )
+                .hint("two pages want the same URL; rename one of the files"),
+            );
             return None;
         }
         Some(path)
@@ -212,12 +226,16 @@ impl Output {
             for &id in &found.links {
                 let link = strings.get(id);
                 let problem = if link.starts_with('/') {
-                    absolute.entry(id).or_insert_with(|| check_link(page.as_str(), link, base_path, &written, &html)).clone()
+                    absolute
+                        .entry(id)
+                        .or_insert_with(|| check_link(page.as_str(), link, base_path, &written, &html))
+                        .clone()
                 } else {
                     check_link(page.as_str(), link, base_path, &written, &html)
                 };
                 if let Some(problem) = problem {
-                    let mut d = Diagnostic::new("broken-link", format!("{} links to `{link}`: {problem}", page.as_str()));
+                    let mut d =
+                        Diagnostic::new("broken-link", format!("{} links to `{link}`: {problem}", page.as_str()));
                     d = match &found.source {
                         Some(src) => d.in_file(src).hint("a Markdown link in this file points at a page that is not generated; links to site pages look like /thu-tuc/<slug>/"),
                         None => d.hint("a template links to a page that is not generated"),
@@ -349,9 +367,20 @@ impl Interner {
 }
 
 /// `None` when the link resolves; otherwise what is wrong.
-fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath, (&str, u64)>, html: &HashMap<OutPath, HtmlLinks>) -> Option<String> {
+fn check_link(
+    page: &str,
+    link: &str,
+    base_path: &str,
+    written: &HashMap<OutPath, (&str, u64)>,
+    html: &HashMap<OutPath, HtmlLinks>,
+) -> Option<String> {
     let lower = link.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("data:") {
+    if lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("data:")
+    {
         return None;
     }
     if lower.starts_with("javascript:") {
@@ -380,9 +409,10 @@ fn check_link(page: &str, link: &str, base_path: &str, written: &HashMap<OutPath
     }
     if let Some(f) = fragment.filter(|f| !f.is_empty())
         && let Some(h) = html.get(&key)
-            && !h.ids.split('\0').any(|id| id == f) {
-                return Some(format!("the page has no element with id `{f}`"));
-            }
+        && !h.ids.split('\0').any(|id| id == f)
+    {
+        return Some(format!("the page has no element with id `{f}`"));
+    }
     None
 }
 
@@ -409,12 +439,14 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
         out.push(b[i]);
         i += 1;
     }
@@ -437,7 +469,12 @@ mod tests {
     fn link_check_finds_missing_pages_and_anchors() {
         let out = Output::in_memory();
         out.put_html("t", "index.html", b"<a href=\"/tthc/thu-tuc/\">x</a><a href=\"/tthc/nope/\">y</a><a href=\"/tthc/thu-tuc/#top\">z</a><a href=\"#missing\">w</a>", None);
-        out.put_html("t", "thu-tuc/index.html", b"<h1 id=\"top\">x</h1><a href=\"../\">up</a><a href=\"https://x.vn\">e</a>", None);
+        out.put_html(
+            "t",
+            "thu-tuc/index.html",
+            b"<h1 id=\"top\">x</h1><a href=\"../\">up</a><a href=\"https://x.vn\">e</a>",
+            None,
+        );
         let errs = out.finish_checks("/tthc/");
         let msgs: Vec<_> = errs.iter().map(|e| e.message.clone()).collect();
         assert_eq!(errs.len(), 2, "{msgs:?}");

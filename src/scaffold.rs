@@ -1,7 +1,7 @@
 //! `onestop new`: a commented record skeleton generated from the schema, so
 //! the skeleton, the checks and the docs cannot drift apart.
 
-use crate::schema::{Key, Ty, RECORD_KEYS};
+use crate::schema::{Key, RECORD_KEYS, Ty};
 use std::fmt::Write;
 
 /// Example value for a key, in TOML.

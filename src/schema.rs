@@ -6,9 +6,9 @@
 //! at once, with did-you-mean hints), the skeleton written by `onestop new`,
 //! and a test that `docs/content-format.md` documents every key.
 
-use crate::diag::{did_you_mean, Diagnostic, SourceText};
-use toml::de::{DeTable, DeValue};
+use crate::diag::{Diagnostic, SourceText, did_you_mean};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// The type a key's value must have.
 #[derive(Debug, Clone, Copy)]
@@ -130,9 +130,17 @@ pub const RECORD_KEYS: &[Key] = &[
     opt("short_title_en", Ty::Str, "English short title."),
     req("stage", Ty::Str, "Key of the journey stage (a `[[stages]]` key in site.toml)."),
     req("field", Ty::Str, "Key of the field, lĩnh vực (a `[[fields]]` key in site.toml)."),
-    req("level", Ty::Int, "Online service level 1–4 as in Decree 43/2011; the site's level scheme decides how it is shown."),
+    req(
+        "level",
+        Ty::Int,
+        "Online service level 1–4 as in Decree 43/2011; the site's level scheme decides how it is shown.",
+    ),
     opt("digital_signature", Ty::Bool, "The online dossier accepts a digital signature (chữ ký số). Default false."),
-    opt("service_center", Ty::Bool, "Received and returned at the Public Administration Service Center. Default false."),
+    opt(
+        "service_center",
+        Ty::Bool,
+        "Received and returned at the Public Administration Service Center. Default false.",
+    ),
     opt("public_postal", Ty::Bool, "Can be filed and returned by public postal service. Default false."),
     opt("online_url", Ty::Str, "Address of the online service on the portal (http or https)."),
     opt("administrative_level", Ty::Str, "Administrative level that handles it, e.g. \"Cấp tỉnh\"."),
@@ -148,7 +156,11 @@ pub const RECORD_KEYS: &[Key] = &[
     opt("agencies", Ty::Table(AGENCY_KEYS), "Agencies involved."),
     opt("where_to_submit", Ty::Markdown, "Where the dossier is handed in (địa chỉ tiếp nhận)."),
     opt("steps", Ty::MarkdownList, "The steps in order (trình tự thực hiện)."),
-    opt("channels", Ty::TableArray(CHANNEL_KEYS), "How it can be filed, each channel with its time and fee (cách thức thực hiện)."),
+    opt(
+        "channels",
+        Ty::TableArray(CHANNEL_KEYS),
+        "How it can be filed, each channel with its time and fee (cách thức thực hiện).",
+    ),
     opt("documents", Ty::TableArray(DOCUMENT_KEYS), "The dossier (thành phần hồ sơ)."),
     opt("requirements", Ty::Markdown, "Requirements and conditions (yêu cầu, điều kiện)."),
     opt("result", Ty::StrList, "What the applicant receives (kết quả)."),
@@ -186,7 +198,11 @@ pub const FIELD_KEYS: &[Key] = &[
     req("title", Ty::Str, "Name of the field (lĩnh vực)."),
     opt("title_en", Ty::Str, "English name."),
     opt("stage", Ty::Str, "Journey stage (a `[[stages]]` key) that `onestop import` gives procedures of this field."),
-    opt("portal_names", Ty::StrList, "Other names of this field on the national portal, for `onestop import` (the title always matches)."),
+    opt(
+        "portal_names",
+        Ty::StrList,
+        "Other names of this field on the national portal, for `onestop import` (the title always matches).",
+    ),
 ];
 
 pub const LEVEL_KEYS: &[Key] = &[
@@ -301,14 +317,17 @@ pub fn check_table(
 }
 
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
+    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
-fn check_value(v: &Spanned<DeValue<'_>>, key: &Key, field: &str, src: &SourceText, base: usize, out: &mut Vec<Diagnostic>) {
+fn check_value(
+    v: &Spanned<DeValue<'_>>,
+    key: &Key,
+    field: &str,
+    src: &SourceText,
+    base: usize,
+    out: &mut Vec<Diagnostic>,
+) {
     let wrong = |out: &mut Vec<Diagnostic>, at: usize, what: &str, field: &str| {
         out.push(
             Diagnostic::new("wrong-type", format!("expected {}, found {what}", key.ty.describe()))
@@ -399,20 +418,15 @@ fn check_value(v: &Spanned<DeValue<'_>>, key: &Key, field: &str, src: &SourceTex
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
                     match item.get_ref().as_table() {
-                        Some(t) => check_table(
-                            t,
-                            item.span(),
-                            keys,
-                            &format!("{field}[{i}]"),
-                            src,
-                            base,
-                            out,
-                        ),
+                        Some(t) => check_table(t, item.span(), keys, &format!("{field}[{i}]"), src, base, out),
                         None => out.push(
-                            Diagnostic::new("wrong-type", format!("expected a table, found {}", item.get_ref().type_str()))
-                                .at(src, base + item.span().start)
-                                .field(format!("{field}[{i}]"))
-                                .hint(format!("write each entry as [[{}]]", key.name)),
+                            Diagnostic::new(
+                                "wrong-type",
+                                format!("expected a table, found {}", item.get_ref().type_str()),
+                            )
+                            .at(src, base + item.span().start)
+                            .field(format!("{field}[{i}]"))
+                            .hint(format!("write each entry as [[{}]]", key.name)),
                         ),
                     }
                 }
@@ -449,7 +463,9 @@ mod tests {
 
     #[test]
     fn reports_every_problem_of_a_file() {
-        let d = check("code = \"1.000001\"\ntitel = \"x\"\nstage = 3\nfield = \"a\"\nlevel = 3\nsummary = \"s\"\n[[channels]]\nkind = \"onlin\"\ntime = \"5\"\n");
+        let d = check(
+            "code = \"1.000001\"\ntitel = \"x\"\nstage = 3\nfield = \"a\"\nlevel = 3\nsummary = \"s\"\n[[channels]]\nkind = \"onlin\"\ntime = \"5\"\n",
+        );
         let codes: Vec<_> = d.iter().map(|d| (d.code, d.field.as_str(), d.line)).collect();
         assert!(codes.contains(&("unknown-key", "titel", 2)), "{codes:?}");
         assert!(codes.contains(&("wrong-type", "stage", 3)), "{codes:?}");

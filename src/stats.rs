@@ -185,7 +185,8 @@ pub fn procedure_years(p: &Procedure, low: f64, high: f64) -> Vec<YearShare> {
 }
 
 fn group_totals<'a>(procs: impl Iterator<Item = &'a Procedure>, years: &[i64], low: f64, high: f64) -> Vec<Totals> {
-    let mut by_year: BTreeMap<i64, Totals> = years.iter().map(|&y| (y, Totals { year: y, ..Totals::default() })).collect();
+    let mut by_year: BTreeMap<i64, Totals> =
+        years.iter().map(|&y| (y, Totals { year: y, ..Totals::default() })).collect();
     for p in procs {
         for y in &p.statistics {
             if let Some(t) = by_year.get_mut(&y.year) {
@@ -214,13 +215,21 @@ pub fn compute(site: &Site) -> Stats {
         .stages
         .iter()
         .enumerate()
-        .map(|(i, s)| GroupTotals { index: i, key: s.key.clone(), years: group_totals(site.procedures.iter().filter(|p| p.stage == i), &years, low, high) })
+        .map(|(i, s)| GroupTotals {
+            index: i,
+            key: s.key.clone(),
+            years: group_totals(site.procedures.iter().filter(|p| p.stage == i), &years, low, high),
+        })
         .collect();
     let by_field = site
         .fields
         .iter()
         .enumerate()
-        .map(|(i, f)| GroupTotals { index: i, key: f.key.clone(), years: group_totals(site.procedures.iter().filter(|p| p.field == i), &years, low, high) })
+        .map(|(i, f)| GroupTotals {
+            index: i,
+            key: f.key.clone(),
+            years: group_totals(site.procedures.iter().filter(|p| p.field == i), &years, low, high),
+        })
         .collect();
 
     let mut counts = vec![0usize; site.levels.len()];
@@ -252,7 +261,14 @@ fn promote(site: &Site, year: i64) -> Vec<Promote> {
         .filter(|(_, p)| p.base_level >= 3)
         .filter_map(|(i, p)| {
             let (r, o) = p.statistics.iter().find(|y| y.year == year).and_then(pair)?;
-            (r > o).then(|| Promote { procedure: i, code: p.code.clone(), year, offline: r - o, received: r, percent: percent(o, r).unwrap_or(0.0) })
+            (r > o).then(|| Promote {
+                procedure: i,
+                code: p.code.clone(),
+                year,
+                offline: r - o,
+                received: r,
+                percent: percent(o, r).unwrap_or(0.0),
+            })
         })
         .collect();
     list.sort_by(|a, b| b.offline.cmp(&a.offline).then_with(|| a.code.cmp(&b.code)));
@@ -283,7 +299,16 @@ mod tests {
             let i = site.by_code[*code];
             let p = &mut site.procedures[i];
             p.base_level = *level;
-            p.statistics = years.iter().map(|&(year, received, received_online)| YearStats { year, received, received_online, resolved_online: None, resolved_on_time: None }).collect();
+            p.statistics = years
+                .iter()
+                .map(|&(year, received, received_online)| YearStats {
+                    year,
+                    received,
+                    received_online,
+                    resolved_online: None,
+                    resolved_on_time: None,
+                })
+                .collect();
         }
         site
     }
@@ -299,14 +324,23 @@ mod tests {
         let s = compute(&site);
         assert_eq!(s.years, [2024, 2025]);
         let y = &s.overall[0];
-        assert_eq!((y.procedures, y.received, y.received_online, y.percent, y.band), (2, 200, 30, Some(15.0), Some(Band::Low)));
+        assert_eq!(
+            (y.procedures, y.received, y.received_online, y.percent, y.band),
+            (2, 200, 30, Some(15.0), Some(Band::Low))
+        );
         let y = &s.overall[1];
-        assert_eq!((y.procedures, y.received, y.received_online, y.percent, y.band), (3, 400, 80, Some(20.0), Some(Band::Low)));
+        assert_eq!(
+            (y.procedures, y.received, y.received_online, y.percent, y.band),
+            (3, 400, 80, Some(20.0), Some(Band::Low))
+        );
         // 1.009645 and 1.009664 both have 60 offline: a tie goes by code; 1.009794's 200 is left out (level 2).
         let ranked: Vec<(&str, i64)> = s.promote.iter().map(|p| (p.code.as_str(), p.offline)).collect();
         assert_eq!(ranked, [("1.009645", 60), ("1.009664", 60)]);
         let dau_tu = s.by_stage.iter().find(|g| g.key == "dau-tu").unwrap();
-        assert_eq!((dau_tu.years[1].received, dau_tu.years[1].percent, dau_tu.years[1].band), (200, Some(40.0), Some(Band::High)));
+        assert_eq!(
+            (dau_tu.years[1].received, dau_tu.years[1].percent, dau_tu.years[1].band),
+            (200, Some(40.0), Some(Band::High))
+        );
         let xay_dung = s.by_stage.iter().find(|g| g.key == "xay-dung").unwrap();
         assert_eq!((xay_dung.years[1].percent, xay_dung.years[1].band), (Some(0.0), Some(Band::Below)));
         // Shares of procedures per level (levels 1–4 of the 2011 scheme).

@@ -1,18 +1,14 @@
 //! Text helpers shared by loading and rendering: Unicode normalisation,
 //! Vietnamese diacritic folding for search, slugs, codes.
 
-use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Normalises to NFC (the form the national portal and fonts expect).
 pub fn nfc(s: &str) -> String {
     // Fast path: Latin below U+0300 and the precomposed Vietnamese letters of
     // Latin Extended Additional are already NFC (no combining marks).
-    if plainly_composed(s.as_bytes()) || unicode_normalization::is_nfc(s) {
-        s.to_string()
-    } else {
-        s.nfc().collect()
-    }
+    if plainly_composed(s.as_bytes()) || unicode_normalization::is_nfc(s) { s.to_string() } else { s.nfc().collect() }
 }
 
 /// True when every character is below U+0300 or in U+1E00–U+1EFF, checked on
@@ -133,11 +129,7 @@ pub fn format_number_vi(n: f64) -> String {
         out.push(',');
         out.push_str(f.trim_start_matches("0.").trim_end_matches('0'));
     }
-    if neg {
-        format!("-{out}")
-    } else {
-        out
-    }
+    if neg { format!("-{out}") } else { out }
 }
 
 #[cfg(test)]
@@ -153,7 +145,18 @@ mod tests {
 
     #[test]
     fn nfc_fast_path_agrees_with_the_library() {
-        for sample in ["Đăng ký đầu tư", "Giấy chứng nhận", "ẮẰẲẴẶ ỨỪỬỮỰ Đđ", "e\u{0301}", "A\u{0323}\u{0302}", "plain ASCII", "Ω\u{2126}", "\u{0958}", "ǅ ȀȁṀ ỹ", "日本語"] {
+        for sample in [
+            "Đăng ký đầu tư",
+            "Giấy chứng nhận",
+            "ẮẰẲẴẶ ỨỪỬỮỰ Đđ",
+            "e\u{0301}",
+            "A\u{0323}\u{0302}",
+            "plain ASCII",
+            "Ω\u{2126}",
+            "\u{0958}",
+            "ǅ ȀȁṀ ỹ",
+            "日本語",
+        ] {
             let expected: String = sample.nfc().collect();
             assert_eq!(nfc(sample), expected, "{sample:?}");
         }

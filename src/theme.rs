@@ -6,7 +6,7 @@
 //! has `themes/default/` (like this repository) uses that copy as the base.
 
 use crate::diag::{Diagnostic, SourceText};
-use include_dir::{include_dir, Dir};
+use include_dir::{Dir, include_dir};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,7 +49,10 @@ fn collect(root: &Path, sub: &str, override_dir: &str) -> BTreeMap<String, Theme
     } else if let Some(dir) = DEFAULT_THEME.get_dir(sub) {
         for f in walk_embedded(dir) {
             let rel = f.path().strip_prefix(sub).unwrap_or(f.path()).to_string_lossy().replace('\\', "/");
-            files.insert(rel, ThemeFile { origin: PathBuf::from("(built-in theme)").join(f.path()), bytes: f.contents().to_vec() });
+            files.insert(
+                rel,
+                ThemeFile { origin: PathBuf::from("(built-in theme)").join(f.path()), bytes: f.contents().to_vec() },
+            );
         }
     }
     read_tree(&root.join(override_dir), root, &mut files);
@@ -69,12 +72,14 @@ fn read_tree(dir: &Path, root: &Path, files: &mut BTreeMap<String, ThemeFile>) {
         return;
     }
     for e in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
-        if e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.')
-            && let Ok(bytes) = std::fs::read(e.path()) {
-                let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-                let origin = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
-                files.insert(rel, ThemeFile { origin, bytes });
-            }
+        if e.file_type().is_file()
+            && !e.file_name().to_string_lossy().starts_with('.')
+            && let Ok(bytes) = std::fs::read(e.path())
+        {
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            let origin = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+            files.insert(rel, ThemeFile { origin, bytes });
+        }
     }
 }
 
@@ -89,7 +94,13 @@ pub fn load_theme_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<
     let files = ThemeFiles::read(root);
     let Some(memo) = memo else { return parse(&files).map(Arc::new) };
     let mut key = crate::cache::KeyBuilder::new("theme");
-    for (group, map) in [("t", &files.templates), ("i", &files.theme_i18n), ("o", &files.own_i18n), ("s", &files.statics), ("p", &files.print)] {
+    for (group, map) in [
+        ("t", &files.templates),
+        ("i", &files.theme_i18n),
+        ("o", &files.own_i18n),
+        ("s", &files.statics),
+        ("p", &files.print),
+    ] {
         for (name, f) in map {
             key.add_str(group).add_str(name).add(f.origin.to_string_lossy().as_bytes()).add(&f.bytes);
         }
@@ -140,7 +151,10 @@ fn parse(files: &ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     if let Err(e) = tera.add_raw_templates(sources) {
-        errors.push(Diagnostic::new("template", tera_error_chain(&e)).hint("fix the template syntax; see https://keats.github.io/tera/docs/"));
+        errors.push(
+            Diagnostic::new("template", tera_error_chain(&e))
+                .hint("fix the template syntax; see https://keats.github.io/tera/docs/"),
+        );
     }
     crate::render::html::register_filters(&mut tera);
 

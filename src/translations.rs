@@ -56,7 +56,12 @@ pub fn missing(site: &Site) -> Vec<Missing> {
         push(&mut out, "site.toml", format!("stages[{i}] {}", s.key), keys);
     }
     for (i, f) in site.fields.iter().enumerate() {
-        push(&mut out, "site.toml", format!("fields[{i}] {}", f.key), if lacks(&f.title) { vec!["title_en"] } else { vec![] });
+        push(
+            &mut out,
+            "site.toml",
+            format!("fields[{i}] {}", f.key),
+            if lacks(&f.title) { vec!["title_en"] } else { vec![] },
+        );
     }
     for (i, l) in site.levels.iter().enumerate() {
         let mut keys = Vec::new();
@@ -78,7 +83,11 @@ pub fn missing(site: &Site) -> Vec<Missing> {
             keys.push("summary_en");
         }
         if !keys.is_empty() {
-            records.push(Missing { file: p.source.clone(), item: format!("record {}", p.code), keys: keys.into_iter().map(String::from).collect() });
+            records.push(Missing {
+                file: p.source.clone(),
+                item: format!("record {}", p.code),
+                keys: keys.into_iter().map(String::from).collect(),
+            });
         }
     }
     records.sort_by(|a, b| a.file.cmp(&b.file));
@@ -102,7 +111,13 @@ pub fn report(site: &Site) -> String {
         s.push_str("note: site.toml `languages` does not list \"en\"; no English edition is built\n");
     }
     for m in &list {
-        let _ = writeln!(s, "{}: {}: missing {}", m.file.display().to_string().replace('\\', "/"), m.item, m.keys.join(", "));
+        let _ = writeln!(
+            s,
+            "{}: {}: missing {}",
+            m.file.display().to_string().replace('\\', "/"),
+            m.item,
+            m.keys.join(", ")
+        );
     }
     let records = list.iter().filter(|m| m.item.starts_with("record ")).count();
     let _ = writeln!(

@@ -45,8 +45,14 @@ async fn current_path(c: &Client) -> anyhow::Result<String> {
 fn catalogue_filter_by_level() {
     browser::run("catalogue_filter_by_level", Duration::from_secs(120), |c, site| async move {
         c.goto(&site.url("/thu-tuc/")).await?;
-        wait_js(&c, "return document.getElementById('catalogue-filters').hidden === false", vec![], WAIT, "site.js to show #catalogue-filters")
-            .await?;
+        wait_js(
+            &c,
+            "return document.getElementById('catalogue-filters').hidden === false",
+            vec![],
+            WAIT,
+            "site.js to show #catalogue-filters",
+        )
+        .await?;
 
         let rows = c.find_all(Locator::Css("table#catalogue tbody tr")).await?;
         let total = rows.len();
@@ -98,8 +104,15 @@ fn catalogue_filter_by_level() {
                 }
             }
             let wrong: Vec<_> = shown.iter().filter(|l| *l != value).collect();
-            ensure!(wrong.is_empty(), "level {label:?} (value {value}): visible rows with other data-level values: {wrong:?}");
-            ensure!(shown.len() == *n, "level {label:?} (value {value}): {} rows visible, {n} rows have data-level={value}", shown.len());
+            ensure!(
+                wrong.is_empty(),
+                "level {label:?} (value {value}): visible rows with other data-level values: {wrong:?}"
+            );
+            ensure!(
+                shown.len() == *n,
+                "level {label:?} (value {value}): {} rows visible, {n} rows have data-level={value}",
+                shown.len()
+            );
 
             let now = squash(&status.text().await?);
             ensure!(now != before, "#filter-status did not change after choosing level {label:?}: still {now:?}");
@@ -114,8 +127,14 @@ fn catalogue_filter_by_level() {
 
         // Back to "all": every row visible again.
         select.select_by_value("").await?;
-        wait_js(&c, "return document.querySelectorAll('table#catalogue tbody tr[hidden]').length === 0", vec![], WAIT, "all rows to be shown again")
-            .await?;
+        wait_js(
+            &c,
+            "return document.querySelectorAll('table#catalogue tbody tr[hidden]').length === 0",
+            vec![],
+            WAIT,
+            "all rows to be shown again",
+        )
+        .await?;
         let now = squash(&status.text().await?);
         ensure!(now != before, "#filter-status did not change after resetting the level filter: {now:?}");
         Ok(())
@@ -156,7 +175,14 @@ async fn result_links(c: &Client, site: &Site) -> anyhow::Result<Vec<(String, St
 fn search_finds_procedures() {
     browser::run("search_finds_procedures", Duration::from_secs(120), |c, site| async move {
         c.goto(&site.url("/tim-kiem/")).await?;
-        wait_js(&c, "return typeof window.onestopSearch === 'function'", vec![], WAIT, "search.js to define window.onestopSearch").await?;
+        wait_js(
+            &c,
+            "return typeof window.onestopSearch === 'function'",
+            vec![],
+            WAIT,
+            "search.js to define window.onestopSearch",
+        )
+        .await?;
 
         // No diacritics: "dang ky dau tu" must find "đăng ký đầu tư".
         let hits = search(&c, site, "dang ky dau tu").await?;
@@ -170,11 +196,22 @@ fn search_finds_procedures() {
 
         // By code: first.
         let hits = search(&c, site, "1.009664").await?;
-        ensure!(hits.first().map(String::as_str) == Some(INVESTMENT_CERT), "onestopSearch(\"1.009664\"): first results {:?}, expected {INVESTMENT_CERT} first", &hits[..hits.len().min(5)]);
+        ensure!(
+            hits.first().map(String::as_str) == Some(INVESTMENT_CERT),
+            "onestopSearch(\"1.009664\"): first results {:?}, expected {INVESTMENT_CERT} first",
+            &hits[..hits.len().min(5)]
+        );
 
         // Through the UI: type into #q and press the submit button.
         c.goto(&site.url("/tim-kiem/")).await?;
-        wait_js(&c, "return typeof window.onestopSearch === 'function'", vec![], WAIT, "search.js on a fresh search page").await?;
+        wait_js(
+            &c,
+            "return typeof window.onestopSearch === 'function'",
+            vec![],
+            WAIT,
+            "search.js on a fresh search page",
+        )
+        .await?;
         let input = c.find(Locator::Css("#q")).await?;
         input.clear().await?;
         input.send_keys("dang ky dau tu").await?;
@@ -189,16 +226,38 @@ fn search_finds_procedures() {
         .await?;
         let links = result_links(&c, site).await?;
         let rank = links.iter().position(|(h, _)| h == INVESTMENT_CERT);
-        ensure!(matches!(rank, Some(r) if r < TOP_N), "UI search \"dang ky dau tu\": {INVESTMENT_CERT} at {rank:?}, expected in the top {TOP_N}; shown: {links:?}");
-        ensure!(links[rank.unwrap()].1 == INVESTMENT_CERT_TITLE, "result link text {:?}, expected {INVESTMENT_CERT_TITLE:?}", links[rank.unwrap()].1);
+        ensure!(
+            matches!(rank, Some(r) if r < TOP_N),
+            "UI search \"dang ky dau tu\": {INVESTMENT_CERT} at {rank:?}, expected in the top {TOP_N}; shown: {links:?}"
+        );
+        ensure!(
+            links[rank.unwrap()].1 == INVESTMENT_CERT_TITLE,
+            "result link text {:?}, expected {INVESTMENT_CERT_TITLE:?}",
+            links[rank.unwrap()].1
+        );
         let status = squash(&c.find(Locator::Css("#search-status")).await?.text().await?);
-        ensure!(status.contains(&links.len().to_string()), "#search-status {status:?} does not give the {} results shown", links.len());
+        ensure!(
+            status.contains(&links.len().to_string()),
+            "#search-status {status:?} does not give the {} results shown",
+            links.len()
+        );
 
         // ?q= in the URL is read on load.
         c.goto(&site.url("/tim-kiem/?q=1.009664")).await?;
-        wait_js(&c, "return document.querySelectorAll('#search-results a.result-title').length > 0", vec![], WAIT, "results for /tim-kiem/?q=1.009664").await?;
+        wait_js(
+            &c,
+            "return document.querySelectorAll('#search-results a.result-title').length > 0",
+            vec![],
+            WAIT,
+            "results for /tim-kiem/?q=1.009664",
+        )
+        .await?;
         let links = result_links(&c, site).await?;
-        ensure!(links[0] == (INVESTMENT_CERT.to_string(), INVESTMENT_CERT_TITLE.to_string()), "/tim-kiem/?q=1.009664: first result {:?}", links[0]);
+        ensure!(
+            links[0] == (INVESTMENT_CERT.to_string(), INVESTMENT_CERT_TITLE.to_string()),
+            "/tim-kiem/?q=1.009664: first result {:?}",
+            links[0]
+        );
 
         // The home page search box leads to the same results.
         c.goto(&site.url("/")).await?;
@@ -214,37 +273,68 @@ fn search_finds_procedures() {
         )
         .await?;
         let links = result_links(&c, site).await?;
-        ensure!(links.iter().take(TOP_N).any(|(h, _)| h == INVESTMENT_CERT), "home search \"dang ky dau tu\": {INVESTMENT_CERT} not in the top {TOP_N}: {links:?}");
+        ensure!(
+            links.iter().take(TOP_N).any(|(h, _)| h == INVESTMENT_CERT),
+            "home search \"dang ky dau tu\": {INVESTMENT_CERT} not in the top {TOP_N}: {links:?}"
+        );
         Ok(())
     });
 }
 
 #[test]
 fn english_search_matches_the_vietnamese_title_without_diacritics() {
-    browser::run("english_search_matches_the_vietnamese_title_without_diacritics", Duration::from_secs(120), |c, site| async move {
-        // The Vietnamese name, typed without diacritics, on the English search page.
-        c.goto(&site.url("/en/tim-kiem/?q=cap%20giay%20chung%20nhan%20dang%20ky%20dau%20tu")).await?;
-        wait_js(&c, "return document.querySelectorAll('#search-results a.result-title').length > 0", vec![], WAIT, "English results for a Vietnamese query").await?;
-        let links = result_links(&c, site).await?;
-        let want = format!("/en{INVESTMENT_CERT}");
-        let rank = links.iter().position(|(h, _)| *h == want);
-        ensure!(matches!(rank, Some(r) if r < TOP_N), "/en/tim-kiem/ \"cap giay chung nhan dang ky dau tu\": {want} at {rank:?}; shown: {links:?}");
-        ensure!(links[rank.unwrap()].1 == "Issuance of the Investment Registration Certificate", "English result title {:?}", links[rank.unwrap()].1);
-        // And in English.
-        c.goto(&site.url("/en/tim-kiem/?q=investment%20registration%20certificate")).await?;
-        wait_js(&c, "return document.querySelectorAll('#search-results a.result-title').length > 0", vec![], WAIT, "English results for an English query").await?;
-        let links = result_links(&c, site).await?;
-        ensure!(links.iter().take(TOP_N).any(|(h, _)| *h == want), "English query: {want} not in the top {TOP_N}: {links:?}");
-        // The language switch of the result page leads to the Vietnamese twin, and back.
-        c.goto(&site.url(&want)).await?;
-        c.find(Locator::Css(".lang-switch a")).await?.click().await?;
-        let path = current_path(&c).await?;
-        ensure!(path == INVESTMENT_CERT, "the language switch on {want} opened {path}");
-        c.find(Locator::Css(".lang-switch a")).await?.click().await?;
-        let path = current_path(&c).await?;
-        ensure!(path == want, "the language switch on {INVESTMENT_CERT} opened {path}");
-        Ok(())
-    });
+    browser::run(
+        "english_search_matches_the_vietnamese_title_without_diacritics",
+        Duration::from_secs(120),
+        |c, site| async move {
+            // The Vietnamese name, typed without diacritics, on the English search page.
+            c.goto(&site.url("/en/tim-kiem/?q=cap%20giay%20chung%20nhan%20dang%20ky%20dau%20tu")).await?;
+            wait_js(
+                &c,
+                "return document.querySelectorAll('#search-results a.result-title').length > 0",
+                vec![],
+                WAIT,
+                "English results for a Vietnamese query",
+            )
+            .await?;
+            let links = result_links(&c, site).await?;
+            let want = format!("/en{INVESTMENT_CERT}");
+            let rank = links.iter().position(|(h, _)| *h == want);
+            ensure!(
+                matches!(rank, Some(r) if r < TOP_N),
+                "/en/tim-kiem/ \"cap giay chung nhan dang ky dau tu\": {want} at {rank:?}; shown: {links:?}"
+            );
+            ensure!(
+                links[rank.unwrap()].1 == "Issuance of the Investment Registration Certificate",
+                "English result title {:?}",
+                links[rank.unwrap()].1
+            );
+            // And in English.
+            c.goto(&site.url("/en/tim-kiem/?q=investment%20registration%20certificate")).await?;
+            wait_js(
+                &c,
+                "return document.querySelectorAll('#search-results a.result-title').length > 0",
+                vec![],
+                WAIT,
+                "English results for an English query",
+            )
+            .await?;
+            let links = result_links(&c, site).await?;
+            ensure!(
+                links.iter().take(TOP_N).any(|(h, _)| *h == want),
+                "English query: {want} not in the top {TOP_N}: {links:?}"
+            );
+            // The language switch of the result page leads to the Vietnamese twin, and back.
+            c.goto(&site.url(&want)).await?;
+            c.find(Locator::Css(".lang-switch a")).await?.click().await?;
+            let path = current_path(&c).await?;
+            ensure!(path == INVESTMENT_CERT, "the language switch on {want} opened {path}");
+            c.find(Locator::Css(".lang-switch a")).await?.click().await?;
+            let path = current_path(&c).await?;
+            ensure!(path == want, "the language switch on {INVESTMENT_CERT} opened {path}");
+            Ok(())
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -255,18 +345,31 @@ fn english_search_matches_the_vietnamese_title_without_diacritics() {
 fn journey_opens_procedure() {
     browser::run("journey_opens_procedure", Duration::from_secs(60), |c, site| async move {
         c.goto(&site.url("/hanh-trinh/")).await?;
-        let first_step = c.find(Locator::Css("ol.step-by-step > li.step")).await.context("no ol.step-by-step > li.step on /hanh-trinh/")?;
+        let first_step = c
+            .find(Locator::Css("ol.step-by-step > li.step"))
+            .await
+            .context("no ol.step-by-step > li.step on /hanh-trinh/")?;
         let details = first_step.find(Locator::Css("details")).await?;
         ensure!(details.attr("open").await?.is_some(), "the first stage's <details> is not open");
-        let link = first_step.find(Locator::Css(".step-procs a")).await.context("no .step-procs a in the first stage")?;
+        let link =
+            first_step.find(Locator::Css(".step-procs a")).await.context("no .step-procs a in the first stage")?;
         let text = squash(&link.text().await?);
         let href = link.attr("href").await?.unwrap_or_default();
         ensure!(!text.is_empty(), "the first procedure link ({href}) has no visible text");
         link.click().await?;
-        wait_js(&c, "return !location.pathname.startsWith('/hanh-trinh/') && document.readyState === 'complete'", vec![], WAIT, "the procedure page to load")
-            .await?;
+        wait_js(
+            &c,
+            "return !location.pathname.startsWith('/hanh-trinh/') && document.readyState === 'complete'",
+            vec![],
+            WAIT,
+            "the procedure page to load",
+        )
+        .await?;
         let path = current_path(&c).await?;
-        ensure!(path.starts_with("/thu-tuc/") && path.len() > "/thu-tuc/".len(), "clicking {text:?} ({href}) opened {path}, not a page under /thu-tuc/");
+        ensure!(
+            path.starts_with("/thu-tuc/") && path.len() > "/thu-tuc/".len(),
+            "clicking {text:?} ({href}) opened {path}, not a page under /thu-tuc/"
+        );
         let h1 = squash(&c.find(Locator::Css("h1")).await?.text().await?);
         ensure!(h1 == text, "h1 on {path} is {h1:?}, the link text was {text:?}");
         eprintln!("  {text:?} → {path}");
@@ -319,7 +422,10 @@ fn accessibility_axe() {
         for free in ["/gioi-thieu/", "/lien-he/", "/huong-dan-nop-truc-tuyen/", "/muc-do-dich-vu-cong/"] {
             pages.push((free.into(), ""));
         }
-        pages.push(("/tim-kiem/?q=dang%20ky%20dau%20tu".into(), "return document.querySelectorAll('#search-results li').length > 0"));
+        pages.push((
+            "/tim-kiem/?q=dang%20ky%20dau%20tu".into(),
+            "return document.querySelectorAll('#search-results li').length > 0",
+        ));
         pages.push(("/data/".into(), ""));
         pages.push(("/thay-doi/".into(), "")); // Recent changes (history from git)
         pages.push(("/thong-ke/".into(), ""));
@@ -334,7 +440,10 @@ fn accessibility_axe() {
         pages.push(("/en/muc-do/".into(), ""));
         pages.push((format!("/en{}", richest_subpage(site, "muc-do")?), ""));
         pages.push(("/en/gioi-thieu/".into(), ""));
-        pages.push(("/en/tim-kiem/?q=giay%20phep%20xay%20dung".into(), "return document.querySelectorAll('#search-results li').length > 0"));
+        pages.push((
+            "/en/tim-kiem/?q=giay%20phep%20xay%20dung".into(),
+            "return document.querySelectorAll('#search-results li').length > 0",
+        ));
         pages.push(("/en/data/".into(), ""));
         pages.push(("/en/thong-ke/".into(), ""));
         // Statistics with (sample) figures: charts and tables, both editions, and a procedure's figures.
@@ -348,7 +457,10 @@ fn accessibility_axe() {
         for (path, _) in &pages {
             let file = path.split('?').next().unwrap();
             if file != "/trang-khong-ton-tai/" {
-                ensure!(site.dir.join(file.trim_start_matches('/')).join("index.html").is_file(), "the built site has no page {file}");
+                ensure!(
+                    site.dir.join(file.trim_start_matches('/')).join("index.html").is_file(),
+                    "the built site has no page {file}"
+                );
             }
         }
         ensure!(site.dir.join("404.html").is_file(), "the built site has no 404.html");

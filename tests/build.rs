@@ -1,7 +1,7 @@
 //! Builds the repository's own example site into temporary folders and checks
 //! real content in the output.
 
-use onestop::build::{build, BuildError, BuildOptions};
+use onestop::build::{BuildError, BuildOptions, build};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -11,7 +11,13 @@ fn repo() -> PathBuf {
 }
 
 fn build_into(root: &Path, out: &Path, base_url: Option<&str>) -> Result<onestop::build::BuildSummary, BuildError> {
-    build(&BuildOptions { root: root.to_path_buf(), out_dir: out.to_path_buf(), base_url: base_url.map(String::from), check_only: false, progress: false })
+    build(&BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: out.to_path_buf(),
+        base_url: base_url.map(String::from),
+        check_only: false,
+        progress: false,
+    })
 }
 
 /// The example site built once for all tests in this file.
@@ -19,7 +25,8 @@ fn example() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
-        build_into(&repo(), &d.path().join("public"), None).unwrap_or_else(|e| panic!("example site must build: {e:?}"));
+        build_into(&repo(), &d.path().join("public"), None)
+            .unwrap_or_else(|e| panic!("example site must build: {e:?}"));
         d
     });
     Box::leak(Box::new(dir.path().join("public")))
@@ -61,7 +68,8 @@ fn copy_site(to: &Path) {
 fn the_example_has_at_least_40_procedures_in_all_six_stages() {
     let files = record_files(&repo());
     assert!(files.len() >= 40, "{} records", files.len());
-    let stages: std::collections::BTreeSet<_> = files.iter().map(|f| f.parent().unwrap().file_name().unwrap().to_owned()).collect();
+    let stages: std::collections::BTreeSet<_> =
+        files.iter().map(|f| f.parent().unwrap().file_name().unwrap().to_owned()).collect();
     assert_eq!(stages.len(), 6, "{stages:?}");
 }
 
@@ -178,7 +186,9 @@ fn builds_under_a_sub_path() {
     assert!(home.contains("<link rel=\"canonical\" href=\"https://example.gov.vn/tthc/\">"));
     assert!(!home.contains("href=\"/thu-tuc/"), "no link may escape the sub-path");
     // Markdown links in pages are re-rooted too.
-    for e in walkdir::WalkDir::new(&out).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "html")) {
+    for e in
+        walkdir::WalkDir::new(&out).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+    {
         let html = fs::read_to_string(e.path()).unwrap();
         for part in html.split(" href=\"/").skip(1) {
             assert!(part.starts_with("tthc/"), "{}: href=\"/{}", e.path().display(), &part[..part.len().min(40)]);
@@ -214,7 +224,9 @@ fn output_is_deterministic() {
 fn check_mode_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let s = build(&BuildOptions { root: repo(), out_dir: out.clone(), base_url: None, check_only: true, progress: false }).unwrap();
+    let s =
+        build(&BuildOptions { root: repo(), out_dir: out.clone(), base_url: None, check_only: true, progress: false })
+            .unwrap();
     assert!(s.files > 90);
     assert!(!out.exists());
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
@@ -223,7 +235,12 @@ fn check_mode_writes_nothing() {
 #[test]
 fn the_docs_describe_every_key() {
     let docs = fs::read_to_string(repo().join("docs/content-format.md")).unwrap();
-    for (name, keys) in [("record", onestop::schema::RECORD_KEYS), ("site", onestop::schema::SITE_KEYS), ("page", onestop::schema::PAGE_KEYS), ("diagram", onestop::schema::DIAGRAM_KEYS)] {
+    for (name, keys) in [
+        ("record", onestop::schema::RECORD_KEYS),
+        ("site", onestop::schema::SITE_KEYS),
+        ("page", onestop::schema::PAGE_KEYS),
+        ("diagram", onestop::schema::DIAGRAM_KEYS),
+    ] {
         let mut paths = Vec::new();
         onestop::schema::key_paths(keys, "", &mut paths);
         for p in paths {
@@ -247,7 +264,8 @@ fn a_site_overrides_theme_files_by_path() {
     // Without its own themes/ the site uses the theme compiled into the binary.
     fs::remove_dir_all(dir.path().join("themes")).unwrap();
     fs::create_dir_all(dir.path().join("templates/partials")).unwrap();
-    fs::write(dir.path().join("templates/partials/footer.html"), "<footer><p>Chân trang riêng của Ban</p></footer>\n").unwrap();
+    fs::write(dir.path().join("templates/partials/footer.html"), "<footer><p>Chân trang riêng của Ban</p></footer>\n")
+        .unwrap();
     fs::create_dir_all(dir.path().join("static/css")).unwrap();
     fs::write(dir.path().join("static/css/site.css"), "body { color: #111; }\n").unwrap();
     fs::create_dir_all(dir.path().join("i18n")).unwrap();
@@ -264,7 +282,13 @@ fn a_site_overrides_theme_files_by_path() {
 
 #[test]
 fn every_page_has_the_header_with_the_current_section_marked() {
-    for (page, current) in [("index.html", "Trang chủ"), ("thu-tuc/index.html", "Danh mục thủ tục"), ("thu-tuc/dang-ky-noi-quy-lao-dong/index.html", "Danh mục thủ tục"), ("hanh-trinh/index.html", "Hành trình nhà đầu tư"), ("huong-dan-nop-truc-tuyen/index.html", "Hướng dẫn nộp hồ sơ trực tuyến")] {
+    for (page, current) in [
+        ("index.html", "Trang chủ"),
+        ("thu-tuc/index.html", "Danh mục thủ tục"),
+        ("thu-tuc/dang-ky-noi-quy-lao-dong/index.html", "Danh mục thủ tục"),
+        ("hanh-trinh/index.html", "Hành trình nhà đầu tư"),
+        ("huong-dan-nop-truc-tuyen/index.html", "Hướng dẫn nộp hồ sơ trực tuyến"),
+    ] {
         let html = read(page);
         assert!(html.contains("class=\"skip-link\""), "{page} has no header");
         assert!(html.contains("class=\"site-footer\""), "{page} has no footer");

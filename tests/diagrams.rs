@@ -4,8 +4,8 @@
 
 mod support;
 
-use onestop::build::{build, BuildOptions, BuildSummary};
-use onestop::diagram::{raster, Fonts};
+use onestop::build::{BuildOptions, BuildSummary, build};
+use onestop::diagram::{Fonts, raster};
 use onestop::model::Site;
 use resvg::usvg;
 use std::collections::HashMap;
@@ -38,7 +38,14 @@ fn copy_site(to: &Path) {
 }
 
 fn build_site(root: &Path) -> BuildSummary {
-    build(&BuildOptions { root: root.to_path_buf(), out_dir: root.join("public"), base_url: None, check_only: false, progress: false }).unwrap_or_else(|e| panic!("site must build: {e:?}"))
+    build(&BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: root.join("public"),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("site must build: {e:?}"))
 }
 
 struct Example {
@@ -129,12 +136,28 @@ fn every_procedure_is_one_block_with_its_level_label_and_markers() {
         assert_eq!(b.level, level.key, "{}", p.code);
         assert_eq!(b.band_fill, level.colour, "{}: band filled with its level's colour", p.code);
         assert_eq!(b.label, level.label.vi, "{}: level named in words", p.code);
-        assert_eq!((b.signature, b.has_signature_marker), (p.digital_signature, p.digital_signature), "{}: signature marker", p.code);
-        assert_eq!((b.center, b.has_center_marker), (p.service_center, p.service_center), "{}: service-centre marker", p.code);
+        assert_eq!(
+            (b.signature, b.has_signature_marker),
+            (p.digital_signature, p.digital_signature),
+            "{}: signature marker",
+            p.code
+        );
+        assert_eq!(
+            (b.center, b.has_center_marker),
+            (p.service_center, p.service_center),
+            "{}: service-centre marker",
+            p.code
+        );
     }
     // The construction poster shows only its two stages.
     let construction = blocks(&svg_text("diagrams/xay-dung.svg"));
-    let expected: Vec<&str> = ex.site.procedures.iter().filter(|p| ["xay-dung", "pccc-nghiem-thu"].contains(&ex.site.stages[p.stage].key.as_str())).map(|p| p.code.as_str()).collect();
+    let expected: Vec<&str> = ex
+        .site
+        .procedures
+        .iter()
+        .filter(|p| ["xay-dung", "pccc-nghiem-thu"].contains(&ex.site.stages[p.stage].key.as_str()))
+        .map(|p| p.code.as_str())
+        .collect();
     assert_eq!(construction.len(), expected.len());
     assert!(expected.iter().all(|c| construction.contains_key(*c)));
 }
@@ -166,12 +189,20 @@ fn text_is_never_lost_and_stays_inside_its_block() {
     for rel in ["diagrams/hanh-trinh-dau-tu.svg", "diagrams/xay-dung.svg", "en/diagrams/hanh-trinh-dau-tu.svg"] {
         let svg = svg_text(rel);
         let tree = raster::parse(&svg, db.clone()).unwrap();
-        let in_source = roxmltree::Document::parse(&svg).unwrap().descendants().filter(|n| n.has_tag_name("text")).count();
-        assert_eq!(raster::count_text(tree.root()), in_source, "{rel}: usvg kept every <text> (a missing font drops text silently)");
+        let in_source =
+            roxmltree::Document::parse(&svg).unwrap().descendants().filter(|n| n.has_tag_name("text")).count();
+        assert_eq!(
+            raster::count_text(tree.root()),
+            in_source,
+            "{rel}: usvg kept every <text> (a missing font drops text silently)"
+        );
         let codes: Vec<String> = blocks(&svg).into_keys().collect();
         for code in codes {
-            let Some(usvg::Node::Group(g)) = tree.node_by_id(&format!("b-{code}")) else { panic!("{rel}: no group b-{code}") };
-            let bounds = g.children().iter().find(|n| matches!(n, usvg::Node::Path(_))).expect("box first").abs_bounding_box();
+            let Some(usvg::Node::Group(g)) = tree.node_by_id(&format!("b-{code}")) else {
+                panic!("{rel}: no group b-{code}")
+            };
+            let bounds =
+                g.children().iter().find(|n| matches!(n, usvg::Node::Path(_))).expect("box first").abs_bounding_box();
             let mut texts = 0;
             for n in g.children() {
                 if let usvg::Node::Text(t) = n {
@@ -179,7 +210,10 @@ fn text_is_never_lost_and_stays_inside_its_block() {
                     let r = t.abs_bounding_box();
                     let eps = 0.5;
                     assert!(
-                        r.left() >= bounds.left() - eps && r.right() <= bounds.right() + eps && r.top() >= bounds.top() - eps && r.bottom() <= bounds.bottom() + eps,
+                        r.left() >= bounds.left() - eps
+                            && r.right() <= bounds.right() + eps
+                            && r.top() >= bounds.top() - eps
+                            && r.bottom() <= bounds.bottom() + eps,
                         "{rel}: text of {code} ({:?}) extends beyond its block ({:?})",
                         r,
                         bounds
@@ -200,10 +234,18 @@ fn arrows_run_from_the_earlier_procedure_to_the_later_one() {
     let mut drawn = Vec::new();
     for a in doc.descendants().filter(|n| class_is(n, "arrow")) {
         let (from, to) = (a.attribute("data-from").unwrap(), a.attribute("data-to").unwrap());
-        let nums: Vec<f64> = a.attribute("d").unwrap().split(|c: char| c == 'M' || c == 'L' || c == ' ').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+        let nums: Vec<f64> = a
+            .attribute("d")
+            .unwrap()
+            .split(|c: char| c == 'M' || c == 'L' || c == ' ')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
         let (first, last) = ((nums[0], nums[1]), (nums[nums.len() - 2], nums[nums.len() - 1]));
         let (s, t) = (&found[from], &found[to]);
-        let on_edge = |b: &BlockInfo, (x, y): (f64, f64)| ((x - b.x).abs() < 0.02 || (x - b.x - b.w).abs() < 0.02) && y >= b.y && y <= b.y + b.h;
+        let on_edge = |b: &BlockInfo, (x, y): (f64, f64)| {
+            ((x - b.x).abs() < 0.02 || (x - b.x - b.w).abs() < 0.02) && y >= b.y && y <= b.y + b.h
+        };
         assert!(on_edge(s, first), "arrow {from}→{to} starts on {from}");
         assert!(on_edge(t, last), "arrow {from}→{to} ends on {to}");
         // Every segment is horizontal or vertical and no segment passes through a block.
@@ -219,7 +261,8 @@ fn arrows_run_from_the_earlier_procedure_to_the_later_one() {
         }
         drawn.push((from.to_string(), to.to_string()));
     }
-    let mut expected: Vec<(String, String)> = ex.site.procedures.iter().flat_map(|p| p.after.iter().map(move |a| (a.clone(), p.code.clone()))).collect();
+    let mut expected: Vec<(String, String)> =
+        ex.site.procedures.iter().flat_map(|p| p.after.iter().map(move |a| (a.clone(), p.code.clone()))).collect();
     expected.sort();
     drawn.sort();
     assert_eq!(drawn, expected, "one arrow per `after` relation");
@@ -233,7 +276,11 @@ fn poster_text_is_at_least_14_pt_on_a1() {
     let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
     let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
     assert_eq!(paper_w, 841.0, "the example journey poster is A1 landscape");
-    let min_pt = doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| attr_f(n, "font-size") * paper_w / view_w / (25.4 / 72.0)).fold(f64::MAX, f64::min);
+    let min_pt = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| attr_f(n, "font-size") * paper_w / view_w / (25.4 / 72.0))
+        .fold(f64::MAX, f64::min);
     assert!(min_pt >= 13.99, "smallest text on the A1 poster is {min_pt:.1} pt");
 }
 
@@ -247,7 +294,9 @@ fn png_info(rel: &str) -> (u32, u32, Option<png::PixelDimensions>) {
 #[test]
 fn png_posters_have_the_paper_size_at_their_dpi_and_say_so() {
     // A1 landscape at 150 dpi; A2 portrait at 300 dpi.
-    for (rel, w_mm, h_mm, dpi) in [("diagrams/hanh-trinh-dau-tu.png", 841.0, 594.0, 150u32), ("diagrams/xay-dung.png", 420.0, 594.0, 300)] {
+    for (rel, w_mm, h_mm, dpi) in
+        [("diagrams/hanh-trinh-dau-tu.png", 841.0, 594.0, 150u32), ("diagrams/xay-dung.png", 420.0, 594.0, 300)]
+    {
         let (w, h, dims) = png_info(rel);
         let px = |mm: f64| (mm / 25.4 * dpi as f64).round() as u32;
         assert_eq!((w, h), (px(w_mm), px(h_mm)), "{rel}");
@@ -259,7 +308,11 @@ fn png_posters_have_the_paper_size_at_their_dpi_and_say_so() {
 }
 
 fn poppler(test: &str) -> bool {
-    support::require(test, "poppler-utils (pdffonts, pdftotext)", support::which("pdffonts").is_some() && support::which("pdftotext").is_some())
+    support::require(
+        test,
+        "poppler-utils (pdffonts, pdftotext)",
+        support::which("pdffonts").is_some() && support::which("pdftotext").is_some(),
+    )
 }
 
 #[test]
@@ -292,7 +345,15 @@ fn pdf_posters_embed_their_fonts_and_keep_every_word() {
         let first_words: String = l.meaning.plain.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
         assert!(flat.contains(&first_words), "legend explains {} in the scheme's words: {first_words}", l.label.vi);
     }
-    for words in ["Chú giải", "Chấp nhận chữ ký số", "Tiếp nhận tại Trung tâm Phục vụ hành chính công", "Hành trình thủ tục của nhà đầu tư", "Ban Quản lý các khu công nghiệp tỉnh Hà Nam", "dichvucong.hanam.gov.vn", "Ấn bản: 01/11/2026"] {
+    for words in [
+        "Chú giải",
+        "Chấp nhận chữ ký số",
+        "Tiếp nhận tại Trung tâm Phục vụ hành chính công",
+        "Hành trình thủ tục của nhà đầu tư",
+        "Ban Quản lý các khu công nghiệp tỉnh Hà Nam",
+        "dichvucong.hanam.gov.vn",
+        "Ấn bản: 01/11/2026",
+    ] {
         assert!(flat.contains(words), "PDF text has “{words}”");
     }
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
@@ -330,7 +391,9 @@ fn levels_differ_in_grey_and_the_2022_scheme_redraws_legend_and_fills() {
 
     let dir = tempfile::tempdir().unwrap();
     copy_site(dir.path());
-    let cfg = fs::read_to_string(dir.path().join("site.toml")).unwrap().replace("level_scheme = \"2011\"", "level_scheme = \"2022\"");
+    let cfg = fs::read_to_string(dir.path().join("site.toml"))
+        .unwrap()
+        .replace("level_scheme = \"2011\"", "level_scheme = \"2022\"");
     fs::write(dir.path().join("site.toml"), cfg).unwrap();
     build_site(dir.path());
     let site = onestop::load::load_site(dir.path(), None).unwrap();
@@ -339,7 +402,8 @@ fn levels_differ_in_grey_and_the_2022_scheme_redraws_legend_and_fills() {
     let found = blocks(&svg);
     check_grey(&site, &found);
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let legend: Vec<&str> = doc.descendants().filter(|n| class_is(n, "legend-level")).map(|n| n.attribute("data-level").unwrap()).collect();
+    let legend: Vec<&str> =
+        doc.descendants().filter(|n| class_is(n, "legend-level")).map(|n| n.attribute("data-level").unwrap()).collect();
     assert_eq!(legend, vec!["thong-tin-truc-tuyen", "mot-phan", "toan-trinh"], "legend of the 2022 scheme");
     assert!(svg.contains("Dịch vụ công trực tuyến toàn trình") && !svg.contains(">Mức độ 3<"));
     for p in &site.procedures {
@@ -353,7 +417,12 @@ fn an_unchanged_diagram_is_not_rendered_again() {
     let dir = tempfile::tempdir().unwrap();
     copy_site(dir.path());
     // (reused, rendered) over the poster kinds only (leaflets have their own test).
-    let posters = |s: &BuildSummary| ["poster-png", "poster-pdf"].iter().map(|k| s.cache_kinds.get(*k).copied().unwrap_or_default()).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let posters = |s: &BuildSummary| {
+        ["poster-png", "poster-pdf"]
+            .iter()
+            .map(|k| s.cache_kinds.get(*k).copied().unwrap_or_default())
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    };
     let first = build_site(dir.path());
     assert_eq!(posters(&first), (0, 8), "2 diagrams × 2 languages × PNG and PDF rendered");
     let png = fs::read(dir.path().join("public/diagrams/hanh-trinh-dau-tu.png")).unwrap();
@@ -377,20 +446,29 @@ fn home_and_journey_pages_show_the_diagram_with_links_and_a_list() {
     let ex = example();
     for page in ["index.html", "hanh-trinh/index.html"] {
         let html = fs::read_to_string(out(page)).unwrap();
-        let start = html.find("<svg xmlns=\"http://www.w3.org/2000/svg\"").unwrap_or_else(|| panic!("{page} has the inline diagram"));
+        let start = html
+            .find("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+            .unwrap_or_else(|| panic!("{page} has the inline diagram"));
         let end = html[start..].find("</svg>").unwrap() + start + 6;
         let svg = &html[start..end];
         let found = blocks(svg);
         assert_eq!(found.len(), ex.site.procedures.len());
         for p in &ex.site.procedures {
             assert!(svg.contains(&format!("href=\"/thu-tuc/{}/\"", p.slug)), "{page}: block {} links its page", p.code);
-            assert!(html.contains(&format!("<a href=\"/thu-tuc/{}/\">{} ", p.slug, p.code)), "{page}: the list has {}", p.code);
+            assert!(
+                html.contains(&format!("<a href=\"/thu-tuc/{}/\">{} ", p.slug, p.code)),
+                "{page}: the list has {}",
+                p.code
+            );
         }
         assert!(!svg.contains("width=\"841mm\""), "{page}: the inline SVG is sized by CSS");
     }
     let journey = fs::read_to_string(out("hanh-trinh/index.html")).unwrap();
     for ext in ["pdf", "png", "svg"] {
-        assert!(journey.contains(&format!("href=\"/diagrams/hanh-trinh-dau-tu.{ext}\"")), "journey page offers the {ext} poster");
+        assert!(
+            journey.contains(&format!("href=\"/diagrams/hanh-trinh-dau-tu.{ext}\"")),
+            "journey page offers the {ext} poster"
+        );
     }
     assert!(journey.contains(" MB)") || journey.contains(" KB)"), "with its size");
 }
@@ -402,14 +480,24 @@ fn bad_diagram_specs_are_reported_with_file_line_and_field() {
     // A value outside the schema in one file, wrong references in another:
     // all reported in one run.
     fs::write(dir.path().join("diagrams/bad-paper.toml"), "title = \"Sơ đồ\"\n\npaper = \"B2\"\n").unwrap();
-    fs::write(dir.path().join("diagrams/bad.toml"), "title = \"Sơ đồ\"\nstages = [\"xay-dungg\"]\n\ndpi = 5000\nprocedures = [\"9.999999\"]\n").unwrap();
+    fs::write(
+        dir.path().join("diagrams/bad.toml"),
+        "title = \"Sơ đồ\"\nstages = [\"xay-dungg\"]\n\ndpi = 5000\nprocedures = [\"9.999999\"]\n",
+    )
+    .unwrap();
     let bin = env!("CARGO_BIN_EXE_onestop");
     let o = Command::new(bin).args(["check", "--root"]).arg(dir.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    for (file, line, field, hint) in [("bad", 2, "stages", "did you mean \"xay-dung\"?"), ("bad-paper", 3, "paper", "\"A0\""), ("bad", 4, "dpi", "72 to 600"), ("bad", 5, "procedures", "")] {
+    for (file, line, field, hint) in [
+        ("bad", 2, "stages", "did you mean \"xay-dung\"?"),
+        ("bad-paper", 3, "paper", "\"A0\""),
+        ("bad", 4, "dpi", "72 to 600"),
+        ("bad", 5, "procedures", ""),
+    ] {
         let needle = format!("diagrams/{file}.toml:{line}:");
-        let found = err.lines().find(|l| l.contains(&needle)).unwrap_or_else(|| panic!("no error at {needle} in:\n{err}"));
+        let found =
+            err.lines().find(|l| l.contains(&needle)).unwrap_or_else(|| panic!("no error at {needle} in:\n{err}"));
         assert!(found.contains(field), "{found}");
         assert!(err.contains(hint), "hint {hint} in:\n{err}");
     }
@@ -421,7 +509,10 @@ fn min_text_pt(svg: &str) -> f64 {
     let root = doc.root_element();
     let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
     let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
-    doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| attr_f(n, "font-size") * paper_w / view_w / (25.4 / 72.0)).fold(f64::MAX, f64::min)
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| attr_f(n, "font-size") * paper_w / view_w / (25.4 / 72.0))
+        .fold(f64::MAX, f64::min)
 }
 
 #[test]
@@ -429,7 +520,13 @@ fn layout_stays_readable_from_5_to_150_procedures() {
     let dir = tempfile::tempdir().unwrap();
     copy_site(dir.path());
     // 150 procedures: the 59 records, a copy of each (codes 8.xxxxxx), and 32 more (7.xxxxxx).
-    let records: Vec<PathBuf> = walkdir::WalkDir::new(dir.path().join("content/procedures")).sort_by_file_name().into_iter().flatten().filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect();
+    let records: Vec<PathBuf> = walkdir::WalkDir::new(dir.path().join("content/procedures"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
     let mut n = records.len();
     for (prefix, take) in [("8", records.len()), ("7", 150 - 2 * records.len())] {
         for (i, r) in records.iter().take(take).enumerate() {
@@ -447,7 +544,11 @@ fn layout_stays_readable_from_5_to_150_procedures() {
     }
     assert_eq!(n, 150);
     let five = ["1.009664", "1.013236", "1.115391", "1.014155", "2.001955"];
-    fs::write(dir.path().join("diagrams/five.toml"), format!("title = \"Năm thủ tục\"\nprocedures = {five:?}\npaper = \"A3\"\n")).unwrap();
+    fs::write(
+        dir.path().join("diagrams/five.toml"),
+        format!("title = \"Năm thủ tục\"\nprocedures = {five:?}\npaper = \"A3\"\n"),
+    )
+    .unwrap();
     fs::write(dir.path().join("diagrams/all-a0.toml"), "title = \"Toàn bộ, khổ A0\"\npaper = \"A0\"\n").unwrap();
     build_site(dir.path());
     let read = |name: &str| fs::read_to_string(dir.path().join(format!("public/diagrams/{name}.svg"))).unwrap();
@@ -459,7 +560,10 @@ fn layout_stays_readable_from_5_to_150_procedures() {
         let list: Vec<&BlockInfo> = found.values().collect();
         for (i, a) in list.iter().enumerate() {
             for b in &list[i + 1..] {
-                assert!(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y, "{name}: blocks overlap");
+                assert!(
+                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y,
+                    "{name}: blocks overlap"
+                );
             }
         }
         let tree = raster::parse(&svg, db.clone()).unwrap();
@@ -468,7 +572,10 @@ fn layout_stays_readable_from_5_to_150_procedures() {
             let bounds = g.children()[0].abs_bounding_box();
             for t in g.children().iter().filter(|n| matches!(n, usvg::Node::Text(_))) {
                 let r = t.abs_bounding_box();
-                assert!(r.right() <= bounds.right() + 0.5 && r.bottom() <= bounds.bottom() + 0.5, "{name}: text of {code} leaves its block");
+                assert!(
+                    r.right() <= bounds.right() + 0.5 && r.bottom() <= bounds.bottom() + 0.5,
+                    "{name}: text of {code} leaves its block"
+                );
             }
         }
         let pt = min_text_pt(&svg);

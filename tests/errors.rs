@@ -233,7 +233,11 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// The site folder's entries, except the product cache: print products that
 /// typeset fine are kept for the next build even when this one fails later.
 fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n != onestop::cache::DIR).collect();
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != onestop::cache::DIR)
+        .collect();
     v.sort();
     v
 }
@@ -298,8 +302,12 @@ fn check_json(out: &str, expect: &[Expect]) -> Vec<String> {
     if errors.len() != expect.len() {
         problems.push(format!("check --format json: {} errors, expected {}", errors.len(), expect.len()));
     }
-    let keys: Vec<(Option<String>, u64, u64)> =
-        errors.iter().map(|d| (d["file"].as_str().map(String::from), d["line"].as_u64().unwrap_or(0), d["col"].as_u64().unwrap_or(0))).collect();
+    let keys: Vec<(Option<String>, u64, u64)> = errors
+        .iter()
+        .map(|d| {
+            (d["file"].as_str().map(String::from), d["line"].as_u64().unwrap_or(0), d["col"].as_u64().unwrap_or(0))
+        })
+        .collect();
     if !keys.is_sorted() {
         problems.push(format!("check --format json: errors are not sorted by file, line, column: {keys:?}"));
     }
@@ -343,7 +351,10 @@ fn run_case(name: &str, edits: &[Edit], expect: &[Expect]) {
         problems.push(format!("build: public/ was changed by a failed build (added {added:?}, removed {gone:?})"));
     }
     if listing(root) != around {
-        problems.push(format!("build: the site folder changed: before {around:?}, after {:?} (staging left behind?)", listing(root)));
+        problems.push(format!(
+            "build: the site folder changed: before {around:?}, after {:?} (staging left behind?)",
+            listing(root)
+        ));
     }
 
     assert!(problems.is_empty(), "case `{name}`:\n  {}\n{outputs}", problems.join("\n  "));
@@ -688,11 +699,19 @@ fn json_format_lists_file_line_field_code() {
     let dir = site_with(&[Replace(XD, "level = 2", "level = 5"), Replace(PAGE, "weight = 10", "weight = \"mười\"")]);
     let o = onestop(&["check", "--root", s(dir.path()), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(&o)));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(&o)));
     let errors = v["errors"].as_array().expect("errors[]");
     let got: Vec<(&str, u64, &str, &str)> = errors
         .iter()
-        .map(|d| (d["file"].as_str().unwrap_or("?"), d["line"].as_u64().unwrap_or(0), d["field"].as_str().unwrap_or("?"), d["code"].as_str().unwrap_or("?")))
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("?"),
+                d["line"].as_u64().unwrap_or(0),
+                d["field"].as_str().unwrap_or("?"),
+                d["code"].as_str().unwrap_or("?"),
+            )
+        })
         .collect();
     assert_eq!(got, [(PAGE, 4, "weight", "wrong-type"), (XD, 6, "level", "bad-level")]);
     for d in errors {
@@ -739,7 +758,11 @@ fn github_format_prints_workflow_annotations() {
     for l in &lines {
         assert!(is_github_annotation(l), "not a workflow annotation: {l}");
     }
-    assert!(lines.iter().any(|l| l.starts_with(&format!("::error file={XD},line=3,col=1,title=unknown-key::titel: ")) && l.contains("did you mean `title`?")), "{out}");
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("::error file={XD},line=3,col=1,title=unknown-key::titel: "))
+            && l.contains("did you mean `title`?")),
+        "{out}"
+    );
     assert!(lines.iter().any(|l| l.starts_with(&format!("::error file={PAGE},line=4,")) && l.contains("title=wrong-type::weight: ")), "{out}");
 }
 
@@ -814,7 +837,10 @@ fn new_writes_a_skeleton_that_check_refuses_until_filled() {
     let diags = text_diagnostics(&err);
     assert!(!diags.is_empty(), "{err}");
     for (h, _) in &diags {
-        assert!(h.starts_with(&format!("{rel}:")) && h.ends_with(" [todo]"), "only TODOs of the new file expected, got: {h}\n{err}");
+        assert!(
+            h.starts_with(&format!("{rel}:")) && h.ends_with(" [todo]"),
+            "only TODOs of the new file expected, got: {h}\n{err}"
+        );
     }
     for field in ["code", "title", "field", "summary"] {
         assert!(diags.iter().any(|(h, _)| h.contains(&format!(": {field}: "))), "no todo for {field}:\n{err}");
@@ -822,7 +848,13 @@ fn new_writes_a_skeleton_that_check_refuses_until_filled() {
 
     fs::write(&path, fill_skeleton(&skeleton)).unwrap();
     let o = onestop(&["check", "--root", s(root)]);
-    assert_eq!(o.status.code(), Some(0), "filled skeleton must pass:\n{}\n{}", stderr(&o), fs::read_to_string(&path).unwrap());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "filled skeleton must pass:\n{}\n{}",
+        stderr(&o),
+        fs::read_to_string(&path).unwrap()
+    );
 
     // An existing file is never overwritten.
     let filled = fs::read(&path).unwrap();

@@ -3,7 +3,7 @@
 //! its record, "Recent changes" and the Atom feed list them newest first, and
 //! the feed parses as Atom. An uncommitted edit shows the file's time.
 
-use onestop::build::{build, BuildOptions};
+use onestop::build::{BuildOptions, build};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,7 +52,9 @@ fn repo_with_two_commits() -> tempfile::TempDir {
     git(dir.path(), &["add", "-A"], FIRST);
     git(dir.path(), &["commit", "-q", "-m", "first"], FIRST);
     let rec = dir.path().join("content/procedures/dau-tu").join(format!("{CAP}.toml"));
-    let text = fs::read_to_string(&rec).unwrap().replace("cho dự án trong khu công nghiệp.", "cho dự án trong khu công nghiệp (sửa đổi).");
+    let text = fs::read_to_string(&rec)
+        .unwrap()
+        .replace("cho dự án trong khu công nghiệp.", "cho dự án trong khu công nghiệp (sửa đổi).");
     fs::write(&rec, text).unwrap();
     git(dir.path(), &["commit", "-q", "-a", "-m", "second"], SECOND);
     dir
@@ -60,7 +62,14 @@ fn repo_with_two_commits() -> tempfile::TempDir {
 
 fn build_site(root: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    build(&BuildOptions { root: root.to_path_buf(), out_dir: out.path().join("public"), base_url: None, check_only: false, progress: false }).unwrap_or_else(|e| panic!("{e:?}"));
+    build(&BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: out.path().join("public"),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("{e:?}"));
     out
 }
 
@@ -107,7 +116,11 @@ fn the_feed_is_atom_with_the_right_dates() {
     let feed = doc.root_element();
     assert_eq!(feed.tag_name().name(), "feed");
     assert_eq!(feed.tag_name().namespace(), Some(ATOM));
-    let child = |n: roxmltree::Node<'_, '_>, name: &str| n.children().find(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(ATOM)).map(|c| c.text().unwrap_or("").to_string());
+    let child = |n: roxmltree::Node<'_, '_>, name: &str| {
+        n.children()
+            .find(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(ATOM))
+            .map(|c| c.text().unwrap_or("").to_string())
+    };
     let base = "https://thutuc.example.gov.vn/";
     assert!(child(feed, "id").is_some_and(|id| id.starts_with("https://")), "feed id");
     assert!(child(feed, "title").is_some_and(|t| !t.is_empty()), "feed title");
@@ -123,7 +136,10 @@ fn the_feed_is_atom_with_the_right_dates() {
     }
     for e in &entries {
         assert!(child(*e, "title").is_some_and(|t| !t.is_empty()));
-        assert!(e.children().any(|c| c.tag_name().name() == "link" && c.attribute("href").is_some_and(|h| h.starts_with(base))));
+        assert!(
+            e.children()
+                .any(|c| c.tag_name().name() == "link" && c.attribute("href").is_some_and(|h| h.starts_with(base)))
+        );
     }
     // Same commit, same bytes.
     let again = build_site(repo.path());
@@ -137,7 +153,8 @@ fn an_uncommitted_edit_shows_the_file_time() {
     let rec = repo.path().join("content/procedures/xay-dung").join(format!("{XD}.toml"));
     let text = fs::read_to_string(&rec).unwrap().replace("Hồ sơ nộp trực tiếp", "Hồ sơ được nộp trực tiếp");
     fs::write(&rec, text).unwrap();
-    let mtime = fs::metadata(&rec).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let mtime =
+        fs::metadata(&rec).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let expected = onestop::load::history::utc(mtime);
     let out = build_site(repo.path());
     let d = page_date(out.path(), XD);
@@ -151,7 +168,8 @@ fn outside_a_repository_the_file_time_is_used() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(), dir.path());
     let rec = dir.path().join("content/procedures/dau-tu").join(format!("{CHAP}.toml"));
-    let mtime = fs::metadata(&rec).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let mtime =
+        fs::metadata(&rec).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let out = build_site(dir.path());
     assert!(page_date(out.path(), CHAP).contains(&onestop::load::history::utc(mtime).iso));
 }

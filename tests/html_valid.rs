@@ -41,7 +41,11 @@ fn html_valid() {
     })
     .unwrap_or_else(|e| panic!("examples/with-statistics must build: {e:?}"));
     let build_secs = started.elapsed().as_secs_f64();
-    assert!(summary.html_pages >= 10, "only {} HTML pages were built; expected the whole example site", summary.html_pages);
+    assert!(
+        summary.html_pages >= 10,
+        "only {} HTML pages were built; expected the whole example site",
+        summary.html_pages
+    );
 
     // One JVM for the whole folder: HTML (errors only), plus CSS and SVG files.
     // --also-check-css: site.css (custom properties, @media print, etc.) gives
@@ -87,7 +91,10 @@ fn html_valid() {
     let prefix = format!("file:{}/", out.display());
     let text = text.replace(&prefix, "/");
     let errors = text.lines().filter(|l| l.contains(": error:")).count();
-    eprintln!("html_valid: site built in {build_secs:.2} s; vnu over {} HTML pages in {check_secs:.2} s", summary.html_pages);
+    eprintln!(
+        "html_valid: site built in {build_secs:.2} s; vnu over {} HTML pages in {check_secs:.2} s",
+        summary.html_pages
+    );
     match status {
         None => panic!("vnu.jar did not finish within {} s; output so far:\n{text}", LIMIT.as_secs()),
         Some(st) if !st.success() => panic!(

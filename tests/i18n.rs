@@ -3,7 +3,7 @@
 //! from the English fields and falls back visibly; sitemap and search index
 //! per language; `onestop check --translations`.
 
-use onestop::build::{build, BuildOptions};
+use onestop::build::{BuildOptions, build};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,7 +20,14 @@ fn example() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
-        build(&BuildOptions { root: repo(), out_dir: d.path().join("public"), base_url: None, check_only: false, progress: false }).expect("example builds");
+        build(&BuildOptions {
+            root: repo(),
+            out_dir: d.path().join("public"),
+            base_url: None,
+            check_only: false,
+            progress: false,
+        })
+        .expect("example builds");
         d
     });
     Box::leak(Box::new(DIR.get().unwrap().path().join("public")))
@@ -55,13 +62,28 @@ fn every_page_has_an_english_twin_and_both_link_each_other() {
         assert!(vi.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"), "/{p}");
         assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "/en/{p}");
         // The language switch leads to the same page in the other language.
-        assert!(vi.contains(&format!(r#"<a href="/en/{p}" hreflang="en" lang="en">English</a>"#)), "/{p}: switch to English");
-        assert!(en.contains(&format!(r#"<a href="/{p}" hreflang="vi" lang="vi">Tiếng Việt</a>"#)), "/en/{p}: switch to Vietnamese");
+        assert!(
+            vi.contains(&format!(r#"<a href="/en/{p}" hreflang="en" lang="en">English</a>"#)),
+            "/{p}: switch to English"
+        );
+        assert!(
+            en.contains(&format!(r#"<a href="/{p}" hreflang="vi" lang="vi">Tiếng Việt</a>"#)),
+            "/en/{p}: switch to Vietnamese"
+        );
         // hreflang alternates both ways plus x-default (the Vietnamese edition), on both.
         for html in [&vi, &en] {
-            assert!(html.contains(&format!(r#"<link rel="alternate" hreflang="vi" href="{BASE}{p}">"#)), "/{p}: hreflang vi");
-            assert!(html.contains(&format!(r#"<link rel="alternate" hreflang="en" href="{BASE}en/{p}">"#)), "/{p}: hreflang en");
-            assert!(html.contains(&format!(r#"<link rel="alternate" hreflang="x-default" href="{BASE}{p}">"#)), "/{p}: x-default");
+            assert!(
+                html.contains(&format!(r#"<link rel="alternate" hreflang="vi" href="{BASE}{p}">"#)),
+                "/{p}: hreflang vi"
+            );
+            assert!(
+                html.contains(&format!(r#"<link rel="alternate" hreflang="en" href="{BASE}en/{p}">"#)),
+                "/{p}: hreflang en"
+            );
+            assert!(
+                html.contains(&format!(r#"<link rel="alternate" hreflang="x-default" href="{BASE}{p}">"#)),
+                "/{p}: x-default"
+            );
         }
         assert!(en.contains(&format!(r#"<link rel="canonical" href="{BASE}en/{p}">"#)), "/en/{p}: canonical");
     }
@@ -117,13 +139,30 @@ fn a_missing_translation_falls_back_to_vietnamese_visibly() {
         }
     }
     let site = tmp.path().join("site.toml");
-    let text = fs::read_to_string(&site).unwrap().replace("level_scheme = \"2011\"", "level_scheme = \"2011\"\nlanguages = [\"vi\", \"en\"]");
+    let text = fs::read_to_string(&site)
+        .unwrap()
+        .replace("level_scheme = \"2011\"", "level_scheme = \"2011\"\nlanguages = [\"vi\", \"en\"]");
     fs::write(&site, text).unwrap();
     let out = tmp.path().join("public");
-    build(&BuildOptions { root: tmp.path().to_path_buf(), out_dir: out.clone(), base_url: None, check_only: false, progress: false }).expect("builds");
+    build(&BuildOptions {
+        root: tmp.path().to_path_buf(),
+        out_dir: out.clone(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .expect("builds");
     let html = fs::read_to_string(out.join("en/thu-tuc/cap-giay-phep-xay-dung/index.html")).unwrap();
-    assert!(html.contains(r#"<h1><span lang="vi">Cấp giấy phép xây dựng</span> <span class="vi-only">only in Vietnamese</span></h1>"#), "title fallback");
-    assert!(html.contains(r#"<h2 id="s-summary">Description <span class="vi-only">only in Vietnamese</span></h2>"#), "summary fallback");
+    assert!(
+        html.contains(
+            r#"<h1><span lang="vi">Cấp giấy phép xây dựng</span> <span class="vi-only">only in Vietnamese</span></h1>"#
+        ),
+        "title fallback"
+    );
+    assert!(
+        html.contains(r#"<h2 id="s-summary">Description <span class="vi-only">only in Vietnamese</span></h2>"#),
+        "summary fallback"
+    );
     assert!(html.contains(r#"<div lang="vi"><p>Cấp giấy phép xây dựng mới"#));
     let cat = fs::read_to_string(out.join("en/thu-tuc/index.html")).unwrap();
     assert!(cat.contains(r#"lang="vi">Cấp giấy phép xây dựng</a> <span class="vi-only">only in Vietnamese</span>"#));
@@ -132,7 +171,12 @@ fn a_missing_translation_falls_back_to_vietnamese_visibly() {
     let o = Command::new(BIN).args(["check", "--translations", "--root"]).arg(tmp.path()).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report = String::from_utf8(o.stdout).unwrap();
-    assert!(report.contains("content/procedures/xay-dung/cap-giay-phep-xay-dung.toml: record 1.009794: missing title_en, summary_en\n"), "{report}");
+    assert!(
+        report.contains(
+            "content/procedures/xay-dung/cap-giay-phep-xay-dung.toml: record 1.009794: missing title_en, summary_en\n"
+        ),
+        "{report}"
+    );
     assert!(report.contains("site.toml: site: missing title_en"), "{report}");
     assert!(report.contains("content/pages/gioi-thieu.md: page gioi-thieu: missing title_en"), "{report}");
     assert!(report.contains("3 of 3 records lack English fields"), "{report}");
@@ -178,7 +222,14 @@ fn the_english_search_index_has_english_titles_and_matches_vietnamese_without_di
 fn a_vietnamese_only_site_has_no_english_edition() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    build(&BuildOptions { root: repo().join("tests/fixtures/valid-min"), out_dir: out.clone(), base_url: None, check_only: false, progress: false }).expect("builds");
+    build(&BuildOptions {
+        root: repo().join("tests/fixtures/valid-min"),
+        out_dir: out.clone(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .expect("builds");
     assert!(!out.join("en").exists());
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!html.contains("hreflang"), "no alternates without a second language");

@@ -3,8 +3,8 @@
 //! and each page carries the portal's facts; re-importing is idempotent,
 //! edits are kept unless `--force`, broken input is reported and skipped.
 
-use onestop::build::{build, BuildOptions};
-use onestop::import::{import_dvc, ImportOptions, Outcome, Summary};
+use onestop::build::{BuildOptions, build};
+use onestop::import::{ImportOptions, Outcome, Summary, import_dvc};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -42,7 +42,8 @@ fn empty_site() -> tempfile::TempDir {
 }
 
 fn import(root: &Path, force: bool) -> Summary {
-    import_dvc(&ImportOptions { root: root.to_path_buf(), inputs: vec![fixtures()], stage: None, field: None, force }).unwrap()
+    import_dvc(&ImportOptions { root: root.to_path_buf(), inputs: vec![fixtures()], stage: None, field: None, force })
+        .unwrap()
 }
 
 fn counts(s: &Summary) -> [usize; 5] {
@@ -73,7 +74,12 @@ fn page_text(html: &str) -> String {
             _ => {}
         }
     }
-    let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
     norm(&out)
 }
 
@@ -101,7 +107,13 @@ fn all_24_samples_import_build_and_show_the_portal_facts() {
     }
     assert_eq!(counts(&s), [24, 0, 0, 0, 0]);
     let out = site.path().join("public");
-    let built = build(&BuildOptions { root: site.path().to_path_buf(), out_dir: out.clone(), base_url: None, check_only: false, progress: false });
+    let built = build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        out_dir: out.clone(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    });
     let built = built.unwrap_or_else(|e| panic!("the imported site must build: {e:?}"));
     assert_eq!(built.procedures, 24);
     let mut all_docs = 0;
@@ -134,7 +146,8 @@ fn all_24_samples_import_build_and_show_the_portal_facts() {
         }
         // Every line of every step and of the requirements, word for word
         // (Markdown escapes must not show, list markers become list items).
-        let mut texts: Vec<&str> = d["executionSteps"].as_array().unwrap().iter().filter_map(|s| s["description"].as_str()).collect();
+        let mut texts: Vec<&str> =
+            d["executionSteps"].as_array().unwrap().iter().filter_map(|s| s["description"].as_str()).collect();
         texts.extend(d["requirementsAndConditions"].as_str());
         for line in texts.iter().flat_map(|t| t.lines()) {
             let line = norm(line);
@@ -193,12 +206,17 @@ fn a_hand_written_record_with_the_same_code_is_kept_not_duplicated() {
     let site = empty_site();
     let dir = site.path().join("content/procedures/van-hanh-lao-dong");
     fs::create_dir_all(&dir).unwrap();
-    let mine = fs::read_to_string(repo().join("content/procedures/van-hanh-lao-dong/dang-ky-noi-quy-lao-dong.toml")).unwrap();
+    let mine =
+        fs::read_to_string(repo().join("content/procedures/van-hanh-lao-dong/dang-ky-noi-quy-lao-dong.toml")).unwrap();
     fs::write(dir.join("noi-quy.toml"), &mine).unwrap();
     let s = import(site.path(), false);
     assert_eq!(counts(&s), [23, 0, 0, 1, 0]);
     assert_eq!(fs::read_to_string(dir.join("noi-quy.toml")).unwrap(), mine);
-    let n = walkdir::WalkDir::new(site.path().join("content")).into_iter().flatten().filter(|e| e.file_type().is_file()).count();
+    let n = walkdir::WalkDir::new(site.path().join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .count();
     assert_eq!(n, 24, "one file per code");
 }
 
@@ -220,17 +238,28 @@ fn broken_input_is_reported_by_file_and_json_path_and_skipped() {
     let odd = fs::read_to_string(fixtures().join("2.001955.json")).unwrap().replacen("\"ONLINE\"", "\"FAX\"", 1);
     fs::write(input.path().join("2.001955.json"), odd).unwrap();
 
-    let out = Command::new(BIN).arg("import").arg("dvc").arg(input.path()).arg("--root").arg(site.path()).output().unwrap();
+    let out =
+        Command::new(BIN).arg("import").arg("dvc").arg(input.path()).arg("--root").arg(site.path()).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let truncated = format!("{}:", input.path().join("1.013216.json").display());
-    let line = stderr.lines().find(|l| l.starts_with(&truncated)).unwrap_or_else(|| panic!("no error for the truncated file:\n{stderr}"));
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&truncated))
+        .unwrap_or_else(|| panic!("no error for the truncated file:\n{stderr}"));
     assert!(line.contains("truncated") && line.split(':').nth(1).is_some_and(|n| n.parse::<usize>().is_ok()), "{line}");
-    let odd_line = stderr.lines().find(|l| l.contains("2.001955.json")).unwrap_or_else(|| panic!("no error for the odd file:\n{stderr}"));
+    let odd_line = stderr
+        .lines()
+        .find(|l| l.contains("2.001955.json"))
+        .unwrap_or_else(|| panic!("no error for the odd file:\n{stderr}"));
     assert!(odd_line.contains("data.executionMethods[0].submissionMethod") && odd_line.contains("FAX"), "{odd_line}");
     assert!(stdout.contains("22 created") && stdout.contains("2 skipped"), "{stdout}");
-    let records = walkdir::WalkDir::new(site.path().join("content")).into_iter().flatten().filter(|e| e.file_type().is_file()).count();
+    let records = walkdir::WalkDir::new(site.path().join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .count();
     assert_eq!(records, 22);
     // The rest build.
     let check = Command::new(BIN).arg("check").arg("--root").arg(site.path()).output().unwrap();
@@ -240,7 +269,9 @@ fn broken_input_is_reported_by_file_and_json_path_and_skipped() {
 #[test]
 fn usage_errors_exit_2() {
     let site = empty_site();
-    let run = |args: &[&str]| Command::new(BIN).args(["import", "dvc"]).args(args).arg("--root").arg(site.path()).output().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN).args(["import", "dvc"]).args(args).arg("--root").arg(site.path()).output().unwrap()
+    };
     let out = run(&[fixtures().to_str().unwrap(), "--stage", "nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no stage `nope`"));

@@ -6,7 +6,7 @@
 
 mod support;
 
-use onestop::build::{build, BuildOptions, BuildSummary};
+use onestop::build::{BuildOptions, BuildSummary, build};
 use onestop::render::print::markup;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,8 +16,14 @@ use support::{require, root, which};
 use unicode_normalization::UnicodeNormalization;
 
 fn build_into(site: &Path, out: &Path) -> BuildSummary {
-    build(&BuildOptions { root: site.to_path_buf(), out_dir: out.to_path_buf(), base_url: None, check_only: false, progress: false })
-        .unwrap_or_else(|e| panic!("site must build: {e:?}"))
+    build(&BuildOptions {
+        root: site.to_path_buf(),
+        out_dir: out.to_path_buf(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("site must build: {e:?}"))
 }
 
 /// Copies the example site (not public/, not the cache) so a test can edit it.
@@ -53,7 +59,11 @@ fn example() -> &'static Path {
 }
 
 fn poppler(test: &str) -> bool {
-    require(test, "poppler-utils (pdftotext, pdffonts, pdfinfo, pdftoppm)", ["pdftotext", "pdffonts", "pdfinfo", "pdftoppm"].iter().all(|t| which(t).is_some()))
+    require(
+        test,
+        "poppler-utils (pdftotext, pdffonts, pdfinfo, pdftoppm)",
+        ["pdftotext", "pdffonts", "pdfinfo", "pdftoppm"].iter().all(|t| which(t).is_some()),
+    )
 }
 
 fn run(tool: &str, args: &[&str]) -> String {
@@ -69,7 +79,13 @@ fn pdf_text(pdf: &Path) -> String {
 /// pdfinfo's "Pages" and "Page size" (in points).
 fn pdf_info(pdf: &Path) -> (usize, f64, f64) {
     let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
-    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_else(|| panic!("{}: no {name}\n{info}", pdf.display())).to_string();
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("{}: no {name}\n{info}", pdf.display()))
+            .to_string()
+    };
     let pages = field("Pages:").parse().unwrap();
     let size = field("Page size:");
     let nums: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
@@ -120,9 +136,14 @@ fn every_print_product_is_made_and_linked_with_its_size() {
         assert!(print_page.contains(&format!("href=\"/in-an/{f}\"")), "the print page lists {f}");
     }
     // Leaflets, the guide, two catalogues and each diagram's poster PDF (if the copy has diagrams).
-    let posters = fs::read_dir(out.join("diagrams")).map(|d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count()).unwrap_or(0);
+    let posters = fs::read_dir(out.join("diagrams"))
+        .map(|d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
+        .unwrap_or(0);
     assert_eq!(print_page.matches("type=\"application/pdf\"").count(), site().procedures.len() + 3 + posters);
-    assert!(fs::read_to_string(out.join("index.html")).unwrap().contains("href=\"/in-an/\""), "the footer links the print page");
+    assert!(
+        fs::read_to_string(out.join("index.html")).unwrap().contains("href=\"/in-an/\""),
+        "the footer links the print page"
+    );
 }
 
 #[test]
@@ -210,7 +231,9 @@ fn a5_leaflets_by_site_toml() {
     }
     let dir = tempfile::tempdir().unwrap();
     copy_site(dir.path());
-    let toml = fs::read_to_string(dir.path().join("site.toml")).unwrap().replace("edition = 2026-11-01", "edition = 2026-11-01\nprint_paper = \"A5\"");
+    let toml = fs::read_to_string(dir.path().join("site.toml"))
+        .unwrap()
+        .replace("edition = 2026-11-01", "edition = 2026-11-01\nprint_paper = \"A5\"");
     fs::write(dir.path().join("site.toml"), toml).unwrap();
     let out = dir.path().join("public");
     build_into(dir.path(), &out);
@@ -224,8 +247,27 @@ fn a5_leaflets_by_site_toml() {
 fn qr_codes(pdf: &Path, dpi: u32) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let prefix = dir.path().join("p");
-    run("pdftoppm", &["-r", &dpi.to_string(), "-f", "1", "-l", "1", "-png", "-gray", pdf.to_str().unwrap(), prefix.to_str().unwrap()]);
-    let png = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "png")).unwrap();
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            "-gray",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .unwrap();
     let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(png).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
@@ -241,11 +283,17 @@ fn the_qr_code_opens_the_online_address() {
     if !poppler("the_qr_code_opens_the_online_address") {
         return;
     }
-    let p = site().procedure_by_code("1.013198").or_else(|| site().procedures.iter().find(|p| p.slug == "dang-ky-noi-quy-lao-dong")).unwrap();
+    let p = site()
+        .procedure_by_code("1.013198")
+        .or_else(|| site().procedures.iter().find(|p| p.slug == "dang-ky-noi-quy-lao-dong"))
+        .unwrap();
     let url = p.online_url.clone().or(site().config.portal_url.clone()).unwrap();
     assert_eq!(qr_codes(&example().join(format!("in-an/{}.pdf", p.slug)), 150), vec![url]);
     // The general leaflet's code opens the portal; the catalogue's the site.
-    assert_eq!(qr_codes(&example().join("in-an/huong-dan-nop-truc-tuyen.pdf"), 150), vec![site().config.portal_url.clone().unwrap()]);
+    assert_eq!(
+        qr_codes(&example().join("in-an/huong-dan-nop-truc-tuyen.pdf"), 150),
+        vec![site().config.portal_url.clone().unwrap()]
+    );
     assert_eq!(qr_codes(&example().join("in-an/danh-muc-thu-tuc-a4.pdf"), 200), vec![site().config.base_url.clone()]);
     // A procedure that cannot be filed online has no QR code.
     let offline = site().procedures.iter().find(|p| p.base_level < 3).expect("the example has a level 1–2 procedure");
@@ -293,12 +341,20 @@ fn special_characters_emphasis_and_missing_facts() {
     }
     assert!(!text.contains("**"), "Markdown emphasis markers must not print");
     let fonts = run("pdffonts", &[pdf.to_str().unwrap()]);
-    assert!(fonts.contains("BeVietnamPro-Bold") && fonts.contains("BeVietnamPro-Italic"), "emphasis uses the bold and italic faces:\n{fonts}");
+    assert!(
+        fonts.contains("BeVietnamPro-Bold") && fonts.contains("BeVietnamPro-Italic"),
+        "emphasis uses the bold and italic faces:\n{fonts}"
+    );
     assert_eq!(qr_codes(&pdf, 150), vec!["https://dichvucong.hanam.gov.vn/thu?ma=9.999901&x=1".to_string()]);
 }
 
 fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = ["in-an", "en/in-an"].iter().flat_map(|d| fs::read_dir(dir.join(d)).unwrap().flatten()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())).collect();
+    let mut v: Vec<_> = ["in-an", "en/in-an"]
+        .iter()
+        .flat_map(|d| fs::read_dir(dir.join(d)).unwrap().flatten())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .collect();
     v.sort();
     v
 }
@@ -324,10 +380,15 @@ fn deterministic_and_cached() {
     assert_eq!(a, pdfs(&dir.path().join("c")));
     // Editing one record typesets its leaflet and the lists that show it, nothing else.
     let rec = dir.path().join("content/procedures/van-hanh-lao-dong/dang-ky-noi-quy-lao-dong.toml");
-    let text = fs::read_to_string(&rec).unwrap().replace("name = \"Nội quy lao động\"", "name = \"Nội quy lao động (bản đã ban hành)\"");
+    let text = fs::read_to_string(&rec)
+        .unwrap()
+        .replace("name = \"Nội quy lao động\"", "name = \"Nội quy lao động (bản đã ban hành)\"");
     fs::write(&rec, text).unwrap();
     let fourth = build_into(dir.path(), &dir.path().join("d"));
-    assert_eq!(fourth.cache_misses, 2, "only the edited record's leaflets (Vietnamese and English) are typeset (document names are not in the catalogue)");
+    assert_eq!(
+        fourth.cache_misses, 2,
+        "only the edited record's leaflets (Vietnamese and English) are typeset (document names are not in the catalogue)"
+    );
     let d = pdfs(&dir.path().join("d"));
     for ((name, x), (_, y)) in a.iter().zip(&d) {
         assert_eq!(x == y, !name.ends_with("in-an/dang-ky-noi-quy-lao-dong.pdf"), "{name}");
@@ -348,14 +409,29 @@ fn english_leaflets_are_made_and_linked() {
         assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "{}", pdf.display());
         let kb = fs::metadata(&pdf).unwrap().len().div_ceil(1024);
         let page = fs::read_to_string(out.join(format!("en/thu-tuc/{}/index.html", p.slug))).unwrap();
-        assert!(page.contains(&format!("href=\"/en/in-an/{}.pdf\"", p.slug)), "{}: the English page links the English leaflet", p.slug);
+        assert!(
+            page.contains(&format!("href=\"/en/in-an/{}.pdf\"", p.slug)),
+            "{}: the English page links the English leaflet",
+            p.slug
+        );
         assert!(page.contains(&format!("{kb} KB)")), "{}: English leaflet size {kb} KB not shown", p.slug);
-        assert!(!page.contains(&format!("href=\"/in-an/{}.pdf\"", p.slug)), "{}: the English page does not link the Vietnamese leaflet", p.slug);
-        assert!(print_page.contains(&format!("href=\"/en/in-an/{}.pdf\"", p.slug)), "{}: the English print page lists it", p.slug);
+        assert!(
+            !page.contains(&format!("href=\"/in-an/{}.pdf\"", p.slug)),
+            "{}: the English page does not link the Vietnamese leaflet",
+            p.slug
+        );
+        assert!(
+            print_page.contains(&format!("href=\"/en/in-an/{}.pdf\"", p.slug)),
+            "{}: the English print page lists it",
+            p.slug
+        );
     }
     // The products that exist in Vietnamese only are listed as such.
     let only_vi = en_strings()["only_vi"].as_str().unwrap().to_string();
-    let item = print_page.lines().find(|l| l.contains("href=\"/in-an/danh-muc-thu-tuc-a4.pdf\"")).expect("the English print page lists the catalogue");
+    let item = print_page
+        .lines()
+        .find(|l| l.contains("href=\"/in-an/danh-muc-thu-tuc-a4.pdf\""))
+        .expect("the English print page lists the catalogue");
     assert!(item.contains(&only_vi), "the Vietnamese catalogue is marked: {item}");
 }
 
@@ -368,7 +444,8 @@ fn english_leaflet_text_marks_what_is_only_in_vietnamese() {
     let s = |k: &str| en[k].as_str().unwrap().to_string();
     let mark = format!("({})", s("only_vi"));
     let mut checked = 0;
-    for p in site().procedures.iter().filter(|p| p.title.en.is_some() && !p.steps.is_empty() && !p.documents.is_empty()) {
+    for p in site().procedures.iter().filter(|p| p.title.en.is_some() && !p.steps.is_empty() && !p.documents.is_empty())
+    {
         let pdf = example().join(format!("en/in-an/{}.pdf", p.slug));
         let raw = pdf_text(&pdf);
         assert_eq!(raw, raw.nfc().collect::<String>(), "{}: extracted text is not NFC", p.slug);
@@ -387,7 +464,11 @@ fn english_leaflet_text_marks_what_is_only_in_vietnamese() {
         let head: String = squash(&p.documents[0].name).chars().take(50).collect();
         assert!(text.contains(&head), "{}: the Vietnamese document name is printed", p.slug);
         // The Vietnamese leaflet has no such mark.
-        assert!(!pdf_text(&example().join(format!("in-an/{}.pdf", p.slug))).contains(&mark), "{}: Vietnamese leaflet", p.slug);
+        assert!(
+            !pdf_text(&example().join(format!("in-an/{}.pdf", p.slug))).contains(&mark),
+            "{}: Vietnamese leaflet",
+            p.slug
+        );
         // The document language is English, the Vietnamese parts tagged as such.
         let bytes = fs::read(&pdf).unwrap();
         let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);

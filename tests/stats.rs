@@ -4,7 +4,7 @@
 //! the statistics page (both editions) and on a procedure page; the main
 //! example (no figures) gets a "no figures yet" page.
 
-use onestop::build::{build, BuildOptions};
+use onestop::build::{BuildOptions, build};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,8 +17,14 @@ fn repo() -> PathBuf {
 fn built(root: PathBuf, cell: &'static OnceLock<tempfile::TempDir>) -> &'static Path {
     cell.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
-        build(&BuildOptions { root: root.clone(), out_dir: d.path().join("public"), base_url: None, check_only: false, progress: false })
-            .unwrap_or_else(|e| panic!("{} must build: {e:?}", root.display()));
+        build(&BuildOptions {
+            root: root.clone(),
+            out_dir: d.path().join("public"),
+            base_url: None,
+            check_only: false,
+            progress: false,
+        })
+        .unwrap_or_else(|e| panic!("{} must build: {e:?}", root.display()));
         d
     })
     .path()
@@ -81,7 +87,11 @@ fn overall_shares_and_bands_per_year_in_the_json() {
     let o = s["overall"].as_array().unwrap();
     // 2023: one record gives no received_online, so 7 procedures, 580 received, 81 online:
     // 13.97 % — shown as 14.0 but below the 15 % line.
-    let want = [(2023, 7, 580, 81, 63, 532, 14.0, "below"), (2024, 8, 692, 162, 109, 623, 23.4, "low"), (2025, 8, 739, 290, 223, 725, 39.2, "high")];
+    let want = [
+        (2023, 7, 580, 81, 63, 532, 14.0, "below"),
+        (2024, 8, 692, 162, 109, 623, 23.4, "low"),
+        (2025, 8, 739, 290, 223, 725, 39.2, "high"),
+    ];
     for (got, (year, procs, rec, onl, res_onl, on_time, pct, band)) in o.iter().zip(want) {
         assert_eq!(got["year"], year);
         assert_eq!(got["procedures"], procs, "{year}");
@@ -98,11 +108,20 @@ fn overall_shares_and_bands_per_year_in_the_json() {
 fn per_stage_and_field_shares_in_the_json() {
     let s = json(&sample(), "data/statistics.json");
     let last = |group: &str, key: &str| -> Value {
-        let g = s[group].as_array().unwrap().iter().find(|g| g["key"] == key).unwrap_or_else(|| panic!("{group} {key}"));
+        let g =
+            s[group].as_array().unwrap().iter().find(|g| g["key"] == key).unwrap_or_else(|| panic!("{group} {key}"));
         g["years"][2].clone()
     };
     let dau_tu = last("by_stage", "dau-tu");
-    assert_eq!((dau_tu["received"].as_i64(), dau_tu["received_online"].as_i64(), dau_tu["percent"].as_f64(), dau_tu["band"].as_str()), (Some(215), Some(94), Some(43.7), Some("high")));
+    assert_eq!(
+        (
+            dau_tu["received"].as_i64(),
+            dau_tu["received_online"].as_i64(),
+            dau_tu["percent"].as_f64(),
+            dau_tu["band"].as_str()
+        ),
+        (Some(215), Some(94), Some(43.7), Some("high"))
+    );
     let moi_truong = last("by_stage", "moi-truong");
     assert_eq!((moi_truong["percent"].as_f64(), moi_truong["band"].as_str()), (Some(14.3), Some("below")));
     let xay_dung = last("by_stage", "xay-dung");
@@ -111,14 +130,18 @@ fn per_stage_and_field_shares_in_the_json() {
     let pccc = last("by_stage", "pccc-nghiem-thu");
     assert_eq!((pccc["received"].as_i64(), pccc["percent"].is_null(), pccc["band"].is_null()), (Some(0), true, true));
     let dat_dai = last("by_field", "dat-dai");
-    assert_eq!((dat_dai["received"].as_i64(), dat_dai["received_online"].as_i64(), dat_dai["percent"].as_f64()), (Some(45), Some(40), Some(88.9)));
+    assert_eq!(
+        (dat_dai["received"].as_i64(), dat_dai["received_online"].as_i64(), dat_dai["percent"].as_f64()),
+        (Some(45), Some(40), Some(88.9))
+    );
 }
 
 #[test]
 fn promotion_ranking_lists_only_online_capable_procedures_by_offline_dossiers() {
     let s = json(&sample(), "data/statistics.json");
     let p = s["promote"].as_array().unwrap();
-    let got: Vec<(&str, i64)> = p.iter().map(|x| (x["code"].as_str().unwrap(), x["offline"].as_i64().unwrap())).collect();
+    let got: Vec<(&str, i64)> =
+        p.iter().map(|x| (x["code"].as_str().unwrap(), x["offline"].as_i64().unwrap())).collect();
     // 1.014199 (level 2) has 184 paper dossiers, more than any, but cannot be filed online: left out.
     assert_eq!(got, [("1.009664", 96), ("1.013236", 60), ("1.009647", 25), ("2.001955", 19), ("1.115532", 5)]);
     assert_eq!(p[0]["year"], 2025);
@@ -129,7 +152,12 @@ fn promotion_ranking_lists_only_online_capable_procedures_by_offline_dossiers() 
 #[test]
 fn level_shares_of_procedures() {
     let s = json(&sample(), "data/statistics.json");
-    let l: Vec<(i64, f64)> = s["levels"].as_array().unwrap().iter().map(|x| (x["count"].as_i64().unwrap(), x["percent"].as_f64().unwrap())).collect();
+    let l: Vec<(i64, f64)> = s["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["count"].as_i64().unwrap(), x["percent"].as_f64().unwrap()))
+        .collect();
     // 8 records: three at level 2, three at level 3, two at level 4.
     assert_eq!(l, [(0, 0.0), (3, 37.5), (3, 37.5), (2, 25.0)]);
 }

@@ -167,7 +167,15 @@ pub const QR_SIZE: f64 = 38.0;
 /// proportions, so text prints smaller) until it does: nothing is cut off.
 /// A canvas with room to spare shrinks towards `min_canvas_w` (text prints
 /// larger) while the diagram still fits, so a small diagram fills its paper.
-pub fn layout<'a>(site: &'a Site, d: &'a Diagram, profile: &Profile, min_canvas_w: f64, labels: &Labels, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> Layout<'a> {
+pub fn layout<'a>(
+    site: &'a Site,
+    d: &'a Diagram,
+    profile: &Profile,
+    min_canvas_w: f64,
+    labels: &Labels,
+    m: &Measurer,
+    times: &dyn Fn(&Procedure) -> String,
+) -> Layout<'a> {
     let mut profile = profile.clone();
     let scale = |p: &mut Profile, k: f64| {
         p.canvas_w *= k;
@@ -198,7 +206,14 @@ pub fn layout<'a>(site: &'a Site, d: &'a Diagram, profile: &Profile, min_canvas_
     try_layout(site, d, &profile, labels, m, times).0
 }
 
-fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> (Layout<'a>, bool) {
+fn try_layout<'a>(
+    site: &'a Site,
+    d: &'a Diagram,
+    pr: &Profile,
+    labels: &Labels,
+    m: &Measurer,
+    times: &dyn Fn(&Procedure) -> String,
+) -> (Layout<'a>, bool) {
     let lang = labels.lang;
     let shown: Vec<&Procedure> = d.select(site).collect();
     let stages: Vec<usize> = d.stage_list(site).into_iter().filter(|s| shown.iter().any(|p| p.stage == *s)).collect();
@@ -209,7 +224,11 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
     let mut y = pr.margin;
     let (header_lines, subtitle_lines) = if pr.poster {
         let h = m.wrap(Weight::Bold, &labels.title, pr.title, inner_w * 0.72);
-        let s = labels.subtitle.as_deref().map(|s| m.wrap(Weight::Regular, s, pr.subtitle, inner_w * 0.72)).unwrap_or_default();
+        let s = labels
+            .subtitle
+            .as_deref()
+            .map(|s| m.wrap(Weight::Regular, s, pr.subtitle, inner_w * 0.72))
+            .unwrap_or_default();
         y += h.len() as f64 * pr.lh(pr.title) + s.len() as f64 * pr.lh(pr.subtitle) + pr.gap;
         (h, s)
     } else {
@@ -235,7 +254,13 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
             let label_lines = m.wrap(Weight::SemiBold, label, pr.body, col_w - 2.0 * pr.pad - lh);
             let meaning_lines = m.wrap(Weight::Regular, &meaning, pr.body, col_w);
             tallest = tallest.max(label_lines.len() as f64 * lh + 2.0 * pr.pad + meaning_lines.len() as f64 * lh);
-            legend.push(LegendLevel { level: i, x: pr.margin + i as f64 * (col_w + pr.gap), w: col_w, label_lines, meaning_lines });
+            legend.push(LegendLevel {
+                level: i,
+                x: pr.margin + i as f64 * (col_w + pr.gap),
+                w: col_w,
+                label_lines,
+                meaning_lines,
+            });
         }
         let legend_h = if d.legend { lh * 1.3 + tallest + pr.row_gap + 3.0 * lh } else { 0.0 };
         let footer_h = QR_SIZE + 5.0 * lh;
@@ -255,14 +280,32 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
     let mut fits = false;
     for c in s_count..=max_cols {
         let col_w = (inner_w - (c as f64 - 1.0) * pr.gap) / c as f64;
-        let measured: Vec<Vec<Measured>> = stages.iter().map(|&s| shown.iter().filter(|p| p.stage == s).map(|p| measure_block(p, col_w, pr, labels, site, m, times)).collect()).collect();
+        let measured: Vec<Vec<Measured>> = stages
+            .iter()
+            .map(|&s| {
+                shown
+                    .iter()
+                    .filter(|p| p.stage == s)
+                    .map(|p| measure_block(p, col_w, pr, labels, site, m, times))
+                    .collect()
+            })
+            .collect();
         let k = allocate(&measured, c, pr.row_gap);
         let grid_h = measured.iter().zip(&k).map(|(blocks, &k)| partition(blocks, k, pr.row_gap).1).fold(0.0, f64::max);
-        let lane_titles: Vec<Vec<String>> = stages.iter().zip(&k).map(|(&s, &k)| {
-            let w = k as f64 * col_w + (k as f64 - 1.0) * pr.gap;
-            let stage = &site.stages[s];
-            m.wrap(Weight::Bold, &format!("{}. {}", stage.number, lang.pick(&stage.title).0), pr.lane, w - 2.0 * pr.pad - pr.lane)
-        }).collect();
+        let lane_titles: Vec<Vec<String>> = stages
+            .iter()
+            .zip(&k)
+            .map(|(&s, &k)| {
+                let w = k as f64 * col_w + (k as f64 - 1.0) * pr.gap;
+                let stage = &site.stages[s];
+                m.wrap(
+                    Weight::Bold,
+                    &format!("{}. {}", stage.number, lang.pick(&stage.title).0),
+                    pr.lane,
+                    w - 2.0 * pr.pad - pr.lane,
+                )
+            })
+            .collect();
         let lane_h = lane_titles.iter().map(|t| t.len()).max().unwrap_or(1) as f64 * pr.lh(pr.lane) + 2.0 * pr.pad;
         let corridor = if d.arrows { corridor_for(&stages, &measured, &k, pr) } else { 0.0 };
         let total = lane_y + lane_h + corridor + grid_h + pr.gap + bottom_h + pr.margin;
@@ -284,7 +327,24 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
         fits = true;
     }
     let Some((_, k, col_w, measured, lane_h, lane_titles)) = best else {
-        let empty = Layout { width: pr.canvas_w, height: pr.canvas_h.unwrap_or(100.0), header_lines, subtitle_lines, lanes: vec![], lane_y, lane_h: 0.0, grid_top: lane_y, grid_bottom: lane_y, blocks: vec![], arrows: vec![], legend_y: lane_y, legend, legend_items_y: lane_y, footer_x: 0.0, footer_w };
+        let empty = Layout {
+            width: pr.canvas_w,
+            height: pr.canvas_h.unwrap_or(100.0),
+            header_lines,
+            subtitle_lines,
+            lanes: vec![],
+            lane_y,
+            lane_h: 0.0,
+            grid_top: lane_y,
+            grid_bottom: lane_y,
+            blocks: vec![],
+            arrows: vec![],
+            legend_y: lane_y,
+            legend,
+            legend_items_y: lane_y,
+            footer_x: 0.0,
+            footer_w,
+        };
         return (empty, true);
     };
 
@@ -308,7 +368,19 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
             }
             let c = col + sub;
             let x = pr.margin + c as f64 * (col_w + pr.gap);
-            blocks.push(BlockBox { p: b.p, col: c, x, y, w: col_w, h: b.h, band_lines: b.band_lines, band_h: b.band_h, title_lines: b.title_lines, time_lines: b.time_lines, alternative: b.alternative });
+            blocks.push(BlockBox {
+                p: b.p,
+                col: c,
+                x,
+                y,
+                w: col_w,
+                h: b.h,
+                band_lines: b.band_lines,
+                band_h: b.band_h,
+                title_lines: b.title_lines,
+                time_lines: b.time_lines,
+                alternative: b.alternative,
+            });
             y += b.h + pr.row_gap;
             grid_bottom = grid_bottom.max(y - pr.row_gap);
         }
@@ -331,7 +403,10 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
         None => grid_bottom + pr.margin,
     };
     let legend_y = height - pr.margin - bottom_h + pr.gap;
-    let tallest_level = legend.iter().map(|l| l.label_lines.len() as f64 * lh + 2.0 * pr.pad + l.meaning_lines.len() as f64 * lh).fold(0.0, f64::max);
+    let tallest_level = legend
+        .iter()
+        .map(|l| l.label_lines.len() as f64 * lh + 2.0 * pr.pad + l.meaning_lines.len() as f64 * lh)
+        .fold(0.0, f64::max);
     let legend_items_y = legend_y + lh * 1.3 + tallest_level + pr.row_gap;
     let layout = Layout {
         width: pr.canvas_w,
@@ -354,7 +429,15 @@ fn try_layout<'a>(site: &'a Site, d: &'a Diagram, pr: &Profile, labels: &Labels,
     (layout, fits)
 }
 
-fn measure_block<'a>(p: &'a Procedure, w: f64, pr: &Profile, labels: &Labels, site: &Site, m: &Measurer, times: &dyn Fn(&Procedure) -> String) -> Measured<'a> {
+fn measure_block<'a>(
+    p: &'a Procedure,
+    w: f64,
+    pr: &Profile,
+    labels: &Labels,
+    site: &Site,
+    m: &Measurer,
+    times: &dyn Fn(&Procedure) -> String,
+) -> Measured<'a> {
     let lh = pr.lh(pr.body);
     let inner = w - 2.0 * pr.pad;
     let level = &site.levels[p.level];
@@ -379,7 +462,12 @@ fn allocate(stages: &[Vec<Measured>], cols: usize, gap: f64) -> Vec<usize> {
     let mut k = vec![1usize; stages.len()];
     let mut height: Vec<f64> = stages.iter().map(|b| partition(b, 1, gap).1).collect();
     while k.iter().sum::<usize>() < cols {
-        let Some(i) = (0..stages.len()).filter(|&i| k[i] < stages[i].len()).max_by(|&a, &b| height[a].total_cmp(&height[b]).then(b.cmp(&a))) else { break };
+        let Some(i) = (0..stages.len())
+            .filter(|&i| k[i] < stages[i].len())
+            .max_by(|&a, &b| height[a].total_cmp(&height[b]).then(b.cmp(&a)))
+        else {
+            break;
+        };
         k[i] += 1;
         height[i] = partition(&stages[i], k[i], gap).1;
     }

@@ -6,7 +6,8 @@ use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 
 /// The bundled faces a diagram uses (paths under the theme's `static/`).
-pub const FONT_FILES: [&str; 3] = ["fonts/BeVietnamPro_400Regular.ttf", "fonts/BeVietnamPro_600SemiBold.ttf", "fonts/BeVietnamPro_700Bold.ttf"];
+pub const FONT_FILES: [&str; 3] =
+    ["fonts/BeVietnamPro_400Regular.ttf", "fonts/BeVietnamPro_600SemiBold.ttf", "fonts/BeVietnamPro_700Bold.ttf"];
 pub const FAMILY: &str = "Be Vietnam Pro";
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -37,7 +38,9 @@ impl<'a> Measurer<'a> {
     pub fn new(fonts: [&'a [u8]; 3]) -> Result<Self, String> {
         let mut faces = Vec::new();
         for (bytes, name) in fonts.iter().zip(FONT_FILES) {
-            faces.push(rustybuzz::Face::from_slice(bytes, 0).ok_or_else(|| format!("{name} is not a usable font file"))?);
+            faces.push(
+                rustybuzz::Face::from_slice(bytes, 0).ok_or_else(|| format!("{name} is not a usable font file"))?,
+            );
         }
         Ok(Measurer { faces, cache: RefCell::default() })
     }
@@ -120,10 +123,16 @@ mod tests {
     fn word_sums_match_whole_line_shaping() {
         let f = fonts();
         let m = Measurer::new([&f[0], &f[1], &f[2]]).unwrap();
-        for text in ["Cấp Giấy chứng nhận đăng ký đầu tư", "Thẩm định thiết kế về phòng cháy chữa cháy", "Issuance of the Investment Registration Certificate", "Mức độ 3 hoặc 1.009664"] {
+        for text in [
+            "Cấp Giấy chứng nhận đăng ký đầu tư",
+            "Thẩm định thiết kế về phòng cháy chữa cháy",
+            "Issuance of the Investment Registration Certificate",
+            "Mức độ 3 hoặc 1.009664",
+        ] {
             for w in [Weight::Regular, Weight::SemiBold, Weight::Bold] {
                 let whole = m.width(w, text, 10.0);
-                let sum: f64 = text.split(' ').map(|x| m.width(w, x, 10.0)).sum::<f64>() + m.width(w, " ", 10.0) * (text.split(' ').count() - 1) as f64;
+                let sum: f64 = text.split(' ').map(|x| m.width(w, x, 10.0)).sum::<f64>()
+                    + m.width(w, " ", 10.0) * (text.split(' ').count() - 1) as f64;
                 assert!((whole - sum).abs() / whole < 0.002, "{text}: {whole} vs {sum}");
             }
         }
@@ -133,7 +142,8 @@ mod tests {
     fn wrap_fits_and_keeps_every_word() {
         let f = fonts();
         let m = Measurer::new([&f[0], &f[1], &f[2]]).unwrap();
-        let text = "Cấp giấy phép xây dựng mới công trình cấp đặc biệt, cấp I, cấp II Supercalifragilisticexpialidocious";
+        let text =
+            "Cấp giấy phép xây dựng mới công trình cấp đặc biệt, cấp I, cấp II Supercalifragilisticexpialidocious";
         let lines = m.wrap(Weight::Regular, text, 5.0, 40.0);
         assert!(lines.len() > 2);
         for l in &lines {

@@ -12,17 +12,31 @@ use crate::render::lang::Lang;
 use crate::render::view::{self, Strings};
 use crate::theme::Theme;
 use layout::{Labels, Profile};
-use measure::{Measurer, FONT_FILES};
+use measure::{FONT_FILES, Measurer};
 
 /// UI strings a diagram needs, from the theme's `diagram_*` translation keys.
-const LABEL_KEYS: [&str; 9] = ["signature", "center", "or", "legend", "legend_optional", "legend_alternative", "legend_arrow", "file_online", "edition"];
+const LABEL_KEYS: [&str; 9] = [
+    "signature",
+    "center",
+    "or",
+    "legend",
+    "legend_optional",
+    "legend_alternative",
+    "legend_arrow",
+    "file_online",
+    "edition",
+];
 
 /// The bundled font files, read from the theme (a site may replace them).
 pub struct Fonts(pub [Vec<u8>; 3]);
 
 impl Fonts {
     pub fn from_theme(theme: &Theme) -> Result<Fonts, String> {
-        let get = |name: &str| theme.static_files.get(name).cloned().ok_or_else(|| format!("the theme has no static/{name}; diagrams need the bundled Be Vietnam Pro fonts"));
+        let get = |name: &str| {
+            theme.static_files.get(name).cloned().ok_or_else(|| {
+                format!("the theme has no static/{name}; diagrams need the bundled Be Vietnam Pro fonts")
+            })
+        };
         Ok(Fonts([get(FONT_FILES[0])?, get(FONT_FILES[1])?, get(FONT_FILES[2])?]))
     }
     pub fn measurer(&self) -> Result<Measurer<'_>, String> {
@@ -59,7 +73,17 @@ pub struct Drawn {
 
 /// Draws `d` for `lang`. `link` maps a procedure slug to its URL.
 #[allow(clippy::too_many_arguments)]
-pub fn draw(site: &Site, d: &Diagram, profile: &Profile, lang: Lang, strings: &Strings, m: &Measurer, link: svg::LinkFn, qr_url: Option<&str>, id_prefix: &str) -> Drawn {
+pub fn draw(
+    site: &Site,
+    d: &Diagram,
+    profile: &Profile,
+    lang: Lang,
+    strings: &Strings,
+    m: &Measurer,
+    link: svg::LinkFn,
+    qr_url: Option<&str>,
+    id_prefix: &str,
+) -> Drawn {
     let labels = labels(site, d, lang, strings);
     let times = |p: &crate::model::Procedure| view::row(p, strings, lang).time;
     let physical = profile.poster.then(|| {
@@ -69,7 +93,13 @@ pub fn draw(site: &Site, d: &Diagram, profile: &Profile, lang: Lang, strings: &S
     // A poster's text may grow up to 14 pt on its own paper, never beyond.
     let min_w = physical.map_or(profile.canvas_w, |(w, _)| w);
     let l = layout::layout(site, d, profile, min_w, &labels, m, &times);
-    let opts = svg::SvgOptions { physical, link, qr_url: qr_url.filter(|_| d.qr && profile.poster), edition: edition(site, lang), id_prefix };
+    let opts = svg::SvgOptions {
+        physical,
+        link,
+        qr_url: qr_url.filter(|_| d.qr && profile.poster),
+        edition: edition(site, lang),
+        id_prefix,
+    };
     let svg = svg::write_svg(site, &l, profile, &labels, m, &opts);
     Drawn { svg, width: l.width, height: l.height, blocks: l.blocks.len() }
 }

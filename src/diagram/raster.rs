@@ -3,8 +3,8 @@
 //! whose font it cannot find, so a system font never sneaks in and a missing
 //! font shows up as missing text in the tests, not as a different look.
 
-use super::measure::FAMILY;
 use super::Fonts;
+use super::measure::FAMILY;
 use resvg::{tiny_skia, usvg};
 use std::sync::Arc;
 
@@ -62,7 +62,13 @@ pub fn png(tree: &usvg::Tree, paper_mm: (f64, f64), dpi: u32) -> Result<Vec<u8>,
 
 /// A one-page vector PDF of `paper_mm`; text stays text (fonts embedded and
 /// subset, selectable and searchable).
-pub fn pdf(tree: &usvg::Tree, paper_mm: (f64, f64), title: &str, lang: &str, edition: Option<&str>) -> Result<Vec<u8>, String> {
+pub fn pdf(
+    tree: &usvg::Tree,
+    paper_mm: (f64, f64),
+    title: &str,
+    lang: &str,
+    edition: Option<&str>,
+) -> Result<Vec<u8>, String> {
     use krilla::geom::Size;
     use krilla::metadata::{DateTime, Metadata};
     use krilla_svg::{SurfaceExt, SvgSettings};
@@ -80,7 +86,9 @@ pub fn pdf(tree: &usvg::Tree, paper_mm: (f64, f64), title: &str, lang: &str, edi
     let size = Size::from_wh(w, h).ok_or("invalid paper size")?;
     let mut page = doc.start_page_with(krilla::page::PageSettings::new(size));
     let mut surface = page.surface();
-    surface.draw_svg(tree, size, SvgSettings { embed_text: true, ..Default::default() }).ok_or("the diagram could not be drawn into the PDF")?;
+    surface
+        .draw_svg(tree, size, SvgSettings { embed_text: true, ..Default::default() })
+        .ok_or("the diagram could not be drawn into the PDF")?;
     surface.finish();
     page.finish();
     doc.finish().map_err(|e| format!("cannot write the poster PDF: {e:?}"))

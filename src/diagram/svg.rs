@@ -3,7 +3,7 @@
 //! serves the website, the poster renderers and the tests that read it back.
 
 use super::layout::{Labels, Layout, Profile, QR_SIZE};
-use super::measure::{Measurer, Weight, FAMILY};
+use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
 use std::fmt::Write;
 
@@ -79,18 +79,39 @@ impl W<'_> {
         let k = size / 24.0;
         let body = match kind {
             // A pen over a signature line.
-            "signature" => r#"<path d="M4 17.5 15.5 6l2.5 2.5L6.5 20H4z M17 4.5l1.6-1.6 2.5 2.5-1.6 1.6z" fill="INK"/><path d="M3 22.5h18" stroke="INK" stroke-width="1.6" fill="none"/>"#,
+            "signature" => {
+                r#"<path d="M4 17.5 15.5 6l2.5 2.5L6.5 20H4z M17 4.5l1.6-1.6 2.5 2.5-1.6 1.6z" fill="INK"/><path d="M3 22.5h18" stroke="INK" stroke-width="1.6" fill="none"/>"#
+            }
             // A public building.
-            "center" => r#"<path d="M12 1.5 2 7v2h20V7z M4 10.5h3v8H4z M10.5 10.5h3v8h-3z M17 10.5h3v8h-3z M2 20h20v2.5H2z" fill="INK"/>"#,
+            "center" => {
+                r#"<path d="M12 1.5 2 7v2h20V7z M4 10.5h3v8H4z M10.5 10.5h3v8h-3z M17 10.5h3v8h-3z M2 20h20v2.5H2z" fill="INK"/>"#
+            }
             // A clock.
-            _ => r#"<circle cx="12" cy="12" r="9.5" fill="none" stroke="INK" stroke-width="2"/><path d="M12 6.5V12l3.8 2.6" fill="none" stroke="INK" stroke-width="2" stroke-linecap="round"/>"#,
+            _ => {
+                r#"<circle cx="12" cy="12" r="9.5" fill="none" stroke="INK" stroke-width="2"/><path d="M12 6.5V12l3.8 2.6" fill="none" stroke="INK" stroke-width="2" stroke-linecap="round"/>"#
+            }
         };
-        let _ = write!(self.s, r#"<g class="{class}" transform="translate({} {}) scale({})">{}</g>"#, n(x), n(y), n(k), body.replace("INK", INK));
+        let _ = write!(
+            self.s,
+            r#"<g class="{class}" transform="translate({} {}) scale({})">{}</g>"#,
+            n(x),
+            n(y),
+            n(k),
+            body.replace("INK", INK)
+        );
     }
     fn swatch(&mut self, x: f64, y: f64, w: f64, h: f64, colour: &str, pattern: &str, id: &str) {
-        let _ = write!(self.s, r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{colour}"/>"#, n(x), n(y), n(w), n(h));
+        let _ =
+            write!(self.s, r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{colour}"/>"#, n(x), n(y), n(w), n(h));
         if matches!(pattern, "hatch" | "cross" | "dots") {
-            let _ = write!(self.s, r#"<rect class="pattern" x="{}" y="{}" width="{}" height="{}" fill="url(#{id}pat-{pattern})"/>"#, n(x), n(y), n(w), n(h));
+            let _ = write!(
+                self.s,
+                r#"<rect class="pattern" x="{}" y="{}" width="{}" height="{}" fill="url(#{id}pat-{pattern})"/>"#,
+                n(x),
+                n(y),
+                n(w),
+                n(h)
+            );
         }
     }
 }
@@ -99,7 +120,8 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
     let mut w = W { s: String::with_capacity(64 * 1024), pr, m };
     let id = o.id_prefix;
     let lh = pr.lh(pr.body);
-    let size_attrs = o.physical.map(|(pw, ph)| format!(r#" width="{}mm" height="{}mm""#, n(pw), n(ph))).unwrap_or_default();
+    let size_attrs =
+        o.physical.map(|(pw, ph)| format!(r#" width="{}mm" height="{}mm""#, n(pw), n(ph))).unwrap_or_default();
     let _ = write!(
         w.s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1"{size_attrs} viewBox="0 0 {} {}" font-family="{FAMILY}, sans-serif" lang="{}" role="group" aria-labelledby="{id}title" class="journey-diagram">"#,
@@ -156,7 +178,18 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         let _ = write!(
             w.s,
             r#"<polygon class="lane-head" points="{},{} {},{} {},{} {},{} {},{} {},{}" fill="{LANE_FILL}"/>"#,
-            n(x0), n(ya), n(x1 - tip), n(ya), n(x1), n((ya + yb) / 2.0), n(x1 - tip), n(yb), n(x0), n(yb), n(notch), n((ya + yb) / 2.0)
+            n(x0),
+            n(ya),
+            n(x1 - tip),
+            n(ya),
+            n(x1),
+            n((ya + yb) / 2.0),
+            n(x1 - tip),
+            n(yb),
+            n(x0),
+            n(yb),
+            n(notch),
+            n((ya + yb) / 2.0)
         );
         let text_x = lane.x + if i == 0 { 0.0 } else { tip * 0.6 };
         w.lines(text_x, ya + pr.pad, pr.lane, Weight::Bold, "#FFFFFF", &lane.title_lines, "lane-title");
@@ -164,7 +197,12 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
 
     // Arrows under the blocks' outlines.
     for a in &layout.arrows {
-        let d: Vec<String> = a.points.iter().enumerate().map(|(i, (x, y))| format!("{}{} {}", if i == 0 { "M" } else { "L" }, n(*x), n(*y))).collect();
+        let d: Vec<String> = a
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, (x, y))| format!("{}{} {}", if i == 0 { "M" } else { "L" }, n(*x), n(*y)))
+            .collect();
         let _ = write!(
             w.s,
             r#"<path class="arrow" data-from="{}" data-to="{}" d="{}" fill="none" stroke="{MUTED}" stroke-width="{}" marker-end="url(#{id}arrow)"/>"#,
@@ -195,7 +233,13 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             aria.push_str(". ");
             aria.push_str(labels.get("center"));
         }
-        let kind = if p.optional { "optional" } else if b.alternative { "alternative" } else { "required" };
+        let kind = if p.optional {
+            "optional"
+        } else if b.alternative {
+            "alternative"
+        } else {
+            "required"
+        };
         let _ = write!(
             w.s,
             r#"<a href="{}"><title>{}</title><g class="block" id="{id}b-{}" data-code="{}" data-level="{}" data-kind="{kind}" data-signature="{}" data-center="{}">"#,
@@ -215,18 +259,43 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         let _ = write!(
             w.s,
             r##"<rect class="box" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"{dash}/>"##,
-            n(b.x), n(b.y), n(b.w), n(b.h), n(pr.pad * 0.6), n(stroke_w)
+            n(b.x),
+            n(b.y),
+            n(b.w),
+            n(b.h),
+            n(pr.pad * 0.6),
+            n(stroke_w)
         );
         // Level band: colour, pattern swatch and the level's name.
         let inset = stroke_w / 2.0;
         let _ = write!(
             w.s,
             r#"<rect class="band" x="{}" y="{}" width="{}" height="{}" fill="{}"/>"#,
-            n(b.x + inset), n(b.y + inset), n(b.w - 2.0 * inset), n(b.band_h - inset), level.colour
+            n(b.x + inset),
+            n(b.y + inset),
+            n(b.w - 2.0 * inset),
+            n(b.band_h - inset),
+            level.colour
         );
         let sw_size = b.band_h - inset - pr.pad * 0.6;
-        w.swatch(b.x + b.w - inset - pr.pad * 0.3 - sw_size, b.y + inset + pr.pad * 0.3, sw_size, sw_size, &level.colour, &level.pattern, id);
-        w.lines(b.x + pr.pad, b.y + pr.pad / 2.0, pr.body, Weight::SemiBold, &level.text_colour, &b.band_lines, "level-label");
+        w.swatch(
+            b.x + b.w - inset - pr.pad * 0.3 - sw_size,
+            b.y + inset + pr.pad * 0.3,
+            sw_size,
+            sw_size,
+            &level.colour,
+            &level.pattern,
+            id,
+        );
+        w.lines(
+            b.x + pr.pad,
+            b.y + pr.pad / 2.0,
+            pr.body,
+            Weight::SemiBold,
+            &level.text_colour,
+            &b.band_lines,
+            "level-label",
+        );
         // Code, "or" chip, markers.
         let mut ly = b.y + b.band_h + pr.pad;
         w.text(b.x + pr.pad, ly, pr.body, Weight::SemiBold, INK, &p.code, "code");
@@ -236,7 +305,16 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             let cw = m.width(Weight::SemiBold, word, pr.body) + pr.pad;
             let cx = b.x + b.w - inset - pr.pad * 0.3 - sw_size - pr.pad * 0.6 - cw;
             let cy = b.y + pr.pad / 2.0;
-            let _ = write!(w.s, r##"<rect class="or-chip" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##, n(cx), n(cy), n(cw), n(lh), n(lh / 2.0), n(pr.stroke));
+            let _ = write!(
+                w.s,
+                r##"<rect class="or-chip" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##,
+                n(cx),
+                n(cy),
+                n(cw),
+                n(lh),
+                n(lh / 2.0),
+                n(pr.stroke)
+            );
             w.text(cx + pr.pad / 2.0, cy, pr.body, Weight::SemiBold, INK, word, "or");
         }
         let icon = lh * 0.8;
@@ -277,10 +355,27 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
         let level = &site.levels[l.level];
         let band_h = l.label_lines.len() as f64 * lh + pr.pad;
         let _ = write!(w.s, r#"<g class="legend-level" data-level="{}">"#, esc(&level.key));
-        let _ = write!(w.s, r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{INK}" stroke-width="{}"/>"#, n(l.x), n(top), n(l.w), n(band_h), level.colour, n(pr.stroke));
+        let _ = write!(
+            w.s,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{INK}" stroke-width="{}"/>"#,
+            n(l.x),
+            n(top),
+            n(l.w),
+            n(band_h),
+            level.colour,
+            n(pr.stroke)
+        );
         let sw = band_h - pr.pad * 0.6;
         w.swatch(l.x + l.w - pr.pad * 0.3 - sw, top + pr.pad * 0.3, sw, sw, &level.colour, &level.pattern, id);
-        w.lines(l.x + pr.pad, top + pr.pad / 2.0, pr.body, Weight::SemiBold, &level.text_colour, &l.label_lines, "legend-label");
+        w.lines(
+            l.x + pr.pad,
+            top + pr.pad / 2.0,
+            pr.body,
+            Weight::SemiBold,
+            &level.text_colour,
+            &l.label_lines,
+            "legend-label",
+        );
         w.lines(l.x, top + band_h + pr.pad, pr.body, Weight::Regular, INK, &l.meaning_lines, "legend-meaning");
         w.s.push_str("</g>");
     }
@@ -289,7 +384,13 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
     let icon = lh * 0.8;
     let mut x = pr.margin;
     let mut y = layout.legend_items_y;
-    let items: [(&str, &'static str); 5] = [("signature", "signature"), ("center", "center"), ("optional", "legend_optional"), ("alternative", "legend_alternative"), ("arrow", "legend_arrow")];
+    let items: [(&str, &'static str); 5] = [
+        ("signature", "signature"),
+        ("center", "center"),
+        ("optional", "legend_optional"),
+        ("alternative", "legend_alternative"),
+        ("arrow", "legend_arrow"),
+    ];
     for (kind, key) in items {
         let text = labels.get(key).to_string();
         let or_word = labels.get("or");
@@ -307,14 +408,38 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
             "signature" | "center" => w.icon(kind, x, y + (lh - icon) / 2.0, icon, "legend-marker"),
             "optional" => {
                 let dash = format!(r#" stroke-dasharray="{} {}""#, n(pr.body * 0.6), n(pr.body * 0.35));
-                let _ = write!(w.s, r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"{dash}/>"##, n(x), n(y + lh * 0.12), n(sample_w), n(lh * 0.76), n(pr.stroke * 1.6));
+                let _ = write!(
+                    w.s,
+                    r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"{dash}/>"##,
+                    n(x),
+                    n(y + lh * 0.12),
+                    n(sample_w),
+                    n(lh * 0.76),
+                    n(pr.stroke * 1.6)
+                );
             }
             "alternative" => {
-                let _ = write!(w.s, r##"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##, n(x), n(y), n(sample_w), n(lh), n(lh / 2.0), n(pr.stroke));
+                let _ = write!(
+                    w.s,
+                    r##"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##,
+                    n(x),
+                    n(y),
+                    n(sample_w),
+                    n(lh),
+                    n(lh / 2.0),
+                    n(pr.stroke)
+                );
                 w.text(x + pr.pad / 2.0, y, pr.body, Weight::SemiBold, INK, or_word, "legend-or");
             }
             _ => {
-                let _ = write!(w.s, r#"<path d="M{} {} H{}" stroke="{MUTED}" stroke-width="{}" marker-end="url(#{id}arrow)"/>"#, n(x), n(y + lh / 2.0), n(x + sample_w), n(pr.stroke * 1.6));
+                let _ = write!(
+                    w.s,
+                    r#"<path d="M{} {} H{}" stroke="{MUTED}" stroke-width="{}" marker-end="url(#{id}arrow)"/>"#,
+                    n(x),
+                    n(y + lh / 2.0),
+                    n(x + sample_w),
+                    n(pr.stroke * 1.6)
+                );
             }
         }
         w.text(x + sample_w + pr.pad, y, pr.body, Weight::Regular, INK, &text, "legend-item");
@@ -373,11 +498,26 @@ pub fn qr_path(url: &str, x: f64, y: f64, size: f64) -> Option<String> {
                 while col < width && colors[row * width + col] == qrcode::Color::Dark {
                     col += 1;
                 }
-                let _ = write!(d, "M{} {}h{}v{}h-{}z", n(x + (start as f64 + quiet) * module), n(y + (row as f64 + quiet) * module), n((col - start) as f64 * module), n(module), n((col - start) as f64 * module));
+                let _ = write!(
+                    d,
+                    "M{} {}h{}v{}h-{}z",
+                    n(x + (start as f64 + quiet) * module),
+                    n(y + (row as f64 + quiet) * module),
+                    n((col - start) as f64 * module),
+                    n(module),
+                    n((col - start) as f64 * module)
+                );
             } else {
                 col += 1;
             }
         }
     }
-    Some(format!(r##"<g class="qr" data-url="{}"><rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF"/><path d="{d}" fill="#000000" shape-rendering="crispEdges"/></g>"##, esc(url), n(x), n(y), n(size), n(size)))
+    Some(format!(
+        r##"<g class="qr" data-url="{}"><rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF"/><path d="{d}" fill="#000000" shape-rendering="crispEdges"/></g>"##,
+        esc(url),
+        n(x),
+        n(y),
+        n(size),
+        n(size)
+    ))
 }

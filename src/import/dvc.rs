@@ -106,14 +106,25 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
         };
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        Problem { path: String::new(), line: e.line(), col: e.column(), message: format!("{what}: {msg}"), hint: Some("download the record again from the portal".into()) }
+        Problem {
+            path: String::new(),
+            line: e.line(),
+            col: e.column(),
+            message: format!("{what}: {msg}"),
+            hint: Some("download the record again from the portal".into()),
+        }
     })?;
     let root = At { v: Some(&root), path: String::new() };
     let status = root.key("code").opt_str()?;
     if status != Some("OK") {
         let message = root.key("message").opt_str().ok().flatten().unwrap_or("");
-        return Err(Problem::at("code", format!("the portal answered {:?} instead of \"OK\" {message}", status.unwrap_or("nothing")).trim().to_string())
-            .hint("save the answer of a successful request: {\"code\":\"OK\",\"data\":{…}}"));
+        return Err(Problem::at(
+            "code",
+            format!("the portal answered {:?} instead of \"OK\" {message}", status.unwrap_or("nothing"))
+                .trim()
+                .to_string(),
+        )
+        .hint("save the answer of a successful request: {\"code\":\"OK\",\"data\":{…}}"));
     }
     let d = root.key("data");
     if !d.v.is_some_and(Value::is_object) {
@@ -123,7 +134,8 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
     let code_at = d.key("code");
     let code = code_at.opt_str()?.map(str::trim).unwrap_or("").to_string();
     if !text::is_procedure_code(&code) {
-        return Err(Problem::at(&code_at.path, format!("`{code}` is not a procedure code")).hint("codes look like 1.013216 (D.DDDDDD) or 1.013216.01"));
+        return Err(Problem::at(&code_at.path, format!("`{code}` is not a procedure code"))
+            .hint("codes look like 1.013216 (D.DDDDDD) or 1.013216.01"));
     }
     let title = clean_line(d.key("name").opt_str()?.unwrap_or(""));
     if title.is_empty() {
@@ -141,7 +153,10 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
         let c = channel(&m)?;
         // The record refuses two channels of one kind with the same time:
         // merge what the portal lists twice instead of failing the record.
-        match channels.iter_mut().find(|x| x.kind == c.kind && x.time == c.time && x.time_unit == c.time_unit && x.time_text == c.time_text) {
+        match channels
+            .iter_mut()
+            .find(|x| x.kind == c.kind && x.time == c.time && x.time_unit == c.time_unit && x.time_text == c.time_text)
+        {
             Some(x) => {
                 x.note = join_distinct(x.note.take(), c.note, "\n\n");
                 x.fee = join_distinct(x.fee.take(), c.fee, "; ");
@@ -164,7 +179,9 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
     };
 
     let mut admin = Vec::new();
-    for (flag, label) in [("isMinistry", "Cấp bộ"), ("isProvince", "Cấp tỉnh"), ("isWard", "Cấp xã"), ("isOtherAgency", "Cơ quan khác")] {
+    for (flag, label) in
+        [("isMinistry", "Cấp bộ"), ("isProvince", "Cấp tỉnh"), ("isWard", "Cấp xã"), ("isOtherAgency", "Cơ quan khác")]
+    {
         if d.key(flag).flag()? {
             admin.push(label);
         }
@@ -260,7 +277,8 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
         coordinating: agency(&d, "departmentsCoordinating", "unitGroupsCoordinating", "coordinatingAgencies")?,
     };
 
-    let keywords = Some(clean_line(d.key("keywords").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()).into_iter().collect();
+    let keywords =
+        Some(clean_line(d.key("keywords").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()).into_iter().collect();
     Ok(Imported {
         code,
         title,
@@ -275,7 +293,8 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
         summary,
         applicants,
         agencies,
-        where_to_submit: Some(markdown(d.key("dossierReceivingAddresses").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()),
+        where_to_submit: Some(markdown(d.key("dossierReceivingAddresses").opt_str()?.unwrap_or("")))
+            .filter(|s| !s.is_empty()),
         steps,
         channels,
         documents,
@@ -291,7 +310,10 @@ fn channel(m: &At) -> Result<Channel, Problem> {
         Some("ONLINE") => "online",
         Some("DIRECT") => "direct",
         Some("POSTAL") => "postal",
-        other => return Err(Problem::at(&how.path, format!("unknown submission method {other:?}")).hint("the portal's methods are ONLINE, DIRECT and POSTAL")),
+        other => {
+            return Err(Problem::at(&how.path, format!("unknown submission method {other:?}"))
+                .hint("the portal's methods are ONLINE, DIRECT and POSTAL"));
+        }
     };
     let unit_at = m.key("processingTimeUnit");
     let unit = match unit_at.opt_str()?.unwrap_or("") {
@@ -299,7 +321,10 @@ fn channel(m: &At) -> Result<Channel, Problem> {
         "DAY" => Some("days"),
         "HOUR" => Some("hours"),
         "OTHER" | "" => None,
-        u => return Err(Problem::at(&unit_at.path, format!("unknown time unit `{u}`")).hint("the portal's units are WORKING_DAY, DAY, HOUR and OTHER")),
+        u => {
+            return Err(Problem::at(&unit_at.path, format!("unknown time unit `{u}`"))
+                .hint("the portal's units are WORKING_DAY, DAY, HOUR and OTHER"));
+        }
     };
     let t = m.key("processingTime");
     let (time, time_unit, time_text) = match t.v {
@@ -395,7 +420,10 @@ struct At<'a> {
 
 impl<'a> At<'a> {
     fn key(&self, k: &str) -> At<'a> {
-        At { v: self.v.and_then(|v| v.get(k)), path: if self.path.is_empty() { k.to_string() } else { format!("{}.{k}", self.path) } }
+        At {
+            v: self.v.and_then(|v| v.get(k)),
+            path: if self.path.is_empty() { k.to_string() } else { format!("{}.{k}", self.path) },
+        }
     }
 
     fn fail(&self, expected: &str) -> Problem {
@@ -408,7 +436,8 @@ impl<'a> At<'a> {
             Some(Value::Array(_)) => "a list",
             Some(Value::Object(_)) => "an object",
         };
-        Problem::at(&self.path, format!("expected {expected}, found {found}")).hint("the record does not have the shape of the portal's procedure JSON; download it again")
+        Problem::at(&self.path, format!("expected {expected}, found {found}"))
+            .hint("the record does not have the shape of the portal's procedure JSON; download it again")
     }
 
     /// A text; missing or null is `None`.
@@ -432,7 +461,11 @@ impl<'a> At<'a> {
     fn opt_int(&self) -> Result<Option<i64>, Problem> {
         match self.v {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Some).ok_or_else(|| self.fail("a whole number")),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                .map(Some)
+                .ok_or_else(|| self.fail("a whole number")),
             Some(_) => Err(self.fail("a whole number")),
         }
     }
@@ -449,7 +482,11 @@ impl<'a> At<'a> {
     fn list(&self) -> Result<Vec<At<'a>>, Problem> {
         match self.v {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => Ok(items.iter().enumerate().map(|(i, v)| At { v: Some(v), path: format!("{}[{i}]", self.path) }).collect()),
+            Some(Value::Array(items)) => Ok(items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| At { v: Some(v), path: format!("{}[{i}]", self.path) })
+                .collect()),
             Some(_) => Err(self.fail("a list")),
         }
     }
@@ -555,9 +592,16 @@ fn strip_tags(s: &str) -> String {
         let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
         match (is_tag, after.find('>')) {
             (true, Some(end)) => {
-                let tag = after[..end].trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("").to_ascii_lowercase();
+                let tag = after[..end]
+                    .trim_start_matches('/')
+                    .split(|c: char| c.is_whitespace() || c == '/')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 match tag.as_str() {
-                    "br" | "p" | "div" | "tr" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" => out.push('\n'),
+                    "br" | "p" | "div" | "tr" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" => {
+                        out.push('\n')
+                    }
                     "li" if !after.starts_with('/') => out.push_str("\n- "),
                     "td" | "th" => out.push(' '),
                     _ => {}
@@ -597,7 +641,9 @@ fn decode_entities(s: &str) -> String {
                 "ndash" => '–',
                 "mdash" => '—',
                 "hellip" => '…',
-                _ if name.starts_with("#x") || name.starts_with("#X") => char::from_u32(u32::from_str_radix(&name[2..], 16).ok()?)?,
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    char::from_u32(u32::from_str_radix(&name[2..], 16).ok()?)?
+                }
                 _ if name.starts_with('#') => char::from_u32(name[1..].parse().ok()?)?,
                 _ => return None,
             };
@@ -624,7 +670,10 @@ mod tests {
 
     #[test]
     fn cleans_html_entities_and_whitespace() {
-        assert_eq!(clean_text("<p>Nộp&nbsp;hồ  sơ<br/>tại&amp;\tBộ phận</p>\r\n\r\n\r\n<ul><li>một</li><li>hai</li></ul>"), "Nộp hồ sơ\ntại& Bộ phận\n\n- một\n- hai");
+        assert_eq!(
+            clean_text("<p>Nộp&nbsp;hồ  sơ<br/>tại&amp;\tBộ phận</p>\r\n\r\n\r\n<ul><li>một</li><li>hai</li></ul>"),
+            "Nộp hồ sơ\ntại& Bộ phận\n\n- một\n- hai"
+        );
         assert_eq!(clean_text("a < b và c > d"), "a < b và c > d");
         // Decomposed Vietnamese becomes NFC.
         assert_eq!(clean_text("Lê\u{0323} phi\u{0301}"), "Lệ phí");
@@ -642,10 +691,19 @@ mod tests {
     fn markdown_keeps_lines_and_escapes_syntax() {
         let md = markdown("Bước 1: nộp *hồ sơ* [bản sao]\n- một\n+ hai\n-+ ba\n# bốn\n* Ghi chú");
         assert_eq!(md, "Bước 1: nộp \\*hồ sơ\\* \\[bản sao\\]\n\n- một\n+ hai\n\n\\-+ ba\n\n\\# bốn\n\n\\* Ghi chú");
-        let (html, errs) = crate::markdown::render(&md, &crate::markdown::MarkdownOptions { allow_html: false, base_path: "/", heading_ids: false });
+        let (html, errs) = crate::markdown::render(
+            &md,
+            &crate::markdown::MarkdownOptions { allow_html: false, base_path: "/", heading_ids: false },
+        );
         assert!(errs.is_empty());
         assert!(html.html.0.contains("nộp *hồ sơ* [bản sao]"), "{}", html.html.0);
-        assert!(html.html.0.contains("<p>-+ ba</p>") && html.html.0.contains("<p># bốn</p>") && html.html.0.contains("<p>* Ghi chú</p>"), "{}", html.html.0);
+        assert!(
+            html.html.0.contains("<p>-+ ba</p>")
+                && html.html.0.contains("<p># bốn</p>")
+                && html.html.0.contains("<p>* Ghi chú</p>"),
+            "{}",
+            html.html.0
+        );
     }
 
     #[test]
@@ -658,7 +716,10 @@ mod tests {
 
     #[test]
     fn unexpected_shapes_name_their_json_path() {
-        let e = parse(r#"{"code":"OK","data":{"code":"1.000001","name":"X","executionMethods":[{"submissionMethod":"FAX"}]}}"#).unwrap_err();
+        let e = parse(
+            r#"{"code":"OK","data":{"code":"1.000001","name":"X","executionMethods":[{"submissionMethod":"FAX"}]}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.path, "data.executionMethods[0].submissionMethod");
         let e = parse(r#"{"code":"OK","data":{"code":"1.000001","name":"X","executionCases":[{"profileComponents":[{"name":"A","originalQty":"một"}]}]}}"#).unwrap_err();
         assert_eq!(e.path, "data.executionCases[0].profileComponents[0].originalQty");
@@ -670,7 +731,9 @@ mod tests {
 
     #[test]
     fn level_follows_is_full_process_and_channels() {
-        let rec = |full: bool, methods: &str| parse(&format!(r#"{{"code":"OK","data":{{"code":"1.000001","name":"X","isFullProcess":{full},"executionMethods":[{methods}]}}}}"#)).unwrap().level;
+        let rec = |full: bool, methods: &str| {
+            parse(&format!(r#"{{"code":"OK","data":{{"code":"1.000001","name":"X","isFullProcess":{full},"executionMethods":[{methods}]}}}}"#)).unwrap().level
+        };
         assert_eq!(rec(true, r#"{"submissionMethod":"ONLINE"}"#), 4);
         assert_eq!(rec(false, r#"{"submissionMethod":"ONLINE"}"#), 3);
         assert_eq!(rec(false, r#"{"submissionMethod":"DIRECT"}"#), 2);

@@ -96,16 +96,27 @@ pub enum ImportError {
 pub fn import_dvc(opts: &ImportOptions) -> Result<Summary, ImportError> {
     let root = &opts.root;
     if !root.join(load::SITE_FILE).is_file() {
-        return Err(ImportError::Usage(format!("{} has no {}: this is not an onestop site folder (use --root DIR)", root.display(), load::SITE_FILE)));
+        return Err(ImportError::Usage(format!(
+            "{} has no {}: this is not an onestop site folder (use --root DIR)",
+            root.display(),
+            load::SITE_FILE
+        )));
     }
     let config = load::load_config_at(root).map_err(ImportError::Config)?;
     if let Some(s) = &opts.stage
-        && !config.stages.iter().any(|x| &x.key == s) {
-            return Err(ImportError::Usage(format!("site.toml has no stage `{s}`\n  hint: stages are {}", keys(config.stages.iter().map(|x| x.key.as_str())))));
-        }
+        && !config.stages.iter().any(|x| &x.key == s)
+    {
+        return Err(ImportError::Usage(format!(
+            "site.toml has no stage `{s}`\n  hint: stages are {}",
+            keys(config.stages.iter().map(|x| x.key.as_str()))
+        )));
+    }
     let forced_field = match &opts.field {
         Some(f) => Some(config.fields.iter().find(|x| &x.key == f).ok_or_else(|| {
-            ImportError::Usage(format!("site.toml has no field `{f}`\n  hint: fields are {}", keys(config.fields.iter().map(|x| x.key.as_str()))))
+            ImportError::Usage(format!(
+                "site.toml has no field `{f}`\n  hint: fields are {}",
+                keys(config.fields.iter().map(|x| x.key.as_str()))
+            ))
         })?),
         None => None,
     };
@@ -187,7 +198,13 @@ fn import_one(
     existing: &mut Existing,
     seen: &mut HashMap<String, PathBuf>,
 ) -> FileReport {
-    let mut report = FileReport { input: input.to_path_buf(), outcome: Outcome::Skipped, code: None, record: None, problems: Vec::new() };
+    let mut report = FileReport {
+        input: input.to_path_buf(),
+        outcome: Outcome::Skipped,
+        code: None,
+        record: None,
+        problems: Vec::new(),
+    };
     let problem = |p: dvc::Problem| {
         let mut d = Diagnostic::new("import", p.message).in_file(input).field(p.path);
         d.line = p.line;
@@ -214,7 +231,13 @@ fn import_one(
     report.code = Some(rec.code.clone());
     if let Some(first) = seen.get(&rec.code) {
         report.problems.push(
-            Diagnostic::new("duplicate-code", format!("{} was already imported from {} in this run", rec.code, first.display())).in_file(input).field("data.code").hint("give each record once"),
+            Diagnostic::new(
+                "duplicate-code",
+                format!("{} was already imported from {} in this run", rec.code, first.display()),
+            )
+            .in_file(input)
+            .field("data.code")
+            .hint("give each record once"),
         );
         return report;
     }
@@ -224,7 +247,11 @@ fn import_one(
         Some(f) => f,
         None => {
             let name = rec.field_names.first().map(String::as_str).unwrap_or("");
-            let msg = if name.is_empty() { "the record names no field (lĩnh vực)".to_string() } else { format!("field `{name}` is not a field of site.toml") };
+            let msg = if name.is_empty() {
+                "the record names no field (lĩnh vực)".to_string()
+            } else {
+                format!("field `{name}` is not a field of site.toml")
+            };
             report.problems.push(
                 Diagnostic::new("unknown-field", msg)
                     .in_file(input)
@@ -241,7 +268,10 @@ fn import_one(
                 Diagnostic::new("no-stage", format!("no journey stage for field `{}`", field.key))
                     .in_file(input)
                     .field("data.categoriesDetails")
-                    .hint(format!("add stage = \"…\" to the [[fields]] entry `{}` in site.toml, or pass --stage KEY", field.key)),
+                    .hint(format!(
+                        "add stage = \"…\" to the [[fields]] entry `{}` in site.toml, or pass --stage KEY",
+                        field.key
+                    )),
             );
             return report;
         }
@@ -262,9 +292,15 @@ fn import_one(
     if !errors.is_empty() {
         // A bug of the importer, not of the input: say so, with the details.
         report.problems.push(
-            Diagnostic::new("import", format!("the generated record does not pass the checks: {}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))
-                .in_file(input)
-                .hint("please report this with the input file"),
+            Diagnostic::new(
+                "import",
+                format!(
+                    "the generated record does not pass the checks: {}",
+                    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+                ),
+            )
+            .in_file(input)
+            .hint("please report this with the input file"),
         );
         return report;
     }
@@ -342,7 +378,8 @@ fn hash(body: &str) -> String {
 }
 
 fn header(rec: &Imported, body: &str) -> String {
-    let mut h = String::from("# Imported from the national public service portal (dichvucong.gov.vn) by `onestop import dvc`");
+    let mut h =
+        String::from("# Imported from the national public service portal (dichvucong.gov.vn) by `onestop import dvc`");
     match (&rec.portal_id, rec.portal_updated_ms) {
         (Some(id), Some(ms)) => write!(h, ":\n# portal record {id}, updated there on {}.\n", dvc::iso_date(ms)).ok(),
         (Some(id), None) => write!(h, ":\n# portal record {id}.\n").ok(),
@@ -384,7 +421,10 @@ pub fn record_text(rec: &Imported, stage: &str, field: &Field) -> String {
         Some(s) => kv(&mut t, "summary", &toml_text(s)),
         None => {
             t.push_str("# The portal has no description of this procedure: this sentence is the importer's.\n");
-            let s = format!("Thủ tục hành chính mã {}, lĩnh vực {}, theo Cơ sở dữ liệu quốc gia về thủ tục hành chính.", rec.code, field.title.vi);
+            let s = format!(
+                "Thủ tục hành chính mã {}, lĩnh vực {}, theo Cơ sở dữ liệu quốc gia về thủ tục hành chính.",
+                rec.code, field.title.vi
+            );
             kv(&mut t, "summary", &toml_str(&s));
         }
     }
@@ -409,7 +449,12 @@ pub fn record_text(rec: &Imported, stage: &str, field: &Field) -> String {
     }
 
     let a = &rec.agencies;
-    let agencies = [("competent", &a.competent), ("executing", &a.executing), ("authorised", &a.authorised), ("coordinating", &a.coordinating)];
+    let agencies = [
+        ("competent", &a.competent),
+        ("executing", &a.executing),
+        ("authorised", &a.authorised),
+        ("coordinating", &a.coordinating),
+    ];
     if agencies.iter().any(|(_, v)| v.is_some()) {
         t.push_str("\n[agencies]\n");
         for (k, v) in agencies {
@@ -471,11 +516,7 @@ fn number(n: f64) -> String {
 /// A one-line TOML string: a literal '…' when it needs no escapes (easier to
 /// read and edit), else a basic "…" string.
 fn toml_str(s: &str) -> String {
-    if s.contains('\'') || s.chars().any(|c| c.is_control()) {
-        basic(s)
-    } else {
-        format!("'{s}'")
-    }
+    if s.contains('\'') || s.chars().any(|c| c.is_control()) { basic(s) } else { format!("'{s}'") }
 }
 
 /// A TOML string for text that may span lines: a multi-line literal '''…'''

@@ -1,6 +1,6 @@
 //! `site.toml` → `SiteConfig`, the active level scheme, stages and fields.
 
-use super::{opt_string, parse_toml, MdCtx};
+use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, SourceText};
 use crate::levels::{self, LevelDef};
 use crate::model::{Field, Level, Organisation, SiteConfig, Stage, Text};
@@ -114,15 +114,20 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
 
     let languages = raw.languages.as_ref().map(|l| l.get_ref().clone()).unwrap_or_else(|| vec!["vi".into()]);
     if let Some(l) = &raw.languages
-        && (languages.first().map(String::as_str) != Some("vi") || languages.iter().any(|x| x != "vi" && x != "en")) {
-            out.push(
-                Diagnostic::new("bad-value", "languages must start with \"vi\" and may add \"en\"")
-                    .at(src, l.span().start)
-                    .field("languages")
-                    .hint("write languages = [\"vi\", \"en\"]"),
-            );
-        }
-    for (name, u) in [("portal_url", &raw.portal_url), ("national_portal_url", &raw.national_portal_url), ("organisation.map_url", &raw.organisation.map_url)] {
+        && (languages.first().map(String::as_str) != Some("vi") || languages.iter().any(|x| x != "vi" && x != "en"))
+    {
+        out.push(
+            Diagnostic::new("bad-value", "languages must start with \"vi\" and may add \"en\"")
+                .at(src, l.span().start)
+                .field("languages")
+                .hint("write languages = [\"vi\", \"en\"]"),
+        );
+    }
+    for (name, u) in [
+        ("portal_url", &raw.portal_url),
+        ("national_portal_url", &raw.national_portal_url),
+        ("organisation.map_url", &raw.organisation.map_url),
+    ] {
         if let Some(u) = u {
             check_http(u, name, src, out);
         }
@@ -148,14 +153,18 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         _ => levels::scheme_2011().into_iter().map(|d| (d, None)).collect(),
     };
     if scheme != "custom"
-        && let Some(l) = &raw.levels {
-            out.push(
-                Diagnostic::new("unused-levels", format!("[[levels]] is only used when level_scheme = \"custom\" (it is \"{scheme}\")"))
-                    .at(src, l.span().start)
-                    .field("levels")
-                    .hint("set level_scheme = \"custom\" or remove the [[levels]] tables"),
-            );
-        }
+        && let Some(l) = &raw.levels
+    {
+        out.push(
+            Diagnostic::new(
+                "unused-levels",
+                format!("[[levels]] is only used when level_scheme = \"custom\" (it is \"{scheme}\")"),
+            )
+            .at(src, l.span().start)
+            .field("levels")
+            .hint("set level_scheme = \"custom\" or remove the [[levels]] tables"),
+        );
+    }
     let levels: Vec<Level> = defs
         .into_iter()
         .map(|(d, at)| {
@@ -182,24 +191,41 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
             key: s.key.get_ref().clone(),
             number: i + 1,
             title: Text { vi: nfc(&s.title), en: nfc_opt(&s.title_en) },
-            summary: md.rich(&sum, sum_at, en.map(|m| m.get_ref().as_str()), en.map_or(0, |m| m.span().start), &format!("stages[{i}].summary"), out),
+            summary: md.rich(
+                &sum,
+                sum_at,
+                en.map(|m| m.get_ref().as_str()),
+                en.map_or(0, |m| m.span().start),
+                &format!("stages[{i}].summary"),
+                out,
+            ),
         });
     }
     if stages.is_empty() {
-        out.push(Diagnostic::new("missing-key", "at least one [[stages]] entry is needed").in_file(&src.path).field("stages"));
+        out.push(
+            Diagnostic::new("missing-key", "at least one [[stages]] entry is needed")
+                .in_file(&src.path)
+                .field("stages"),
+        );
     }
     let mut fields = Vec::new();
     for (i, f) in raw.fields.iter().enumerate() {
         check_key(&f.key, &format!("fields[{i}].key"), fields.iter().map(|x: &Field| x.key.as_str()), src, out);
         if let Some(st) = &f.stage
-            && !stages.iter().any(|x: &Stage| &x.key == st.get_ref()) {
-                let keys = stages.iter().map(|x: &Stage| x.key.as_str());
-                let hint = match crate::diag::did_you_mean(st.get_ref(), keys.clone()) {
-                    Some(m) => format!("did you mean \"{m}\"?"),
-                    None => format!("stages are: {}", keys.collect::<Vec<_>>().join(", ")),
-                };
-                out.push(Diagnostic::new("unknown-ref", format!("unknown stage `{}`", st.get_ref())).at(src, st.span().start).field(format!("fields[{i}].stage")).hint(hint));
-            }
+            && !stages.iter().any(|x: &Stage| &x.key == st.get_ref())
+        {
+            let keys = stages.iter().map(|x: &Stage| x.key.as_str());
+            let hint = match crate::diag::did_you_mean(st.get_ref(), keys.clone()) {
+                Some(m) => format!("did you mean \"{m}\"?"),
+                None => format!("stages are: {}", keys.collect::<Vec<_>>().join(", ")),
+            };
+            out.push(
+                Diagnostic::new("unknown-ref", format!("unknown stage `{}`", st.get_ref()))
+                    .at(src, st.span().start)
+                    .field(format!("fields[{i}].stage"))
+                    .hint(hint),
+            );
+        }
         fields.push(Field {
             key: f.key.get_ref().clone(),
             title: Text { vi: nfc(&f.title), en: nfc_opt(&f.title_en) },
@@ -227,7 +253,10 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     let o = &raw.organisation;
     let site = SiteConfig {
         title: Text { vi: nfc(&raw.title), en: nfc_opt(&raw.title_en) },
-        description: Text { vi: raw.description.as_deref().map(nfc).unwrap_or_default(), en: nfc_opt(&raw.description_en) },
+        description: Text {
+            vi: raw.description.as_deref().map(nfc).unwrap_or_default(),
+            en: nfc_opt(&raw.description_en),
+        },
         base_url,
         base_path,
         languages,
@@ -256,7 +285,12 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     Some(Config { site, levels, stages, fields })
 }
 
-fn custom_levels(raw: &[RawLevel], at: usize, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<(LevelDef, Option<usize>)> {
+fn custom_levels(
+    raw: &[RawLevel],
+    at: usize,
+    src: &SourceText,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(LevelDef, Option<usize>)> {
     let mut seen = [false; 5];
     let mut defs = Vec::new();
     for (i, l) in raw.iter().enumerate() {
@@ -274,7 +308,11 @@ fn custom_levels(raw: &[RawLevel], at: usize, src: &SourceText, out: &mut Vec<Di
         }
         for &c in l.covers.get_ref() {
             if !(1..=4).contains(&c) {
-                out.push(Diagnostic::new("bad-value", format!("{c} is not a level 1–4")).at(src, l.covers.span().start).field(f("covers")));
+                out.push(
+                    Diagnostic::new("bad-value", format!("{c} is not a level 1–4"))
+                        .at(src, l.covers.span().start)
+                        .field(f("covers")),
+                );
             } else if std::mem::replace(&mut seen[c as usize], true) {
                 out.push(
                     Diagnostic::new("bad-value", format!("level {c} is covered by two levels"))
@@ -310,7 +348,13 @@ fn custom_levels(raw: &[RawLevel], at: usize, src: &SourceText, out: &mut Vec<Di
     defs
 }
 
-fn check_key<'a>(key: &Spanned<String>, field: &str, earlier: impl Iterator<Item = &'a str>, src: &SourceText, out: &mut Vec<Diagnostic>) {
+fn check_key<'a>(
+    key: &Spanned<String>,
+    field: &str,
+    earlier: impl Iterator<Item = &'a str>,
+    src: &SourceText,
+    out: &mut Vec<Diagnostic>,
+) {
     let k = key.get_ref();
     if !text::is_slug(k) {
         out.push(
@@ -321,7 +365,9 @@ fn check_key<'a>(key: &Spanned<String>, field: &str, earlier: impl Iterator<Item
         );
     }
     if earlier.into_iter().any(|e| e == k) {
-        out.push(Diagnostic::new("dup-key", format!("key `{k}` is defined twice")).at(src, key.span().start).field(field));
+        out.push(
+            Diagnostic::new("dup-key", format!("key `{k}` is defined twice")).at(src, key.span().start).field(field),
+        );
     }
 }
 

@@ -2,7 +2,7 @@
 //! spec names stages, fields and procedure codes that must exist.
 
 use super::parse_toml;
-use crate::diag::{did_you_mean, Diagnostic, SourceText};
+use crate::diag::{Diagnostic, SourceText, did_you_mean};
 use crate::model::{Diagram, Paper, Site, Text};
 use crate::schema;
 use crate::text;
@@ -36,29 +36,40 @@ struct RawDiagram {
 pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Diagnostic>) -> Option<Diagram> {
     let before = out.len();
     let raw: RawDiagram = parse_toml(src, 0, &src.text, schema::DIAGRAM_KEYS, out)?;
-    let refs = |list: &Option<Vec<Spanned<String>>>, field: &str, known: Vec<&str>, out: &mut Vec<Diagnostic>| -> Vec<usize> {
-        let mut found = Vec::new();
-        for k in list.iter().flatten() {
-            match known.iter().position(|x| *x == k.get_ref().as_str()) {
-                Some(i) => found.push(i),
-                None => {
-                    let hint = match did_you_mean(k.get_ref(), known.iter().copied()) {
-                        Some(s) => format!("did you mean \"{s}\"?"),
-                        None => format!("known keys (site.toml): {}", known.join(", ")),
-                    };
-                    out.push(Diagnostic::new("unknown-ref", format!("unknown {field} `{}`", k.get_ref())).at(src, k.span().start).field(field).hint(hint));
+    let refs =
+        |list: &Option<Vec<Spanned<String>>>, field: &str, known: Vec<&str>, out: &mut Vec<Diagnostic>| -> Vec<usize> {
+            let mut found = Vec::new();
+            for k in list.iter().flatten() {
+                match known.iter().position(|x| *x == k.get_ref().as_str()) {
+                    Some(i) => found.push(i),
+                    None => {
+                        let hint = match did_you_mean(k.get_ref(), known.iter().copied()) {
+                            Some(s) => format!("did you mean \"{s}\"?"),
+                            None => format!("known keys (site.toml): {}", known.join(", ")),
+                        };
+                        out.push(
+                            Diagnostic::new("unknown-ref", format!("unknown {field} `{}`", k.get_ref()))
+                                .at(src, k.span().start)
+                                .field(field)
+                                .hint(hint),
+                        );
+                    }
                 }
             }
-        }
-        found
-    };
+            found
+        };
     let stages = refs(&raw.stages, "stages", site.stages.iter().map(|s| s.key.as_str()).collect(), out);
     let fields = refs(&raw.fields, "fields", site.fields.iter().map(|f| f.key.as_str()).collect(), out);
     let mut levels = Vec::new();
     for l in raw.levels.iter().flatten() {
         match u8::try_from(*l.get_ref()) {
             Ok(v @ 1..=4) => levels.push(v),
-            _ => out.push(Diagnostic::new("bad-value", format!("level {} does not exist", l.get_ref())).at(src, l.span().start).field("levels").hint("levels are the Decree 43/2011 levels 1, 2, 3 and 4")),
+            _ => out.push(
+                Diagnostic::new("bad-value", format!("level {} does not exist", l.get_ref()))
+                    .at(src, l.span().start)
+                    .field("levels")
+                    .hint("levels are the Decree 43/2011 levels 1, 2, 3 and 4"),
+            ),
         }
     }
     let mut procedures = Vec::new();
@@ -71,7 +82,12 @@ pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Dia
                 Some(s) => format!("did you mean \"{s}\"?"),
                 None => "use the `code` of a record under content/procedures/".to_string(),
             };
-            out.push(Diagnostic::new("unknown-ref", format!("no procedure has code `{code}`")).at(src, c.span().start).field("procedures").hint(hint));
+            out.push(
+                Diagnostic::new("unknown-ref", format!("no procedure has code `{code}`"))
+                    .at(src, c.span().start)
+                    .field("procedures")
+                    .hint(hint),
+            );
         }
     }
     let dpi = match &raw.dpi {
@@ -79,12 +95,20 @@ pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Dia
         Some(d) => match u32::try_from(*d.get_ref()) {
             Ok(v @ 72..=600) => v,
             _ => {
-                out.push(Diagnostic::new("bad-value", format!("dpi {} is out of range", d.get_ref())).at(src, d.span().start).field("dpi").hint("use 72 to 600; print shops usually ask for 150 (posters seen from afar) or 300"));
+                out.push(
+                    Diagnostic::new("bad-value", format!("dpi {} is out of range", d.get_ref()))
+                        .at(src, d.span().start)
+                        .field("dpi")
+                        .hint("use 72 to 600; print shops usually ask for 150 (posters seen from afar) or 300"),
+                );
                 150
             }
         },
     };
-    let text = |vi: &str, en: &Option<String>| Text { vi: text::nfc(vi.trim()), en: en.as_deref().map(|s| text::nfc(s.trim())) };
+    let text = |vi: &str, en: &Option<String>| Text {
+        vi: text::nfc(vi.trim()),
+        en: en.as_deref().map(|s| text::nfc(s.trim())),
+    };
     if out.len() > before {
         return None;
     }
@@ -109,7 +133,11 @@ pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Dia
         inline: raw.inline.as_ref().is_some_and(|b| *b.get_ref()),
     };
     if diagram.select(site).next().is_none() {
-        out.push(Diagnostic::new("empty-diagram", "no procedure passes this diagram's filters").in_file(&src.path).hint("check `stages`, `fields`, `levels` and `procedures`: together they select nothing"));
+        out.push(
+            Diagnostic::new("empty-diagram", "no procedure passes this diagram's filters")
+                .in_file(&src.path)
+                .hint("check `stages`, `fields`, `levels` and `procedures`: together they select nothing"),
+        );
         return None;
     }
     Some(diagram)
@@ -121,10 +149,13 @@ pub fn check_inline(diagrams: &[Diagram], out: &mut Vec<Diagnostic>) {
     if inline.len() > 1 {
         for d in &inline[1..] {
             out.push(
-                Diagnostic::new("two-inline-diagrams", format!("`inline = true` is also set in {}", inline[0].source.display()))
-                    .in_file(&d.source)
-                    .field("inline")
-                    .hint("only one diagram can be shown on the home and journey pages; remove `inline` from all but one"),
+                Diagnostic::new(
+                    "two-inline-diagrams",
+                    format!("`inline = true` is also set in {}", inline[0].source.display()),
+                )
+                .in_file(&d.source)
+                .field("inline")
+                .hint("only one diagram can be shown on the home and journey pages; remove `inline` from all but one"),
             );
         }
     }

@@ -39,17 +39,21 @@ fn git_dates(root: &Path, dir: &str) -> HashMap<PathBuf, Updated> {
     // the names relative to `root` even when the site is a subfolder of the
     // repository. Merge commits list no files, so a merge keeps the date of
     // the commit that made the change.
-    let Some(log) = git(root, &["log", "--no-renames", "--relative", "--name-only", "--format=%x01%ct %cI", "--", dir]) else {
+    let Some(log) = git(root, &["log", "--no-renames", "--relative", "--name-only", "--format=%x01%ct %cI", "--", dir])
+    else {
         return dates;
     };
     let mut current: Option<Updated> = None;
     for line in log.lines() {
         if let Some(rest) = line.strip_prefix('\u{1}') {
-            current = rest.split_once(' ').and_then(|(unix, iso)| Some(Updated { unix: unix.parse().ok()?, date: iso.get(..10)?.to_string(), iso: iso.to_string() }));
+            current = rest.split_once(' ').and_then(|(unix, iso)| {
+                Some(Updated { unix: unix.parse().ok()?, date: iso.get(..10)?.to_string(), iso: iso.to_string() })
+            });
         } else if !line.is_empty()
-            && let Some(u) = &current {
-                dates.entry(PathBuf::from(line)).or_insert_with(|| u.clone());
-            }
+            && let Some(u) = &current
+        {
+            dates.entry(PathBuf::from(line)).or_insert_with(|| u.clone());
+        }
     }
     dates
 }
@@ -57,7 +61,10 @@ fn git_dates(root: &Path, dir: &str) -> HashMap<PathBuf, Updated> {
 /// Files under `dir` that differ from the last commit, and untracked ones.
 fn dirty_files(root: &Path, dir: &str) -> HashSet<PathBuf> {
     let mut dirty = HashSet::new();
-    for args in [&["diff", "--name-only", "--relative", "HEAD", "--", dir][..], &["ls-files", "--others", "--exclude-standard", "--", dir][..]] {
+    for args in [
+        &["diff", "--name-only", "--relative", "HEAD", "--", dir][..],
+        &["ls-files", "--others", "--exclude-standard", "--", dir][..],
+    ] {
         if let Some(out) = git(root, args) {
             dirty.extend(out.lines().filter(|l| !l.is_empty()).map(PathBuf::from));
         }

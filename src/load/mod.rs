@@ -12,9 +12,9 @@ mod page;
 mod record;
 mod resolve;
 
+use crate::cache::KeyBuilder;
 use crate::diag::{self, DiagResult, Diagnostic, SourceText};
 use crate::markdown::{self, MarkdownOptions};
-use crate::cache::KeyBuilder;
 use crate::memo::Memo;
 use crate::model::{Html, Page, Procedure, RichText, Site};
 use crate::schema::{self, Key};
@@ -71,7 +71,9 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
             record_files
                 .par_iter()
                 .map(|rel| match (read_source(root, rel), memo) {
-                    (Ok(src), Some(m)) => m.records.get_or(rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config)),
+                    (Ok(src), Some(m)) => {
+                        m.records.get_or(rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config))
+                    }
                     (src, _) => load_record_file(rel, src, &config),
                 })
                 .collect()
@@ -212,7 +214,10 @@ fn read_source(root: &Path, rel: &Path) -> Result<SourceText, Diagnostic> {
                 let bytes = e.as_bytes();
                 let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
                 let col = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-                let mut d = Diagnostic::new("not-utf8", format!("file is not UTF-8 (invalid byte 0x{:02X})", bytes[at])).in_file(rel).hint("save the file as UTF-8 (in most editors: Save with encoding → UTF-8)");
+                let mut d =
+                    Diagnostic::new("not-utf8", format!("file is not UTF-8 (invalid byte 0x{:02X})", bytes[at]))
+                        .in_file(rel)
+                        .hint("save the file as UTF-8 (in most editors: Save with encoding → UTF-8)");
                 d.line = line;
                 d.col = col;
                 Err(d)
@@ -249,7 +254,13 @@ fn list_files(root: &Path, dir: &str, ext: &str, errors: &mut Vec<Diagnostic>) -
 /// schema, and deserializes it. `None` when it cannot be read at all; a value
 /// can come back alongside errors (e.g. an unknown key), so callers compare
 /// the error count before and after.
-fn parse_toml<T: DeserializeOwned>(src: &SourceText, base: usize, text: &str, keys: &[Key], out: &mut Vec<Diagnostic>) -> Option<T> {
+fn parse_toml<T: DeserializeOwned>(
+    src: &SourceText,
+    base: usize,
+    text: &str,
+    keys: &[Key],
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
     let table = match toml::de::DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
@@ -299,9 +310,19 @@ struct MdCtx<'a> {
 
 impl MdCtx<'_> {
     /// `at` is the byte offset of the TOML string value (its opening quote).
-    fn render(&self, md: &str, at: usize, field: &str, heading_ids: bool, out: &mut Vec<Diagnostic>) -> markdown::Rendered {
+    fn render(
+        &self,
+        md: &str,
+        at: usize,
+        field: &str,
+        heading_ids: bool,
+        out: &mut Vec<Diagnostic>,
+    ) -> markdown::Rendered {
         let md = crate::text::nfc(md);
-        let (r, errs) = markdown::render(&md, &MarkdownOptions { allow_html: self.allow_html, base_path: self.base_path, heading_ids });
+        let (r, errs) = markdown::render(
+            &md,
+            &MarkdownOptions { allow_html: self.allow_html, base_path: self.base_path, heading_ids },
+        );
         let content_start = at + self.quote_len(at);
         // Offsets inside the value differ from the source when the literal has
         // escapes, CRLF line ends or non-NFC text: find the URL itself instead.
@@ -345,7 +366,15 @@ impl MdCtx<'_> {
         self.render(s.get_ref(), s.span().start, field, false, out).html
     }
 
-    fn rich(&self, vi: &str, at_vi: usize, en: Option<&str>, at_en: usize, field: &str, out: &mut Vec<Diagnostic>) -> RichText {
+    fn rich(
+        &self,
+        vi: &str,
+        at_vi: usize,
+        en: Option<&str>,
+        at_en: usize,
+        field: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> RichText {
         let r = self.render(vi, at_vi, field, false, out);
         let en = en.map(|e| self.render(e, at_en, &format!("{field}_en"), false, out));
         let (en, plain_en) = match en {

@@ -1,6 +1,6 @@
 //! Free pages: `content/pages/<slug>.md` with TOML front matter between `+++` lines.
 
-use super::{parse_toml, MdCtx};
+use super::{MdCtx, parse_toml};
 use crate::diag::{Diagnostic, SourceText};
 use crate::model::{Page, SiteConfig, Text};
 use crate::schema;
@@ -27,7 +27,11 @@ pub fn load_page(src: &SourceText, slug: &str, site: &SiteConfig, out: &mut Vec<
     };
     let fm_start = bom + (text.len() - after_open.len());
     let Some(end) = find_closing(after_open) else {
-        out.push(Diagnostic::new("no-front-matter", "front matter is not closed").at(src, 0).hint("add a line with only +++ after the front matter"));
+        out.push(
+            Diagnostic::new("no-front-matter", "front matter is not closed")
+                .at(src, 0)
+                .hint("add a line with only +++ after the front matter"),
+        );
         return None;
     };
     let fm = &after_open[..end];

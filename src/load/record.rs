@@ -1,9 +1,9 @@
 //! One procedure record file → `Procedure`, with the spans that the
 //! cross-record checks (`resolve`) need to point at.
 
-use super::config::{check_http, Config};
-use super::{opt_string, parse_toml, MdCtx};
-use crate::diag::{did_you_mean, Diagnostic, Loc, SourceText};
+use super::config::{Config, check_http};
+use super::{MdCtx, opt_string, parse_toml};
+use crate::diag::{Diagnostic, Loc, SourceText, did_you_mean};
 use crate::model::{Agencies, Channel, ChannelKind, Document, LegalBasis, Procedure, Text, YearStats};
 use crate::schema;
 use crate::text;
@@ -117,7 +117,12 @@ pub struct RecordSpans {
     pub related: Vec<Loc>,
 }
 
-pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<Diagnostic>) -> Option<(Procedure, RecordSpans)> {
+pub fn load_record(
+    src: &SourceText,
+    slug: &str,
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Procedure, RecordSpans)> {
     let start = out.len();
     let raw: RawRecord = parse_toml(src, 0, &src.text, schema::RECORD_KEYS, out)?;
     let err = |code, msg: String, at: usize, field: &str| Diagnostic::new(code, msg).at(src, at).field(field);
@@ -125,10 +130,9 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
 
     let code = raw.code.get_ref().trim();
     if !text::is_procedure_code(code) {
-        out.push(
-            err("bad-code", format!("`{code}` is not a procedure code"), raw.code.span().start, "code")
-                .hint("codes look like \"1.009664\" (D.DDDDDD) or \"1.013216.01\" for a sub-case, as on the national database"),
-        );
+        out.push(err("bad-code", format!("`{code}` is not a procedure code"), raw.code.span().start, "code").hint(
+            "codes look like \"1.009664\" (D.DDDDDD) or \"1.013216.01\" for a sub-case, as on the national database",
+        ));
     }
     if raw.title.get_ref().trim().is_empty() {
         out.push(err("empty", "title is empty".into(), raw.title.span().start, "title"));
@@ -158,7 +162,10 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         out,
     );
     if summary.plain.trim().is_empty() {
-        out.push(err("empty", "summary is empty".into(), raw.summary.span().start, "summary").hint("say in a sentence what the procedure is for"));
+        out.push(
+            err("empty", "summary is empty".into(), raw.summary.span().start, "summary")
+                .hint("say in a sentence what the procedure is for"),
+        );
     }
     let steps = raw.steps.iter().enumerate().map(|(i, s)| md.html(s, &format!("steps[{i}]"), out)).collect();
 
@@ -170,7 +177,12 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         let Some(kind) = ChannelKind::parse(&c.kind) else { continue }; // reported by the schema check
         if let Some(t) = &c.time {
             if !(t.get_ref().is_finite() && *t.get_ref() > 0.0) {
-                out.push(err("bad-value", format!("time {} must be a positive number", t.get_ref()), t.span().start, &f("time")));
+                out.push(err(
+                    "bad-value",
+                    format!("time {} must be a positive number", t.get_ref()),
+                    t.span().start,
+                    &f("time"),
+                ));
             }
             if c.time_unit.is_none() {
                 out.push(
@@ -179,14 +191,26 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
                 );
             }
         } else if c.time_unit.is_some() {
-            out.push(err("missing-key", "time_unit is given without time".into(), at, &f("time")).hint("add time = <number>, or remove time_unit"));
+            out.push(
+                err("missing-key", "time_unit is given without time".into(), at, &f("time"))
+                    .hint("add time = <number>, or remove time_unit"),
+            );
         }
         if let Some(fv) = &c.fee_vnd
-            && *fv.get_ref() < 0 {
-                out.push(err("bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
-            }
-        if channels.iter().any(|x| x.kind == kind && x.time == c.time.as_ref().map(|t| *t.get_ref()) && x.time_text == c.time_text) {
-            out.push(err("dup-channel", format!("channel `{}` is listed twice with the same time", c.kind), at, &f("kind")));
+            && *fv.get_ref() < 0
+        {
+            out.push(err("bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
+        }
+        if channels
+            .iter()
+            .any(|x| x.kind == kind && x.time == c.time.as_ref().map(|t| *t.get_ref()) && x.time_text == c.time_text)
+        {
+            out.push(err(
+                "dup-channel",
+                format!("channel `{}` is listed twice with the same time", c.kind),
+                at,
+                &f("kind"),
+            ));
         }
         channels.push(Channel {
             kind,
@@ -208,19 +232,27 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         let f = |k: &str| format!("documents[{i}].{k}");
         for (k, n) in [("originals", &d.originals), ("copies", &d.copies)] {
             if let Some(n) = n
-                && *n.get_ref() < 0 {
-                    out.push(err("bad-value", format!("{k} cannot be negative"), n.span().start, &f(k)));
-                }
+                && *n.get_ref() < 0
+            {
+                out.push(err("bad-value", format!("{k} cannot be negative"), n.span().start, &f(k)));
+            }
         }
         if let Some(u) = &d.form_url
-            && crate::markdown::check_url(u.get_ref(), "/").is_err() {
-                out.push(err("bad-url", format!("`{}` is not an allowed link", u.get_ref()), u.span().start, &f("form_url")).hint("use an https:// address or a path under static/"));
-            }
+            && crate::markdown::check_url(u.get_ref(), "/").is_err()
+        {
+            out.push(
+                err("bad-url", format!("`{}` is not an allowed link", u.get_ref()), u.span().start, &f("form_url"))
+                    .hint("use an https:// address or a path under static/"),
+            );
+        }
         documents.push(Document {
             case: d.case.as_deref().map(text::nfc),
             name: text::nfc(d.name.trim()),
             form: d.form.as_deref().map(text::nfc),
-            form_url: d.form_url.as_ref().map(|u| crate::markdown::check_url(u.get_ref(), &config.site.base_path).unwrap_or_default()),
+            form_url: d
+                .form_url
+                .as_ref()
+                .map(|u| crate::markdown::check_url(u.get_ref(), &config.site.base_path).unwrap_or_default()),
             originals: d.originals.as_ref().map(|n| *n.get_ref()),
             copies: d.copies.as_ref().map(|n| *n.get_ref()),
             required: d.required.unwrap_or(true),
@@ -248,20 +280,41 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         let s = s.get_ref();
         let year = *s.year.get_ref();
         if !(2000..=2100).contains(&year) {
-            out.push(err("bad-value", format!("year {year} is out of range 2000–2100"), s.year.span().start, &f("year")));
+            out.push(err(
+                "bad-value",
+                format!("year {year} is out of range 2000–2100"),
+                s.year.span().start,
+                &f("year"),
+            ));
         }
         // Figures cannot come from after the edition the site describes.
-        if let Some(edition_year) = config.site.edition.as_deref().and_then(|e| e.get(..4)).and_then(|y| y.parse::<i64>().ok())
-            && year > edition_year && (2000..=2100).contains(&year) {
-                out.push(
-                    err("bad-value", format!("year {year} is after the site's edition ({})", config.site.edition.as_deref().unwrap_or_default()), s.year.span().start, &f("year"))
-                        .hint("figures are for years already closed; check the year or `edition` in site.toml"),
-                );
-            }
+        if let Some(edition_year) =
+            config.site.edition.as_deref().and_then(|e| e.get(..4)).and_then(|y| y.parse::<i64>().ok())
+            && year > edition_year
+            && (2000..=2100).contains(&year)
+        {
+            out.push(
+                err(
+                    "bad-value",
+                    format!(
+                        "year {year} is after the site's edition ({})",
+                        config.site.edition.as_deref().unwrap_or_default()
+                    ),
+                    s.year.span().start,
+                    &f("year"),
+                )
+                .hint("figures are for years already closed; check the year or `edition` in site.toml"),
+            );
+        }
         if statistics.iter().any(|x| x.year == year) {
             out.push(err("dup-year", format!("figures for {year} are given twice"), s.year.span().start, &f("year")));
         }
-        for (k, v) in [("received", &s.received), ("received_online", &s.received_online), ("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
+        for (k, v) in [
+            ("received", &s.received),
+            ("received_online", &s.received_online),
+            ("resolved_online", &s.resolved_online),
+            ("resolved_on_time", &s.resolved_on_time),
+        ] {
             if let Some(v) = v.as_ref().filter(|v| *v.get_ref() < 0) {
                 out.push(err("bad-value", format!("{k} cannot be negative"), v.span().start, &f(k)));
             }
@@ -270,17 +323,29 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         // A negative total is already reported; comparing parts with it would only add noise.
         let total = val(&s.received).filter(|&t| t >= 0);
         if let (Some(total), Some(online)) = (total, &s.received_online)
-            && *online.get_ref() > total {
-                out.push(
-                    err("bad-value", format!("received_online ({}) is more than received ({total})", online.get_ref()), online.span().start, &f("received_online"))
-                        .hint("dossiers received online are part of all dossiers received"),
-                );
-            }
+            && *online.get_ref() > total
+        {
+            out.push(
+                err(
+                    "bad-value",
+                    format!("received_online ({}) is more than received ({total})", online.get_ref()),
+                    online.span().start,
+                    &f("received_online"),
+                )
+                .hint("dossiers received online are part of all dossiers received"),
+            );
+        }
         for (k, part) in [("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
             if let (Some(total), Some(p)) = (total, part)
-                && *p.get_ref() > total {
-                    out.push(err("bad-value", format!("{k} ({}) is more than received ({total})", p.get_ref()), p.span().start, &f(k)));
-                }
+                && *p.get_ref() > total
+            {
+                out.push(err(
+                    "bad-value",
+                    format!("{k} ({}) is more than received ({total})", p.get_ref()),
+                    p.span().start,
+                    &f(k),
+                ));
+            }
         }
         statistics.push(YearStats {
             year,
@@ -295,9 +360,22 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
     for (name, list) in [("alternative_to", &raw.alternative_to), ("after", &raw.after), ("related", &raw.related)] {
         for (i, c) in list.iter().enumerate() {
             if !text::is_procedure_code(c.get_ref().trim()) {
-                out.push(err("bad-code", format!("`{}` is not a procedure code", c.get_ref()), c.span().start, &format!("{name}[{i}]")).hint("list codes like \"1.009664\""));
+                out.push(
+                    err(
+                        "bad-code",
+                        format!("`{}` is not a procedure code", c.get_ref()),
+                        c.span().start,
+                        &format!("{name}[{i}]"),
+                    )
+                    .hint("list codes like \"1.009664\""),
+                );
             } else if c.get_ref().trim() == code {
-                out.push(err("self-reference", "a procedure cannot refer to itself".into(), c.span().start, &format!("{name}[{i}]")));
+                out.push(err(
+                    "self-reference",
+                    "a procedure cannot refer to itself".into(),
+                    c.span().start,
+                    &format!("{name}[{i}]"),
+                ));
             }
         }
     }
@@ -310,9 +388,16 @@ pub fn load_record(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<
         slug: slug.to_string(),
         source: src.path.clone(),
         code: code.to_string(),
-        title: Text { vi: text::nfc(raw.title.get_ref().trim()), en: raw.title_en.as_deref().map(|s| text::nfc(s.trim())) },
+        title: Text {
+            vi: text::nfc(raw.title.get_ref().trim()),
+            en: raw.title_en.as_deref().map(|s| text::nfc(s.trim())),
+        },
         short_title: Text {
-            vi: raw.short_title.as_deref().map(|s| text::nfc(s.trim())).unwrap_or_else(|| default_short_title(&text::nfc(raw.title.get_ref().trim()))),
+            vi: raw
+                .short_title
+                .as_deref()
+                .map(|s| text::nfc(s.trim()))
+                .unwrap_or_else(|| default_short_title(&text::nfc(raw.title.get_ref().trim()))),
             en: raw.short_title_en.as_deref().or(raw.title_en.as_deref()).map(|s| text::nfc(s.trim())),
         },
         stage: stage?,
@@ -377,7 +462,12 @@ fn lookup<'a>(
         Some(s) => format!("did you mean \"{s}\"?"),
         None => format!("known {field}s (site.toml {table}): {}", keys.collect::<Vec<_>>().join(", ")),
     };
-    out.push(Diagnostic::new("unknown-ref", format!("unknown {field} `{k}`")).at(src, key.span().start).field(field).hint(hint));
+    out.push(
+        Diagnostic::new("unknown-ref", format!("unknown {field} `{k}`"))
+            .at(src, key.span().start)
+            .field(field)
+            .hint(hint),
+    );
     None
 }
 

@@ -4,12 +4,25 @@
 
 use super::config::Config;
 use super::record::RecordSpans;
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::{Page, Procedure, Site};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// URL segments the site itself uses; pages cannot take them.
-pub const RESERVED_SLUGS: &[&str] = &["thu-tuc", "hanh-trinh", "linh-vuc", "muc-do", "tim-kiem", "thong-ke", "data", "static", "en", "404", "sitemap", "robots"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "thu-tuc",
+    "hanh-trinh",
+    "linh-vuc",
+    "muc-do",
+    "tim-kiem",
+    "thong-ke",
+    "data",
+    "static",
+    "en",
+    "404",
+    "sitemap",
+    "robots",
+];
 
 pub fn resolve(
     config: Config,
@@ -23,19 +36,25 @@ pub fn resolve(
     for (i, (p, spans)) in records.iter().enumerate() {
         if let Some(&j) = by_code.get(p.code.as_str()) {
             errors.push(
-                Diagnostic::new("dup-code", format!("code {} is also used by {}", p.code, records[j].0.source.display()))
-                    .at_loc(&p.source, spans.code)
-                    .field("code")
-                    .hint("each procedure has its own code; sub-cases add .01, .02, …"),
+                Diagnostic::new(
+                    "dup-code",
+                    format!("code {} is also used by {}", p.code, records[j].0.source.display()),
+                )
+                .at_loc(&p.source, spans.code)
+                .field("code")
+                .hint("each procedure has its own code; sub-cases add .01, .02, …"),
             );
         } else {
             by_code.insert(&p.code, i);
         }
         if let Some(&j) = by_slug.get(p.slug.as_str()) {
             errors.push(
-                Diagnostic::new("dup-slug", format!("slug `{}` is also used by {}", p.slug, records[j].0.source.display()))
-                    .in_file(&p.source)
-                    .hint("two files have the same name in different folders; rename one (the file name is the page URL)"),
+                Diagnostic::new(
+                    "dup-slug",
+                    format!("slug `{}` is also used by {}", p.slug, records[j].0.source.display()),
+                )
+                .in_file(&p.source)
+                .hint("two files have the same name in different folders; rename one (the file name is the page URL)"),
             );
         } else {
             by_slug.insert(&p.slug, i);
@@ -54,7 +73,9 @@ pub fn resolve(
         ] {
             for (i, (code, &at)) in list.iter().zip(offsets.iter()).enumerate() {
                 if !by_code.contains_key(code.as_str()) && !failed_codes.contains(code) {
-                    let mut d = Diagnostic::new("dangling-ref", format!("no procedure has code {code}")).at_loc(&p.source, at).field(format!("{name}[{i}]"));
+                    let mut d = Diagnostic::new("dangling-ref", format!("no procedure has code {code}"))
+                        .at_loc(&p.source, at)
+                        .field(format!("{name}[{i}]"));
                     d = match did_you_mean(code, all_codes.iter().copied()) {
                         Some(s) => d.hint(format!("did you mean \"{s}\" ({})?", records[by_code[s]].0.title.vi)),
                         None => d.hint("list only codes of procedures in content/procedures/"),
@@ -100,11 +121,24 @@ pub fn resolve(
     }
     pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
 
-    Site { config: config.site, levels: config.levels, stages: config.stages, fields: config.fields, procedures, pages, by_code, diagrams: Vec::new() }
+    Site {
+        config: config.site,
+        levels: config.levels,
+        stages: config.stages,
+        fields: config.fields,
+        procedures,
+        pages,
+        by_code,
+        diagrams: Vec::new(),
+    }
 }
 
 /// Indices of `records` in journey order. Reports cycles in `after`.
-fn journey_order(records: &[(Procedure, RecordSpans)], by_code: &HashMap<&str, usize>, errors: &mut Vec<Diagnostic>) -> Vec<usize> {
+fn journey_order(
+    records: &[(Procedure, RecordSpans)],
+    by_code: &HashMap<&str, usize>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
     let n = records.len();
     // Edges only within a stage decide order there; earlier stages come first anyway.
     let mut indegree = vec![0usize; n];
@@ -112,10 +146,11 @@ fn journey_order(records: &[(Procedure, RecordSpans)], by_code: &HashMap<&str, u
     for (i, (p, _)) in records.iter().enumerate() {
         for code in &p.after {
             if let Some(&j) = by_code.get(code.as_str())
-                && j != i {
-                    dependants[j].push(i);
-                    indegree[i] += 1;
-                }
+                && j != i
+            {
+                dependants[j].push(i);
+                indegree[i] += 1;
+            }
         }
     }
     // Kahn's algorithm with a deterministic ready set ordered by (stage,
@@ -167,7 +202,10 @@ fn journey_order(records: &[(Procedure, RecordSpans)], by_code: &HashMap<&str, u
                 Diagnostic::new("after-cycle", format!("`after` goes round in a circle among {}", codes.join(", ")))
                     .at_loc(&p.source, at)
                     .field("after")
-                    .hint(format!("{} cannot come both before and after another procedure; remove one `after` entry", p.code)),
+                    .hint(format!(
+                        "{} cannot come both before and after another procedure; remove one `after` entry",
+                        p.code
+                    )),
             );
         }
         order.extend(stuck);

@@ -82,7 +82,13 @@ pub fn hbar(c: &Chart) -> String {
         title = esc(c.title),
     );
     // Axis at zero.
-    let _ = write!(s, r#"<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="{INK}" stroke-width="1"/>"#, x0 = num(LEFT), y0 = num(TOP - 6.0), y1 = num(height - 4.0));
+    let _ = write!(
+        s,
+        r#"<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="{INK}" stroke-width="1"/>"#,
+        x0 = num(LEFT),
+        y0 = num(TOP - 6.0),
+        y1 = num(height - 4.0)
+    );
     // Values are written last, over the target lines (their halo clears the line).
     let mut values = String::new();
     for (i, b) in c.bars.iter().enumerate() {
@@ -92,19 +98,43 @@ pub fn hbar(c: &Chart) -> String {
             label.push('…');
         }
         let lang = b.label_lang.map(|l| format!(r#" xml:lang="{l}""#)).unwrap_or_default();
-        let _ = write!(s, r#"<text x="{lx}" y="{ly}" font-size="13" fill="{INK}"{HALO}{lang}>{label}</text>"#, lx = num(LEFT + 4.0), ly = num(top + 12.0), label = esc(&label));
+        let _ = write!(
+            s,
+            r#"<text x="{lx}" y="{ly}" font-size="13" fill="{INK}"{HALO}{lang}>{label}</text>"#,
+            lx = num(LEFT + 4.0),
+            ly = num(top + 12.0),
+            label = esc(&label)
+        );
         let w = x(b.value) - LEFT;
         let by = top + 17.0;
         if w > 0.0 {
-            let _ = write!(s, r#"<rect x="{bx}" y="{by}" width="{bw}" height="{BAR}" fill="{fill}" stroke="{OUTLINE}" stroke-width="1"/>"#, bx = num(LEFT), by = num(by), bw = num(w), fill = esc(&b.fill));
+            let _ = write!(
+                s,
+                r#"<rect x="{bx}" y="{by}" width="{bw}" height="{BAR}" fill="{fill}" stroke="{OUTLINE}" stroke-width="1"/>"#,
+                bx = num(LEFT),
+                by = num(by),
+                bw = num(w),
+                fill = esc(&b.fill)
+            );
         }
-        let _ = write!(values, r#"<text x="{tx}" y="{ty}" font-size="13" font-weight="600" fill="{INK}"{HALO}>{text}</text>"#, tx = num(LEFT + w + 6.0), ty = num(by + 13.5), text = esc(&b.text));
+        let _ = write!(
+            values,
+            r#"<text x="{tx}" y="{ty}" font-size="13" font-weight="600" fill="{INK}"{HALO}>{text}</text>"#,
+            tx = num(LEFT + w + 6.0),
+            ty = num(by + 13.5),
+            text = esc(&b.text)
+        );
     }
     // Target lines are drawn across the bars only, not through the labels
     // above them, and once labelled at the top.
     for l in &c.lines {
         let lx = num(x(l.at));
-        let _ = write!(s, r#"<text x="{lx}" y="{ty}" font-size="12" text-anchor="middle" fill="{INK}">{label}</text>"#, ty = num(TOP - 10.0), label = esc(&l.label));
+        let _ = write!(
+            s,
+            r#"<text x="{lx}" y="{ty}" font-size="12" text-anchor="middle" fill="{INK}">{label}</text>"#,
+            ty = num(TOP - 10.0),
+            label = esc(&l.label)
+        );
         for i in 0..c.bars.len() {
             let by = TOP + ROW * i as f64 + 17.0;
             // White under the dashes keeps the line visible over dark bars.
@@ -129,7 +159,16 @@ mod tests {
         hbar(&Chart {
             id: "c",
             title: "Tỷ lệ <trực tuyến>",
-            bars: bars.into_iter().map(|(v, l)| Bar { label: l.into(), label_lang: None, value: v, text: format!("{v} %"), fill: "#00224E".into() }).collect(),
+            bars: bars
+                .into_iter()
+                .map(|(v, l)| Bar {
+                    label: l.into(),
+                    label_lang: None,
+                    value: v,
+                    text: format!("{v} %"),
+                    fill: "#00224E".into(),
+                })
+                .collect(),
             lines: vec![Line { at: 15.0, label: "15 %".into() }, Line { at: 30.0, label: "30 %".into() }],
             max: None,
         })

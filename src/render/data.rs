@@ -2,15 +2,15 @@
 //! `data/procedures.csv` (catalogue columns, UTF-8 with BOM for Excel) and
 //! `data/search-index.json` (folded text for diacritic-insensitive search).
 
-use super::view::{self, fee_text, time_text, tr};
 use super::lang::Lang;
-use super::{urls, RenderCtx, Renderer};
+use super::view::{self, fee_text, time_text, tr};
+use super::{RenderCtx, Renderer, urls};
 use crate::model::{Agencies, Channel, Document, Html, LegalBasis, Site};
-use serde::Serialize;
-use std::io::Write;
 use crate::output::Output;
 use crate::text::fold;
+use serde::Serialize;
 use serde_json::json;
+use std::io::Write;
 
 pub struct DataRenderer;
 
@@ -35,7 +35,9 @@ impl Renderer for DataRenderer {
                 out.put_stream("data", "data/procedures.csv", |w| procedures_csv(site, t, w));
                 // One search index per edition, beside its search page (`en/data/search-index.json`).
                 for lang in super::lang::editions(site) {
-                    out.put_stream("data", &format!("{}{}", lang.prefix(), urls::SEARCH_INDEX), |w| search_index(site, lang, w));
+                    out.put_stream("data", &format!("{}{}", lang.prefix(), urls::SEARCH_INDEX), |w| {
+                        search_index(site, lang, w)
+                    });
                 }
             },
         );
@@ -121,7 +123,12 @@ pub fn procedures_json(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std
                 url: format!("{}{}", site.config.base_url, urls::procedure(&p.slug)),
                 stage: ExportRef { key: &stage.key, title: &stage.title.vi, number: Some(stage.number) },
                 field: ExportRef { key: &field.key, title: &field.title.vi, number: None },
-                level: ExportLevel { decree_43_2011: p.base_level, scheme: &site.config.level_scheme, key: &level.key, label: &level.label.vi },
+                level: ExportLevel {
+                    decree_43_2011: p.base_level,
+                    scheme: &site.config.level_scheme,
+                    key: &level.key,
+                    label: &level.label.vi,
+                },
                 digital_signature: p.digital_signature,
                 service_center: p.service_center,
                 public_postal: p.public_postal,
@@ -140,7 +147,11 @@ pub fn procedures_json(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std
                 agencies: p.agencies.as_ref(),
                 where_to_submit_html: p.where_to_submit.as_ref(),
                 steps_html: &p.steps,
-                channels: p.channels.iter().map(|c| ExportChannel { channel: c, display_time: time_text(c, t), display_fee: fee_text(c, t) }).collect(),
+                channels: p
+                    .channels
+                    .iter()
+                    .map(|c| ExportChannel { channel: c, display_time: time_text(c, t), display_fee: fee_text(c, t) })
+                    .collect(),
                 documents: &p.documents,
                 requirements_html: p.requirements.as_ref(),
                 result: &p.result,
@@ -204,8 +215,17 @@ fn csv_field(s: &str) -> String {
 pub fn procedures_csv(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std::io::Result<()> {
     let yes_no = |b: bool| tr(t, if b { "yes" } else { "no" }).to_string();
     let header = [
-        tr(t, "code"), tr(t, "name"), "Tên tiếng Anh", tr(t, "field"), tr(t, "stage"), tr(t, "level"),
-        tr(t, "digital_signature"), tr(t, "service_center"), tr(t, "public_postal"), tr(t, "processing_time"), "URL",
+        tr(t, "code"),
+        tr(t, "name"),
+        "Tên tiếng Anh",
+        tr(t, "field"),
+        tr(t, "stage"),
+        tr(t, "level"),
+        tr(t, "digital_signature"),
+        tr(t, "service_center"),
+        tr(t, "public_postal"),
+        tr(t, "processing_time"),
+        "URL",
     ];
     let mut out = String::from("\u{feff}");
     out.push_str(&header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
@@ -268,12 +288,35 @@ pub fn search_index(site: &Site, lang: Lang, w: &mut dyn Write) -> std::io::Resu
             };
             let summary = crate::text::shorten(plain, 240);
             let title = lang.pick(&p.title).0;
-            let words = format!("{} {} {} {} {} {}", p.code, p.title.vi, p.title.en.as_deref().unwrap_or(""), summary, field, p.keywords.join(" "));
-            Doc { c: &p.code, t: title, u: urls::procedure(&p.slug), ft: fold(title), k: fold(&words), s: summary, l: p.level, g: p.stage, f: p.field }
+            let words = format!(
+                "{} {} {} {} {} {}",
+                p.code,
+                p.title.vi,
+                p.title.en.as_deref().unwrap_or(""),
+                summary,
+                field,
+                p.keywords.join(" ")
+            );
+            Doc {
+                c: &p.code,
+                t: title,
+                u: urls::procedure(&p.slug),
+                ft: fold(title),
+                k: fold(&words),
+                s: summary,
+                l: p.level,
+                g: p.stage,
+                f: p.field,
+            }
         })
         .collect();
     let index = Index {
-        levels: json!(site.levels.iter().map(|l| json!({"label": lang.pick(&l.label).0, "colour": l.colour, "text": l.text_colour})).collect::<Vec<_>>()),
+        levels: json!(
+            site.levels
+                .iter()
+                .map(|l| json!({"label": lang.pick(&l.label).0, "colour": l.colour, "text": l.text_colour}))
+                .collect::<Vec<_>>()
+        ),
         stages: site.stages.iter().map(|s| format!("{}. {}", s.number, lang.pick(&s.title).0)).collect(),
         fields: site.fields.iter().map(|f| lang.pick(&f.title).0).collect(),
         docs,

@@ -5,10 +5,10 @@
 //! and fonts are unchanged, so an unrelated edit re-renders no poster.
 
 use super::lang::{self, Lang};
-use super::{urls, view, RenderCtx, Renderer};
+use super::{RenderCtx, Renderer, urls, view};
 use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
-use crate::diagram::{self, raster, Fonts};
+use crate::diagram::{self, Fonts, raster};
 use crate::model::{Diagram, Site};
 use crate::output::Output;
 use rayon::prelude::*;
@@ -42,7 +42,8 @@ impl Renderer for DiagramRenderer {
             font_key.add(f);
         }
         let font_key = font_key.finish();
-        let jobs: Vec<(&Diagram, Lang)> = site.diagrams.iter().flat_map(|d| lang::editions(site).into_iter().map(move |l| (d, l))).collect();
+        let jobs: Vec<(&Diagram, Lang)> =
+            site.diagrams.iter().flat_map(|d| lang::editions(site).into_iter().map(move |l| (d, l))).collect();
         jobs.par_iter().for_each(|&(d, lang)| {
             let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
             let Some(strings) = ctx.theme.translations.get(lang.code()) else { return };
@@ -53,7 +54,8 @@ impl Renderer for DiagramRenderer {
             let base = &site.config.base_url;
             let link = |slug: &str| format!("{base}{}{}", lang.prefix(), urls::procedure(slug));
             let profile = diagram::layout::Profile::poster(d);
-            let drawn = diagram::draw(site, d, &profile, lang, strings, &m, &link, site.config.portal_url.as_deref(), "");
+            let drawn =
+                diagram::draw(site, d, &profile, lang, strings, &m, &link, site.config.portal_url.as_deref(), "");
             let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
             out.put("diagrams", &format!("{stem}.svg"), drawn.svg.as_bytes());
             progress(1);
@@ -71,14 +73,21 @@ impl Renderer for DiagramRenderer {
             let labels = diagram::labels(site, d, lang, strings);
             let tree = std::cell::OnceCell::new();
             let parsed = || tree.get_or_init(|| raster::parse(&drawn.svg, db.clone()));
-            let png = ctx.cache.get_or_render("poster-png", &key, || parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::png(t, paper, d.dpi)));
+            let png = ctx.cache.get_or_render("poster-png", &key, || {
+                parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::png(t, paper, d.dpi))
+            });
             match png {
                 Ok(bytes) => out.put("diagrams", &format!("{stem}.png"), &bytes),
                 Err(e) => fail(e),
             }
             progress(1);
             let edition = site.config.edition.as_deref();
-            let pdf = ctx.cache.get_or_render("poster-pdf", &key, || parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::pdf(t, paper, &labels.title, lang.code(), edition)));
+            let pdf = ctx.cache.get_or_render("poster-pdf", &key, || {
+                parsed()
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|t| raster::pdf(t, paper, &labels.title, lang.code(), edition))
+            });
             match pdf {
                 Ok(bytes) => out.put("diagrams", &format!("{stem}.pdf"), &bytes),
                 Err(e) => fail(e),
@@ -92,7 +101,6 @@ impl Renderer for DiagramRenderer {
 pub fn poster_stem(name: &str) -> String {
     format!("diagrams/{name}")
 }
-
 
 /// One downloadable poster file, for the journey and print pages.
 #[derive(Serialize)]
@@ -118,14 +126,18 @@ pub fn poster_views(site: &Site, out: &Output, lang: Lang) -> Vec<PosterView> {
         .map(|d| {
             let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
             let paper = format!("{} {}", d.paper.name(), if d.landscape { "⟷" } else { "↕" });
-            let files = [("PDF", "pdf", paper.clone()), ("PNG", "png", format!("{paper}, {} dpi", d.dpi)), ("SVG", "svg", String::new())]
-                .into_iter()
-                .filter_map(|(format, ext, detail)| {
-                    let path = format!("{stem}.{ext}");
-                    let size = out.size_of(&path)?;
-                    Some(PosterFile { format, path, size: view::file_size(size), detail })
-                })
-                .collect();
+            let files = [
+                ("PDF", "pdf", paper.clone()),
+                ("PNG", "png", format!("{paper}, {} dpi", d.dpi)),
+                ("SVG", "svg", String::new()),
+            ]
+            .into_iter()
+            .filter_map(|(format, ext, detail)| {
+                let path = format!("{stem}.{ext}");
+                let size = out.size_of(&path)?;
+                Some(PosterFile { format, path, size: view::file_size(size), detail })
+            })
+            .collect();
             let title = lang.pick(&d.title).0.to_string();
             PosterView { name: d.name.clone(), title, files }
         })
@@ -166,7 +178,8 @@ pub struct InlineItem {
 
 pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: Lang, base: &str) -> Result<Option<InlineDiagram>, String> {
     let Some(d) = site.diagrams.iter().find(|d| d.inline) else { return Ok(None) };
-    let strings = ctx.theme.translations.get(lang.code()).ok_or_else(|| format!("the theme has no i18n/{}.toml", lang.code()))?;
+    let strings =
+        ctx.theme.translations.get(lang.code()).ok_or_else(|| format!("the theme has no i18n/{}.toml", lang.code()))?;
     let fonts = Fonts::from_theme(ctx.theme)?;
     let m = fonts.measurer()?;
     let prefix = lang.prefix();
@@ -202,5 +215,10 @@ pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: Lang, base: &str) -> R
         })
         .filter(|s| !s.procedures.is_empty())
         .collect();
-    Ok(Some(InlineDiagram { title: pick(&d.title), svg: drawn.svg, svg_path: format!("{prefix}{}.svg", poster_stem(&d.name)), stages }))
+    Ok(Some(InlineDiagram {
+        title: pick(&d.title),
+        svg: drawn.svg,
+        svg_path: format!("{prefix}{}.svg", poster_stem(&d.name)),
+        stages,
+    }))
 }

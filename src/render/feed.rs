@@ -3,7 +3,7 @@
 //! address, so a feed reader shows a procedure again when it changes again.
 
 use super::view::{self, tr};
-use super::{urls, RenderCtx, Renderer};
+use super::{RenderCtx, Renderer, urls};
 use crate::diag::Diagnostic;
 use crate::model::Site;
 use crate::output::Output;
@@ -42,7 +42,9 @@ pub fn atom(site: &Site, t: &view::Strings) -> String {
         .or_else(|| site.config.edition.as_ref().map(|e| format!("{e}T00:00:00Z")))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut x = String::with_capacity(1024 + recent.len() * 600);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
+    x.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n",
+    );
     elem(&mut x, 1, "id", &format!("{base}{}", urls::CHANGES));
     elem(&mut x, 1, "title", &format!("{} — {}", tr(t, "changes_feed_title"), site.config.title.vi));
     elem(&mut x, 1, "updated", &updated);

@@ -6,8 +6,8 @@
 //! JSON-LD).
 
 use super::lang::{self, Lang};
-use super::view::{self, fee_text, level_counts, time_text, tr, Row, Strings};
-use super::{stats_view, urls, RenderCtx, Renderer};
+use super::view::{self, Row, Strings, fee_text, level_counts, time_text, tr};
+use super::{RenderCtx, Renderer, stats_view, urls};
 use crate::cache::{Key, KeyBuilder};
 use crate::diag::Diagnostic;
 use crate::model::{ChannelKind, Document, Procedure, Site};
@@ -24,12 +24,43 @@ pub struct HtmlRenderer;
 /// Every key a page adds to the base context; removed after each page. The
 /// memo's page key (`page_key`) hashes exactly these: a new page key must be listed.
 const PAGE_KEYS: &[&str] = &[
-    "rows_html", "stage_items", "stage_index", "prev_stage", "next_stage", "field_index", "level_index", "page", "description",
-    "title", "nav", "path", "canonical", "siblings_start", "siblings_more", "p", "channels", "channel_notes",
-    "document_groups", "related", "after", "alternatives", "siblings_before", "siblings_after", "prev", "next", "json_ld",
+    "rows_html",
+    "stage_items",
+    "stage_index",
+    "prev_stage",
+    "next_stage",
+    "field_index",
+    "level_index",
+    "page",
+    "description",
+    "title",
+    "nav",
+    "path",
+    "canonical",
+    "siblings_start",
+    "siblings_more",
+    "p",
+    "channels",
+    "channel_notes",
+    "document_groups",
+    "related",
+    "after",
+    "alternatives",
+    "siblings_before",
+    "siblings_after",
+    "prev",
+    "next",
+    "json_ld",
     "changes",
-    "alternates", "x_default", "switch", "pt", "st", "proc_stats", "channels_vi",
-    "leaflet", "print_groups",
+    "alternates",
+    "x_default",
+    "switch",
+    "pt",
+    "st",
+    "proc_stats",
+    "channels_vi",
+    "leaflet",
+    "print_groups",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -61,7 +92,8 @@ impl Renderer for HtmlRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        (site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 10) * lang::editions(site).len()
+        (site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 10)
+            * lang::editions(site).len()
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
@@ -70,14 +102,29 @@ impl Renderer for HtmlRenderer {
         // One edition after the other: each has its own base context, rows and fragments.
         for &lang in &editions {
             let Some(t) = ctx.theme.translations.get(lang.code()) else {
-                out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code())).hint("add the file, or remove the language from `languages` in site.toml"));
+                out.error(
+                    Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code()))
+                        .hint("add the file, or remove the language from `languages` in site.toml"),
+                );
                 continue;
             };
             let shared = match Shared::new(site, lang, &editions, t, &stats, ctx, out) {
                 Ok(s) => s,
                 Err(d) => return out.error(d),
             };
-            let mut jobs = vec![Job::Home, Job::Catalogue, Job::Journey, Job::Fields, Job::Levels, Job::Search, Job::Data, Job::Statistics, Job::Changes, Job::Print, Job::NotFound];
+            let mut jobs = vec![
+                Job::Home,
+                Job::Catalogue,
+                Job::Journey,
+                Job::Fields,
+                Job::Levels,
+                Job::Search,
+                Job::Data,
+                Job::Statistics,
+                Job::Changes,
+                Job::Print,
+                Job::NotFound,
+            ];
             jobs.extend((0..site.procedures.len()).map(Job::Procedure));
             jobs.extend((0..site.stages.len()).map(Job::Stage));
             jobs.extend((0..site.fields.len()).map(Job::Field));
@@ -169,7 +216,6 @@ impl<'a> From<&'a Row> for LinkRow<'a> {
     }
 }
 
-
 #[derive(Serialize)]
 struct LevelView<'a> {
     key: &'a str,
@@ -214,7 +260,15 @@ struct FieldView<'a> {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, lang: Lang, editions: &'a [Lang], t: &'a Strings, stats: &'a crate::stats::Stats, ctx: &RenderCtx, out: &Output) -> Result<Self, Diagnostic> {
+    fn new(
+        site: &'a Site,
+        lang: Lang,
+        editions: &'a [Lang],
+        t: &'a Strings,
+        stats: &'a crate::stats::Stats,
+        ctx: &RenderCtx,
+        out: &Output,
+    ) -> Result<Self, Diagnostic> {
         let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t, lang)).collect();
         let mut by_stage = vec![Vec::new(); site.stages.len()];
         for (i, p) in site.procedures.iter().enumerate() {
@@ -288,7 +342,14 @@ impl<'a> Shared<'a> {
         base.insert("base", &format!("{}{}", c.base_path, lang.prefix()));
         base.insert("root", &c.base_path);
         // Vietnamese text shown on an English page: its mark and its lang attribute.
-        base.insert("vi_mark", &if lang == Lang::Vi { String::new() } else { format!(r#" <span class="vi-only">{}</span>"#, escape_html(tr(t, "only_vi"))) });
+        base.insert(
+            "vi_mark",
+            &if lang == Lang::Vi {
+                String::new()
+            } else {
+                format!(r#" <span class="vi-only">{}</span>"#, escape_html(tr(t, "only_vi")))
+            },
+        );
         base.insert("vi_attr", if lang == Lang::Vi { "" } else { r#" lang="vi""# });
         let (org_name, org_vi_only) = lang.pick(&c.organisation.name);
         base.insert(
@@ -307,7 +368,8 @@ impl<'a> Shared<'a> {
         base.insert("fields", &fields);
         base.insert("menu", &menu);
         // The journey diagram (home and journey pages) and the poster files.
-        let inline = super::diagrams::inline_diagram(site, ctx, lang, &c.base_path).map_err(|e| Diagnostic::new("diagram", e))?;
+        let inline = super::diagrams::inline_diagram(site, ctx, lang, &c.base_path)
+            .map_err(|e| Diagnostic::new("diagram", e))?;
         base.insert("diagram", &inline);
         base.insert("posters", &super::diagrams::poster_views(site, out, lang));
         // Site-wide pieces (header per navigation state, footer, level colours)
@@ -327,23 +389,70 @@ impl<'a> Shared<'a> {
         // Only products the print renderer made are linked, with their size.
         let item = |p: super::print::Product| -> Option<PrintItem> {
             let size = view::file_size(out.size_of(&p.path)?);
-            Some(PrintItem { title: p.title, code: p.code, path: p.path, format: p.format, size, title_vi: p.title_vi, vi_only: p.vi_only })
+            Some(PrintItem {
+                title: p.title,
+                code: p.code,
+                path: p.path,
+                format: p.format,
+                size,
+                title_vi: p.title_vi,
+                vi_only: p.vi_only,
+            })
         };
-        let leaflets = site.procedures.iter().map(|p| {
-            let path = super::print::leaflet_path(lang, &p.slug);
-            out.size_of(&path).map(|n| PrintItem { title: tr(t, "print_leaflet").into(), code: None, path, format: tr(t, if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" }).into(), size: view::file_size(n), title_vi: false, vi_only: false })
-        }).collect();
+        let leaflets = site
+            .procedures
+            .iter()
+            .map(|p| {
+                let path = super::print::leaflet_path(lang, &p.slug);
+                out.size_of(&path).map(|n| PrintItem {
+                    title: tr(t, "print_leaflet").into(),
+                    code: None,
+                    path,
+                    format: tr(
+                        t,
+                        if site.config.print_paper == "A5" {
+                            "print_format_leaflet_a5"
+                        } else {
+                            "print_format_leaflet_a4"
+                        },
+                    )
+                    .into(),
+                    size: view::file_size(n),
+                    title_vi: false,
+                    vi_only: false,
+                })
+            })
+            .collect();
         let print_groups = super::print::product_groups(site, t, lang)
             .into_iter()
-            .map(|g| PrintGroup { key: g.key, title: g.title, intro: g.intro, items: g.items.into_iter().filter_map(item).collect() })
+            .map(|g| PrintGroup {
+                key: g.key,
+                title: g.title,
+                intro: g.intro,
+                items: g.items.into_iter().filter_map(item).collect(),
+            })
             .filter(|g| !g.items.is_empty())
             .collect();
         let memo_key = ctx.memo.map(|_| {
             let mut k = KeyBuilder::new("page-v1");
-            k.add(ctx.theme.templates_key.as_str().as_bytes()).add(&serde_json::to_vec(&base.clone().into_json()).unwrap_or_default());
+            k.add(ctx.theme.templates_key.as_str().as_bytes())
+                .add(&serde_json::to_vec(&base.clone().into_json()).unwrap_or_default());
             k
         });
-        let mut shared = Shared { site, lang, editions, t, stats, base, rows, by_stage, fragments: Vec::new(), memo_key, print_groups, leaflets };
+        let mut shared = Shared {
+            site,
+            lang,
+            editions,
+            t,
+            stats,
+            base,
+            rows,
+            by_stage,
+            fragments: Vec::new(),
+            memo_key,
+            print_groups,
+            leaflets,
+        };
         shared.fragments = shared.render_fragments(ctx)?;
         Ok(shared)
     }
@@ -384,7 +493,13 @@ impl<'a> Shared<'a> {
     }
 
     /// Renders one page into `buf`, using `c` (the base context) plus page keys.
-    fn render_job(&self, job: &Job, ctx: &RenderCtx, c: &mut tera::Context, buf: &mut Vec<u8>) -> Result<(String, Option<&'a std::path::Path>), Diagnostic> {
+    fn render_job(
+        &self,
+        job: &Job,
+        ctx: &RenderCtx,
+        c: &mut tera::Context,
+        buf: &mut Vec<u8>,
+    ) -> Result<(String, Option<&'a std::path::Path>), Diagnostic> {
         let site = self.site;
         let (template, path, title) = match *job {
             Job::Home => ("index.html", String::new(), self.lang.pick(&site.config.title).0.to_string()),
@@ -410,20 +525,30 @@ impl<'a> Shared<'a> {
                 c.insert("stage_index", &i);
                 c.insert("prev_stage", &i.checked_sub(1));
                 c.insert("next_stage", &Some(i + 1).filter(|&n| n < site.stages.len()));
-                ("stage.html", urls::stage(&s.key), format!("{} {}: {}", tr(self.t, "stage_n"), s.number, self.lang.pick(&s.title).0))
+                (
+                    "stage.html",
+                    urls::stage(&s.key),
+                    format!("{} {}: {}", tr(self.t, "stage_n"), s.number, self.lang.pick(&s.title).0),
+                )
             }
             Job::Fields => ("fields.html", urls::FIELDS.into(), tr(self.t, "fields").into()),
             Job::Field(i) => {
                 let f = &site.fields[i];
                 c.insert("field_index", &i);
-                c.insert("rows_html", &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].field == i), |f| &f.row));
+                c.insert(
+                    "rows_html",
+                    &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].field == i), |f| &f.row),
+                );
                 ("field.html", urls::field(&f.key), self.lang.pick(&f.title).0.to_string())
             }
             Job::Levels => ("levels.html", urls::LEVELS.into(), tr(self.t, "levels").into()),
             Job::Level(i) => {
                 let l = &site.levels[i];
                 c.insert("level_index", &i);
-                c.insert("rows_html", &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].level == i), |f| &f.row));
+                c.insert(
+                    "rows_html",
+                    &self.joined((0..self.rows.len()).filter(|&j| self.rows[j].level == i), |f| &f.row),
+                );
                 ("level.html", urls::level(&l.key), self.lang.pick(&l.label).0.to_string())
             }
             Job::Page(i) => {
@@ -476,10 +601,12 @@ impl<'a> Shared<'a> {
         c.insert("nav", nav_key(site, &path));
         c.insert("path", &path);
         // The same page in every edition: the slugs are identical, only the prefix changes.
-        let url_in = |l: Lang| format!("{}{}{}", site.config.base_url, l.prefix(), if path == "404.html" { "" } else { &path });
+        let url_in =
+            |l: Lang| format!("{}{}{}", site.config.base_url, l.prefix(), if path == "404.html" { "" } else { &path });
         c.insert("canonical", &url_in(self.lang));
         if self.editions.len() > 1 && path != "404.html" {
-            let alternates: Vec<_> = self.editions.iter().map(|&l| json!({"lang": l.code(), "href": url_in(l)})).collect();
+            let alternates: Vec<_> =
+                self.editions.iter().map(|&l| json!({"lang": l.code(), "href": url_in(l)})).collect();
             c.insert("alternates", &alternates);
             c.insert("x_default", &url_in(self.editions[0]));
         }
@@ -504,7 +631,8 @@ impl<'a> Shared<'a> {
         };
         if !reused {
             ctx.theme.tera.render_to(template, c, &mut *buf).map_err(|e| {
-                Diagnostic::new("template", format!("rendering {template} for /{path}: {}", tera_error_chain(&e))).hint("check the template: a variable it uses may be missing")
+                Diagnostic::new("template", format!("rendering {template} for /{path}: {}", tera_error_chain(&e)))
+                    .hint("check the template: a variable it uses may be missing")
             })?;
             if let (Some(m), Some(k)) = (ctx.memo, key) {
                 m.rendered(&file, k);
@@ -521,7 +649,9 @@ impl<'a> Shared<'a> {
     fn procedure_context(&self, p: &Procedure, c: &mut tera::Context) {
         let site = self.site;
         let t = self.t;
-        let rows_for = |codes: &[String]| -> Vec<LinkRow> { codes.iter().filter_map(|code| site.by_code.get(code)).map(|&i| LinkRow::from(&self.rows[i])).collect() };
+        let rows_for = |codes: &[String]| -> Vec<LinkRow> {
+            codes.iter().filter_map(|code| site.by_code.get(code)).map(|&i| LinkRow::from(&self.rows[i])).collect()
+        };
         let stage = &self.by_stage[p.stage];
         // Procedures are in journey order, so a stage's indices are sorted.
         let pos = stage.binary_search(&p.journey_index).unwrap_or(0);
@@ -544,7 +674,12 @@ impl<'a> Shared<'a> {
                 json!({"kind": ch.kind, "label": tr(t, &format!("channel_{}", ch.kind.key())), "time": time_text(ch, t), "time_vi": time_vi, "fee": fee_text(ch, t), "fee_vi": ch.fee.is_some(), "note": ch.note})
             })
             .collect();
-        let channels_vi = p.channels.iter().any(|ch| ch.time_note.is_some() || (ch.time.is_none() && ch.time_text.is_some()) || ch.fee.is_some() || ch.note.is_some());
+        let channels_vi = p.channels.iter().any(|ch| {
+            ch.time_note.is_some()
+                || (ch.time.is_none() && ch.time_text.is_some())
+                || ch.fee.is_some()
+                || ch.note.is_some()
+        });
         c.insert("channels_vi", &channels_vi);
         let mut groups: Vec<(Option<&str>, Vec<&Document>)> = Vec::new();
         for d in &p.documents {
@@ -590,7 +725,8 @@ impl<'a> Shared<'a> {
 const HOME_NAV: &str = "index";
 
 fn nav_keys(site: &Site) -> Vec<String> {
-    let mut keys: Vec<String> = [HOME_NAV, urls::CATALOGUE, urls::JOURNEY, urls::LEVELS, "-"].iter().map(|s| s.to_string()).collect();
+    let mut keys: Vec<String> =
+        [HOME_NAV, urls::CATALOGUE, urls::JOURNEY, urls::LEVELS, "-"].iter().map(|s| s.to_string()).collect();
     keys.extend(site.pages.iter().map(|p| urls::page(&p.slug)));
     keys
 }
@@ -626,7 +762,10 @@ fn page_key(base: &KeyBuilder, template: &str, c: &tera::Context) -> Key {
 }
 
 fn render_partial(ctx: &RenderCtx, name: &str, c: &tera::Context) -> Result<String, Diagnostic> {
-    ctx.theme.tera.render(name, c).map_err(|e| Diagnostic::new("template", format!("rendering {name}: {}", tera_error_chain(&e))))
+    ctx.theme
+        .tera
+        .render(name, c)
+        .map_err(|e| Diagnostic::new("template", format!("rendering {name}: {}", tera_error_chain(&e))))
 }
 
 /// schema.org GovernmentService with one ServiceChannel per channel.

@@ -62,11 +62,14 @@ impl Lang {
         let vi = crate::text::format_number_vi(n);
         match self {
             Lang::Vi => vi,
-            Lang::En => vi.chars().map(|c| match c {
-                '.' => ',',
-                ',' => '.',
-                c => c,
-            }).collect(),
+            Lang::En => vi
+                .chars()
+                .map(|c| match c {
+                    '.' => ',',
+                    ',' => '.',
+                    c => c,
+                })
+                .collect(),
         }
     }
 

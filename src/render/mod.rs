@@ -9,12 +9,12 @@ pub mod chart;
 pub mod data;
 pub mod diagrams;
 pub mod feed;
-pub mod view;
 pub mod html;
 pub mod lang;
+pub mod print;
 pub mod site_files;
 pub mod stats_view;
-pub mod print;
+pub mod view;
 
 use crate::cache::Cache;
 use crate::model::Site;
@@ -49,7 +49,12 @@ pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
         // Phase 1: products that pages link to.
         vec![Box::new(diagrams::DiagramRenderer), Box::new(print::PrintRenderer)],
         // Phase 2: pages, open data, static files.
-        vec![Box::new(html::HtmlRenderer), Box::new(data::DataRenderer), Box::new(site_files::SiteFilesRenderer), Box::new(feed::FeedRenderer)],
+        vec![
+            Box::new(html::HtmlRenderer),
+            Box::new(data::DataRenderer),
+            Box::new(site_files::SiteFilesRenderer),
+            Box::new(feed::FeedRenderer),
+        ],
     ]
 }
 
@@ -85,10 +90,6 @@ pub mod urls {
 
     /// The file a URL path is written to.
     pub fn file(path: &str) -> String {
-        if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.to_string()
-        }
+        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
     }
 }

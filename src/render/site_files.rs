@@ -1,7 +1,7 @@
 //! Files every site needs besides its pages: the theme's static files,
 //! `sitemap.xml` (both editions) and `robots.txt`.
 
-use super::{urls, RenderCtx, Renderer};
+use super::{RenderCtx, Renderer, urls};
 use crate::model::Site;
 use crate::output::Output;
 
@@ -29,13 +29,26 @@ impl Renderer for SiteFilesRenderer {
 
 /// Every HTML page except 404, with the record's edition date where known.
 pub fn sitemap(site: &Site) -> String {
-    let mut paths: Vec<String> = vec![String::new(), urls::CATALOGUE.into(), urls::JOURNEY.into(), urls::FIELDS.into(), urls::LEVELS.into(), urls::SEARCH.into(), urls::DATA.into(), urls::STATISTICS.into(), urls::CHANGES.into(), urls::PRINT.into()];
+    let mut paths: Vec<String> = vec![
+        String::new(),
+        urls::CATALOGUE.into(),
+        urls::JOURNEY.into(),
+        urls::FIELDS.into(),
+        urls::LEVELS.into(),
+        urls::SEARCH.into(),
+        urls::DATA.into(),
+        urls::STATISTICS.into(),
+        urls::CHANGES.into(),
+        urls::PRINT.into(),
+    ];
     paths.extend(site.procedures.iter().map(|p| urls::procedure(&p.slug)));
     paths.extend(site.stages.iter().map(|s| urls::stage(&s.key)));
     paths.extend(site.fields.iter().map(|f| urls::field(&f.key)));
     paths.extend(site.levels.iter().map(|l| urls::level(&l.key)));
     paths.extend(site.pages.iter().map(|p| urls::page(&p.slug)));
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     // Every edition's copy of every page (the English one under `en/`).
     let editions = super::lang::editions(site);
     for p in editions.iter().flat_map(|l| paths.iter().map(move |p| format!("{}{p}", l.prefix()))) {

@@ -5,19 +5,22 @@
 
 use super::chart::{self, Bar, Chart, Line};
 use super::lang::Lang;
-use super::view::{tr, Row, Strings};
 use super::urls;
+use super::view::{Row, Strings, tr};
 use crate::model::{Procedure, Site};
 use crate::stats::{self, Band, Stats, Totals};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn band_label(t: &Strings, b: Option<Band>) -> &str {
     match b {
-        Some(b) => tr(t, match b {
-            Band::Below => "band_below",
-            Band::Low => "band_low",
-            Band::High => "band_high",
-        }),
+        Some(b) => tr(
+            t,
+            match b {
+                Band::Below => "band_below",
+                Band::Low => "band_low",
+                Band::High => "band_high",
+            },
+        ),
         None => "–",
     }
 }
@@ -36,7 +39,10 @@ fn share_fill(site: &Site) -> String {
 }
 
 fn target_lines(stats: &Stats, lang: Lang) -> Vec<Line> {
-    vec![Line { at: stats.target_low, label: lang.percent(stats.target_low) }, Line { at: stats.target_high, label: lang.percent(stats.target_high) }]
+    vec![
+        Line { at: stats.target_low, label: lang.percent(stats.target_low) },
+        Line { at: stats.target_high, label: lang.percent(stats.target_high) },
+    ]
 }
 
 fn chart_title(t: &Strings, key: &str, stats: &Stats, lang: Lang, year: Option<i64>) -> String {
@@ -44,7 +50,12 @@ fn chart_title(t: &Strings, key: &str, stats: &Stats, lang: Lang, year: Option<i
     if let Some(y) = year {
         s.push_str(&format!(", {} {y}", tr(t, "stats_in_year")));
     }
-    s.push_str(&format!(" ({} {} – {})", tr(t, "stats_target"), lang.percent(stats.target_low), lang.percent(stats.target_high)));
+    s.push_str(&format!(
+        " ({} {} – {})",
+        tr(t, "stats_target"),
+        lang.percent(stats.target_low),
+        lang.percent(stats.target_high)
+    ));
     s
 }
 
@@ -72,7 +83,13 @@ struct Ctx<'a> {
 
 /// Rows and chart of one grouping (stages or fields) in the latest year:
 /// only groups that received dossiers that year.
-fn groups(cx: &Ctx, groups: &[stats::GroupTotals], titles: &[(String, bool, String)], key: &str, id: &str) -> (Vec<Value>, String) {
+fn groups(
+    cx: &Ctx,
+    groups: &[stats::GroupTotals],
+    titles: &[(String, bool, String)],
+    key: &str,
+    id: &str,
+) -> (Vec<Value>, String) {
     let Ctx { site, stats, lang, t } = *cx;
     let Some(last) = stats.years.len().checked_sub(1) else { return (Vec::new(), String::new()) };
     let fill = share_fill(site);
@@ -89,10 +106,20 @@ fn groups(cx: &Ctx, groups: &[stats::GroupTotals], titles: &[(String, bool, Stri
         row["vi_only"] = json!(vi_only);
         row["path"] = json!(path);
         rows.push(row);
-        bars.push(Bar { label: title.clone(), label_lang: vi_only.then_some("vi"), value: x.percent.unwrap_or(0.0), text: opt_pct(lang, x.percent), fill: fill.clone() });
+        bars.push(Bar {
+            label: title.clone(),
+            label_lang: vi_only.then_some("vi"),
+            value: x.percent.unwrap_or(0.0),
+            text: opt_pct(lang, x.percent),
+            fill: fill.clone(),
+        });
     }
     let title = chart_title(t, key, stats, lang, stats.latest_year());
-    let svg = if bars.is_empty() { String::new() } else { chart::hbar(&Chart { id, title: &title, bars, lines: target_lines(stats, lang), max: None }) };
+    let svg = if bars.is_empty() {
+        String::new()
+    } else {
+        chart::hbar(&Chart { id, title: &title, bars, lines: target_lines(stats, lang), max: None })
+    };
     (rows, svg)
 }
 
@@ -105,7 +132,17 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
         chart::hbar(&Chart {
             id: "chart-years",
             title: &year_title,
-            bars: stats.overall.iter().map(|x| Bar { label: x.year.to_string(), label_lang: None, value: x.percent.unwrap_or(0.0), text: opt_pct(lang, x.percent), fill: fill.clone() }).collect(),
+            bars: stats
+                .overall
+                .iter()
+                .map(|x| Bar {
+                    label: x.year.to_string(),
+                    label_lang: None,
+                    value: x.percent.unwrap_or(0.0),
+                    text: opt_pct(lang, x.percent),
+                    fill: fill.clone(),
+                })
+                .collect(),
             lines: target_lines(stats, lang),
             max: None,
         })
@@ -180,7 +217,13 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
             bars: stats
                 .promote
                 .iter()
-                .map(|x| Bar { label: format!("{} — {}", x.code, rows[x.procedure].title), label_lang: rows[x.procedure].vi_only.then_some("vi"), value: x.offline as f64, text: lang.number(x.offline as f64), fill: fill.clone() })
+                .map(|x| Bar {
+                    label: format!("{} — {}", x.code, rows[x.procedure].title),
+                    label_lang: rows[x.procedure].vi_only.then_some("vi"),
+                    value: x.offline as f64,
+                    text: lang.number(x.offline as f64),
+                    fill: fill.clone(),
+                })
                 .collect(),
             lines: Vec::new(),
             max: promote_max,

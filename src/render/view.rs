@@ -122,7 +122,9 @@ pub fn short_time_text(c: &Channel, t: &Strings) -> String {
 /// Fee text as published, with the amount when given.
 pub fn fee_text(c: &Channel, t: &Strings) -> String {
     match (&c.fee, c.fee_vnd) {
-        (Some(f), Some(v)) if v != 0 && !f.contains(&format_number_vi(v as f64)) => format!("{f} ({} {})", format_number_vi(v as f64), tr(t, "currency")),
+        (Some(f), Some(v)) if v != 0 && !f.contains(&format_number_vi(v as f64)) => {
+            format!("{f} ({} {})", format_number_vi(v as f64), tr(t, "currency"))
+        }
         (Some(f), _) => f.clone(),
         (None, Some(0)) => tr(t, "no").to_string(),
         (None, Some(v)) => format!("{} {}", format_number_vi(v as f64), tr(t, "currency")),

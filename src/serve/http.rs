@@ -13,14 +13,14 @@
 
 use super::State;
 use crate::cache::KeyBuilder;
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Shared};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use tokio::sync::watch;
@@ -36,7 +36,11 @@ struct AppState {
 }
 
 pub(super) async fn run(listener: tokio::net::TcpListener, out_dir: PathBuf, state: watch::Receiver<State>) {
-    let server_id = format!("{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0));
+    let server_id = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+    );
     let app_state = AppState { state, server_id };
     let site = Router::new()
         .fallback_service(ServeDir::new(&out_dir).not_found_service(ServeFile::new(out_dir.join("404.html"))))
@@ -76,9 +80,18 @@ async fn state_json(Shared(s): Shared<AppState>) -> Response {
 async fn client_js(req: Request) -> Response {
     let tag = format!("\"{}\"", KeyBuilder::new("etag").add_str(CLIENT_JS).finish().as_str());
     if req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(tag.as_str()) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag), (header::CACHE_CONTROL, "no-cache".to_string())]).into_response();
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag), (header::CACHE_CONTROL, "no-cache".to_string())])
+            .into_response();
     }
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8".to_string()), (header::ETAG, tag), (header::CACHE_CONTROL, "no-cache".to_string())], CLIENT_JS).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8".to_string()),
+            (header::ETAG, tag),
+            (header::CACHE_CONTROL, "no-cache".to_string()),
+        ],
+        CLIENT_JS,
+    )
+        .into_response()
 }
 
 /// Every file response. Pages get the client script and are never stored
@@ -105,7 +118,11 @@ async fn files(Shared(s): Shared<AppState>, mut req: Request, next: Next) -> Res
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::LAST_MODIFIED);
-    let is_html = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let is_html = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     if is_html {
         parts.headers.remove(header::ETAG);
         parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -117,7 +134,9 @@ async fn files(Shared(s): Shared<AppState>, mut req: Request, next: Next) -> Res
     if let Ok(v) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, v);
     }
-    if parts.status == StatusCode::OK && if_none_match.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag)) {
+    if parts.status == StatusCode::OK
+        && if_none_match.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+    {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_TYPE);
         return Response::from_parts(parts, Body::empty());
@@ -128,7 +147,8 @@ async fn files(Shared(s): Shared<AppState>, mut req: Request, next: Next) -> Res
 /// The page with the client script before `</body>` (or at the end).
 fn with_client(html: &[u8], site: u64, server: &str) -> Bytes {
     // async: the page's own rendering never waits for it.
-    let tag = format!("<script src=\"/_onestop/client.js\" async data-site=\"{site}\" data-server=\"{server}\"></script>");
+    let tag =
+        format!("<script src=\"/_onestop/client.js\" async data-site=\"{site}\" data-server=\"{server}\"></script>");
     let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
@@ -157,7 +177,10 @@ mod tests {
     fn the_client_goes_before_the_end_of_body() {
         let out = with_client(b"<html><body><p>x</p></body></html>", 3, "s");
         let text = std::str::from_utf8(&out).unwrap();
-        assert_eq!(text, "<html><body><p>x</p><script src=\"/_onestop/client.js\" async data-site=\"3\" data-server=\"s\"></script></body></html>");
+        assert_eq!(
+            text,
+            "<html><body><p>x</p><script src=\"/_onestop/client.js\" async data-site=\"3\" data-server=\"s\"></script></body></html>"
+        );
         let out = with_client(b"<p>no body</p>", 1, "s");
         assert!(std::str::from_utf8(&out).unwrap().ends_with("</script>"));
     }

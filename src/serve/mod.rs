@@ -10,7 +10,7 @@
 
 mod http;
 
-use crate::build::{build_with, BuildError, BuildOptions};
+use crate::build::{BuildError, BuildOptions, build_with};
 use crate::diag::Diagnostic;
 use crate::load::SITE_FILE;
 use crate::memo::Memo;
@@ -72,14 +72,22 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     // Outside the site: serving never writes into the repository.
     let out_dir = scratch_dir().join(format!("onestop-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
-    std::fs::create_dir_all(&out_dir).map_err(|e| ServeError::Io(format!("cannot create {}: {e}", out_dir.display())))?;
-    let build_opts = BuildOptions { root: root.clone(), out_dir: out_dir.clone(), base_url: Some(url.clone()), check_only: false, progress: false };
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| ServeError::Io(format!("cannot create {}: {e}", out_dir.display())))?;
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        out_dir: out_dir.clone(),
+        base_url: Some(url.clone()),
+        check_only: false,
+        progress: false,
+    };
 
     let memo = Memo::new();
     let (state_tx, state_rx) = tokio::sync::watch::channel(State::default());
     let first = rebuild(&build_opts, &memo, &state_tx, &[])?;
     if !first {
-        http::write_placeholder(&out_dir).map_err(|e| ServeError::Io(format!("cannot write into {}: {e}", out_dir.display())))?;
+        http::write_placeholder(&out_dir)
+            .map_err(|e| ServeError::Io(format!("cannot write into {}: {e}", out_dir.display())))?;
     }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -98,7 +106,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
 
     // Watch before announcing, so no save after the announcement is missed.
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(tx).map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
+    let mut watcher =
+        notify::recommended_watcher(tx).map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
     let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
     let mut watched = BTreeSet::new();
     watcher
@@ -108,7 +117,11 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
         watch_dir(&mut watcher, &root_abs, dir, &mut watched);
     }
 
-    println!("Serving {} at {url}  (watching site.toml and {}; Ctrl-C to stop)", root.display(), WATCHED_DIRS.join("/, ") + "/");
+    println!(
+        "Serving {} at {url}  (watching site.toml and {}; Ctrl-C to stop)",
+        root.display(),
+        WATCHED_DIRS.join("/, ") + "/"
+    );
     let _ = std::io::stdout().flush();
 
     loop {
@@ -127,7 +140,10 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
 /// Waits for the next change of the site's inputs and returns the changed
 /// paths once no further change has come for `DEBOUNCE`. Reads (the build's
 /// own, an editor opening a file) are not changes.
-fn next_change(rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>, root: &Path) -> Result<BTreeSet<PathBuf>, ServeError> {
+fn next_change(
+    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    root: &Path,
+) -> Result<BTreeSet<PathBuf>, ServeError> {
     use std::sync::mpsc::RecvTimeoutError;
     let stopped = || ServeError::Io("file watching stopped".into());
     let mut changed = BTreeSet::new();
@@ -172,9 +188,16 @@ fn listen(bind: &str, port: u16) -> Result<std::net::TcpListener, ServeError> {
         return Err(ServeError::Usage(format!("--bind `{bind}` resolves to no address")));
     };
     let hint = match e.kind() {
-        std::io::ErrorKind::AddrInUse => format!("another program (perhaps another `onestop serve`) uses port {port}; stop it or pick another port, e.g. --port {}", port.wrapping_add(1).max(1024)),
-        std::io::ErrorKind::PermissionDenied => "ports below 1024 need administrator rights; use a port such as 1111".to_string(),
-        std::io::ErrorKind::AddrNotAvailable => format!("{} is not an address of this machine; use 127.0.0.1 or 0.0.0.0", addr.ip()),
+        std::io::ErrorKind::AddrInUse => format!(
+            "another program (perhaps another `onestop serve`) uses port {port}; stop it or pick another port, e.g. --port {}",
+            port.wrapping_add(1).max(1024)
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            "ports below 1024 need administrator rights; use a port such as 1111".to_string()
+        }
+        std::io::ErrorKind::AddrNotAvailable => {
+            format!("{} is not an address of this machine; use 127.0.0.1 or 0.0.0.0", addr.ip())
+        }
         _ => "check --bind and --port".to_string(),
     };
     Err(ServeError::Usage(format!("cannot listen on {}: {e}\n  hint: {hint}", shown_addr(*addr))))
@@ -186,11 +209,7 @@ fn listen(bind: &str, port: u16) -> Result<std::net::TcpListener, ServeError> {
 /// it takes a few ms, which is most of the save → reload time.
 fn scratch_dir() -> PathBuf {
     let candidates = [std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from), Some(PathBuf::from("/dev/shm"))];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|d| d.is_dir() && tempfile_ok(d))
-        .unwrap_or_else(std::env::temp_dir)
+    candidates.into_iter().flatten().find(|d| d.is_dir() && tempfile_ok(d)).unwrap_or_else(std::env::temp_dir)
 }
 
 fn tempfile_ok(dir: &Path) -> bool {
@@ -229,7 +248,11 @@ fn relevant(root: &Path, paths: &[PathBuf]) -> BTreeSet<PathBuf> {
     for p in paths {
         let Ok(rel) = p.strip_prefix(root) else { continue };
         let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        let noise = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
+        let noise = name.starts_with('.')
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".swx")
+            || name == "4913";
         let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
         if !noise && (rel == Path::new(SITE_FILE) || WATCHED_DIRS.contains(&top.as_str())) {
             out.insert(rel.to_path_buf());
@@ -240,7 +263,12 @@ fn relevant(root: &Path, paths: &[PathBuf]) -> BTreeSet<PathBuf> {
 
 /// One build; prints one line (or the errors) and tells the open pages.
 /// Returns whether the build was good; only a usage error stops the server.
-fn rebuild(opts: &BuildOptions, memo: &Memo, state: &tokio::sync::watch::Sender<State>, changed: &[PathBuf]) -> Result<bool, ServeError> {
+fn rebuild(
+    opts: &BuildOptions,
+    memo: &Memo,
+    state: &tokio::sync::watch::Sender<State>,
+    changed: &[PathBuf],
+) -> Result<bool, ServeError> {
     let started = Instant::now();
     let result = build_with(opts, Some(memo));
     let ms = started.elapsed().as_secs_f64() * 1e3;
@@ -291,7 +319,11 @@ fn report(what: &str, errors: &[Diagnostic]) {
         let _ = writeln!(err, "{d}");
     }
     let n = errors.len();
-    let _ = writeln!(err, "{what}{n} error{}: still serving the last good build; the browser shows the errors until they are fixed", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        err,
+        "{what}{n} error{}: still serving the last good build; the browser shows the errors until they are fixed",
+        if n == 1 { "" } else { "s" }
+    );
     let _ = err.flush();
 }
 
@@ -345,7 +377,10 @@ mod tests {
             ev("README.md"),
         ];
         let got: Vec<_> = relevant(root, &events).into_iter().collect();
-        assert_eq!(got, [PathBuf::from("content/procedures/dau-tu/a.toml"), PathBuf::from("site.toml"), PathBuf::from("templates")]);
+        assert_eq!(
+            got,
+            [PathBuf::from("content/procedures/dau-tu/a.toml"), PathBuf::from("site.toml"), PathBuf::from("templates")]
+        );
     }
 
     #[test]

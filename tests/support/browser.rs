@@ -99,7 +99,12 @@ fn start_driver(chromium: &Path, chromedriver: &Path) -> Result<Driver, String> 
         .spawn()
         .map_err(|e| format!("cannot start sh for chromedriver: {e}"))?;
     let stdin = child.stdin.take().expect("piped stdin");
-    Ok(Driver { url: format!("http://127.0.0.1:{port}"), chromium: chromium.to_path_buf(), tmp, _watchdog: Mutex::new((child, stdin)) })
+    Ok(Driver {
+        url: format!("http://127.0.0.1:{port}"),
+        chromium: chromium.to_path_buf(),
+        tmp,
+        _watchdog: Mutex::new((child, stdin)),
+    })
 }
 
 /// Waits until chromedriver accepts connections (it starts while other work goes on).
@@ -115,7 +120,9 @@ fn wait_for_driver(driver: &Driver) -> Result<(), String> {
         if exited.is_some() || Instant::now() > deadline {
             let mut text = String::new();
             let _ = std::fs::File::open(&log).and_then(|mut f| f.read_to_string(&mut text));
-            return Err(format!("chromedriver did not accept connections on port {port} within 30 s (watchdog exit: {exited:?}); its log:\n{text}"));
+            return Err(format!(
+                "chromedriver did not accept connections on port {port} within 30 s (watchdog exit: {exited:?}); its log:\n{text}"
+            ));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -143,8 +150,19 @@ fn setup(driver: &Driver) -> Result<Site, String> {
     let build_secs = started.elapsed().as_secs_f64();
     server.start(out.clone());
     wait_for_driver(driver)?;
-    eprintln!("browser tests: site built in {build_secs:.2} s into {}, served at {}, chromedriver at {}", out.display(), server.base_url(), driver.url);
-    Ok(Site { base: server.base_url(), dir: out, driver_url: driver.url.clone(), chromium: driver.chromium.clone(), build_secs })
+    eprintln!(
+        "browser tests: site built in {build_secs:.2} s into {}, served at {}, chromedriver at {}",
+        out.display(),
+        server.base_url(),
+        driver.url
+    );
+    Ok(Site {
+        base: server.base_url(),
+        dir: out,
+        driver_url: driver.url.clone(),
+        chromium: driver.chromium.clone(),
+        build_secs,
+    })
 }
 
 /// Chromium and chromedriver, or None after printing SKIPPED (panics in CI).
@@ -181,7 +199,8 @@ async fn connect(chromium: &Path, driver_url: &str, profile: &Path) -> Result<Cl
         .map_err(|e| format!("cannot open a Chromium session through {driver_url}: {e}"))?;
     // Explicit WebDriver limits (page load, execute/execute_async), well
     // under each test's own limit; no implicit waits (we poll with wait_js).
-    let limits = TimeoutConfiguration::new(Some(Duration::from_secs(60)), Some(Duration::from_secs(60)), Some(Duration::ZERO));
+    let limits =
+        TimeoutConfiguration::new(Some(Duration::from_secs(60)), Some(Duration::from_secs(60)), Some(Duration::ZERO));
     if let Err(e) = client.update_timeouts(limits).await {
         let _ = client.clone().close().await;
         return Err(format!("cannot set WebDriver timeouts: {e}"));
@@ -199,11 +218,20 @@ where
     Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
     let Some((chromium, chromedriver)) = tools(test) else { return };
-    let site: &'static Site = match driver(&chromium, &chromedriver).and_then(|d| SITE.get_or_init(|| setup(d)).as_ref().map_err(|e| e.clone())) {
+    let site: &'static Site = match driver(&chromium, &chromedriver)
+        .and_then(|d| SITE.get_or_init(|| setup(d)).as_ref().map_err(|e| e.clone()))
+    {
         Ok(s) => s,
         Err(e) => panic!("{test}: setup failed: {e}"),
     };
-    session(test, limit, &site.chromium, &site.driver_url, &format!("shared site build took {:.2} s", site.build_secs), move |c| body(c, site));
+    session(
+        test,
+        limit,
+        &site.chromium,
+        &site.driver_url,
+        &format!("shared site build took {:.2} s", site.build_secs),
+        move |c| body(c, site),
+    );
 }
 
 /// Runs one browser test that brings its own site (e.g. `onestop serve`):
@@ -230,11 +258,12 @@ where
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let started = Instant::now();
     let outcome = rt.block_on(async {
-        let client = match tokio::time::timeout(Duration::from_secs(60), connect(chromium, driver_url, profile.path())).await {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => return Err(e),
-            Err(_) => return Err("opening a Chromium session took more than 60 s".to_string()),
-        };
+        let client =
+            match tokio::time::timeout(Duration::from_secs(60), connect(chromium, driver_url, profile.path())).await {
+                Ok(Ok(c)) => c,
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err("opening a Chromium session took more than 60 s".to_string()),
+            };
         let task = tokio::spawn(body(client.clone()));
         let abort = task.abort_handle();
         let res = tokio::time::timeout(limit, task).await;
@@ -261,7 +290,13 @@ where
 /// Polls `script` (a function body returning a boolean; `args` are its
 /// `arguments`) until it returns true, or fails after `limit` with `what`
 /// in the message.
-pub async fn wait_js(c: &Client, script: &str, args: Vec<serde_json::Value>, limit: Duration, what: &str) -> anyhow::Result<()> {
+pub async fn wait_js(
+    c: &Client,
+    script: &str,
+    args: Vec<serde_json::Value>,
+    limit: Duration,
+    what: &str,
+) -> anyhow::Result<()> {
     let deadline = Instant::now() + limit;
     loop {
         let v = c.execute(script, args.clone()).await?;
@@ -269,7 +304,11 @@ pub async fn wait_js(c: &Client, script: &str, args: Vec<serde_json::Value>, lim
             return Ok(());
         }
         if Instant::now() > deadline {
-            anyhow::bail!("waited {} s for {what}; the page is {}", limit.as_secs(), c.current_url().await.map(|u| u.to_string()).unwrap_or_default());
+            anyhow::bail!(
+                "waited {} s for {what}; the page is {}",
+                limit.as_secs(),
+                c.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+            );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

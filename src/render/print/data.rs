@@ -7,8 +7,8 @@ use super::markup;
 use crate::model::{ChannelKind, Html, Procedure, Site};
 use crate::render::lang::Lang;
 use crate::render::urls;
-use crate::render::view::{self, fee_text, time_text, tr, Strings};
-use serde_json::{json, Value};
+use crate::render::view::{self, Strings, fee_text, time_text, tr};
+use serde_json::{Value, json};
 
 /// "2026-11-01" → "01/11/2026".
 pub fn vn_date(iso: &str) -> String {
@@ -75,7 +75,8 @@ fn online_steps(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Vec<Stri
     };
     let agency = agency.as_str();
     let fill = |key: &str| tr(t, key).replace("{url}", url).replace("{code}", &p.code).replace("{agency}", agency);
-    let mut steps = vec![fill("print_step_open"), fill("print_step_login"), fill("print_step_find"), fill("print_step_fill")];
+    let mut steps =
+        vec![fill("print_step_open"), fill("print_step_login"), fill("print_step_find"), fill("print_step_fill")];
     if p.digital_signature {
         steps.push(fill("print_step_sign"));
     }
@@ -96,11 +97,14 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     let mut channels: Vec<(Vec<&str>, String, String, Value)> = Vec::new();
     for ch in &p.channels {
         let (time, fee, note) = (time_text(ch, t), fee_text(ch, t), rich_opt(site, ch.note.as_ref()));
-        let label = tr(t, match ch.kind {
-            ChannelKind::Direct => "channel_direct",
-            ChannelKind::Online => "channel_online",
-            ChannelKind::Postal => "channel_postal",
-        });
+        let label = tr(
+            t,
+            match ch.kind {
+                ChannelKind::Direct => "channel_direct",
+                ChannelKind::Online => "channel_online",
+                ChannelKind::Postal => "channel_postal",
+            },
+        );
         match channels.iter_mut().find(|c| c.1 == time && c.2 == fee && c.3 == note) {
             Some(c) => c.0.push(label),
             None => channels.push((vec![label], time, fee, note)),
@@ -108,8 +112,16 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     }
     // Times as number and unit come from UI strings; notes, free-text times
     // and fees are the record's (Vietnamese) words.
-    let channels_vi = p.channels.iter().any(|c| c.time_text.is_some() || c.time_note.is_some() || c.fee.is_some() || c.note.as_ref().is_some_and(|n| !n.0.trim().is_empty()));
-    let channels: Vec<Value> = channels.into_iter().map(|(labels, time, fee, note)| json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note})).collect();
+    let channels_vi = p.channels.iter().any(|c| {
+        c.time_text.is_some()
+            || c.time_note.is_some()
+            || c.fee.is_some()
+            || c.note.as_ref().is_some_and(|n| !n.0.trim().is_empty())
+    });
+    let channels: Vec<Value> = channels
+        .into_iter()
+        .map(|(labels, time, fee, note)| json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note}))
+        .collect();
     let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
     for d in &p.documents {
         let doc = json!({"name": d.name, "form": d.form, "originals": d.originals, "copies": d.copies, "required": d.required, "note": rich_opt(site, d.note.as_ref())});
@@ -119,10 +131,15 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
         }
     }
     let agencies = p.agencies.as_ref().map(|a| {
-        [("agency_competent", &a.competent), ("agency_executing", &a.executing), ("agency_authorised", &a.authorised), ("agency_coordinating", &a.coordinating)]
-            .into_iter()
-            .filter_map(|(k, v)| Some(json!({"label": tr(t, k), "name": v.as_deref()?})))
-            .collect::<Vec<_>>()
+        [
+            ("agency_competent", &a.competent),
+            ("agency_executing", &a.executing),
+            ("agency_authorised", &a.authorised),
+            ("agency_coordinating", &a.coordinating),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some(json!({"label": tr(t, k), "name": v.as_deref()?})))
+        .collect::<Vec<_>>()
     });
     let has_agencies = agencies.as_ref().is_some_and(|a| !a.is_empty());
     let online = is_online(p) && online_url(site, p).is_some();

@@ -8,7 +8,7 @@
 //! with raw HTML escaped), so it uses a small, known set of tags; anything
 //! else (raw HTML on sites with `allow_html`) is dropped and its text kept.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Converts rendered Markdown to the node tree. Site-absolute links
 /// (`/thu-tuc/x/`, already under `base_path`) become full URLs on
@@ -219,7 +219,7 @@ pub fn plain(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{render, MarkdownOptions};
+    use crate::markdown::{MarkdownOptions, render};
 
     fn md(text: &str) -> Value {
         let (r, errs) = render(text, &MarkdownOptions { allow_html: false, base_path: "/tthc/", heading_ids: false });

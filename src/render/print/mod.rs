@@ -25,11 +25,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use typst::WorldExt;
 use typst::foundations::{Datetime, Smart};
 use typst::syntax::FileId;
-use typst::WorldExt;
 use typst_layout::PagedDocument;
 use world::{Assets, PrintWorld};
 
@@ -90,17 +90,45 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
     let en = lang != Lang::Vi;
     let mut office = Vec::new();
     if let Some(page) = guide_page(site) {
-        office.push(Product { title: page.title.vi.clone(), code: None, path: GUIDE_PATH.into(), format: tr("print_format_guide"), title_vi: en, vi_only: en });
+        office.push(Product {
+            title: page.title.vi.clone(),
+            code: None,
+            path: GUIDE_PATH.into(),
+            format: tr("print_format_guide"),
+            title_vi: en,
+            vi_only: en,
+        });
     }
-    office.push(Product { title: tr("print_catalogue_a4"), code: None, path: CATALOGUE_PATH.into(), format: tr("print_format_catalogue"), title_vi: false, vi_only: en });
-    office.push(Product { title: tr("print_catalogue_a1"), code: None, path: POSTER_PATH.into(), format: tr("print_format_poster"), title_vi: false, vi_only: en });
+    office.push(Product {
+        title: tr("print_catalogue_a4"),
+        code: None,
+        path: CATALOGUE_PATH.into(),
+        format: tr("print_format_catalogue"),
+        title_vi: false,
+        vi_only: en,
+    });
+    office.push(Product {
+        title: tr("print_catalogue_a1"),
+        code: None,
+        path: POSTER_PATH.into(),
+        format: tr("print_format_poster"),
+        title_vi: false,
+        vi_only: en,
+    });
     let paper = if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" };
     let leaflets = site
         .procedures
         .iter()
         .map(|p| {
             let (title, title_vi) = lang.pick(&p.title);
-            Product { title: title.to_string(), code: Some(p.code.clone()), path: leaflet_path(lang, &p.slug), format: tr(paper), title_vi, vi_only: false }
+            Product {
+                title: title.to_string(),
+                code: Some(p.code.clone()),
+                path: leaflet_path(lang, &p.slug),
+                format: tr(paper),
+                title_vi,
+                vi_only: false,
+            }
         })
         .collect();
     // The journey diagrams' posters (made by the diagrams renderer).
@@ -108,13 +136,37 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
     for d in &site.diagrams {
         let stem = super::diagrams::poster_stem(&d.name);
         let orientation = tr(if d.landscape { "print_landscape" } else { "print_portrait" });
-        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.pdf"), format: format!("PDF, {} {orientation}", d.paper.name()), title_vi: en, vi_only: en });
-        posters.push(Product { title: d.title.vi.clone(), code: None, path: format!("{stem}.png"), format: format!("PNG, {} {orientation}, {} dpi", d.paper.name(), d.dpi), title_vi: en, vi_only: en });
+        posters.push(Product {
+            title: d.title.vi.clone(),
+            code: None,
+            path: format!("{stem}.pdf"),
+            format: format!("PDF, {} {orientation}", d.paper.name()),
+            title_vi: en,
+            vi_only: en,
+        });
+        posters.push(Product {
+            title: d.title.vi.clone(),
+            code: None,
+            path: format!("{stem}.png"),
+            format: format!("PNG, {} {orientation}, {} dpi", d.paper.name(), d.dpi),
+            title_vi: en,
+            vi_only: en,
+        });
     }
     vec![
-        Group { key: "posters", title: tr("print_group_posters"), intro: tr("print_group_posters_intro"), items: posters },
+        Group {
+            key: "posters",
+            title: tr("print_group_posters"),
+            intro: tr("print_group_posters_intro"),
+            items: posters,
+        },
         Group { key: "office", title: tr("print_group_office"), intro: tr("print_group_office_intro"), items: office },
-        Group { key: "leaflets", title: tr("print_group_leaflets"), intro: tr("print_group_leaflets_intro"), items: leaflets },
+        Group {
+            key: "leaflets",
+            title: tr("print_group_leaflets"),
+            intro: tr("print_group_leaflets_intro"),
+            items: leaflets,
+        },
     ]
 }
 
@@ -146,16 +198,27 @@ impl Renderer for PrintRenderer {
         let mut strings = Vec::new();
         for lang in lang::editions(site) {
             let Some(t) = ctx.theme.translations.get(lang.code()) else {
-                return out.error(Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code())));
+                return out
+                    .error(Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code())));
             };
             strings.push((lang, t));
         }
         let t = strings[0].1;
-        let fonts: Vec<Vec<u8>> = ctx.theme.static_files.iter().filter(|(k, _)| k.starts_with("fonts/") && (k.ends_with(".ttf") || k.ends_with(".otf"))).map(|(_, v)| v.clone()).collect();
-        let templates: BTreeMap<String, String> = ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.text.clone())).collect();
+        let fonts: Vec<Vec<u8>> = ctx
+            .theme
+            .static_files
+            .iter()
+            .filter(|(k, _)| k.starts_with("fonts/") && (k.ends_with(".ttf") || k.ends_with(".otf")))
+            .map(|(_, v)| v.clone())
+            .collect();
+        let templates: BTreeMap<String, String> =
+            ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.text.clone())).collect();
         let assets = Assets::new(&fonts, &templates);
         if assets.font_count() == 0 {
-            return out.error(Diagnostic::new("no-fonts", "the theme has no fonts under static/fonts/: print products need them").hint("restore themes/default/static/fonts/ (Be Vietnam Pro)"));
+            return out.error(
+                Diagnostic::new("no-fonts", "the theme has no fonts under static/fonts/: print products need them")
+                    .hint("restore themes/default/static/fonts/ (Be Vietnam Pro)"),
+            );
         }
         // Everything every product depends on besides its own data.
         let mut base = KeyBuilder::new(FORMAT);
@@ -166,7 +229,12 @@ impl Renderer for PrintRenderer {
             base.add(f);
         }
         let base = base.finish();
-        let origins: HashMap<FileId, PathBuf> = ctx.theme.print_files.iter().filter_map(|(k, f)| Some((world::file_id(&format!("/{k}"))?, f.origin.clone()))).collect();
+        let origins: HashMap<FileId, PathBuf> = ctx
+            .theme
+            .print_files
+            .iter()
+            .filter_map(|(k, f)| Some((world::file_id(&format!("/{k}"))?, f.origin.clone())))
+            .collect();
         let today = site.config.edition.as_deref().and_then(parse_date);
 
         // The catalogue and poster are the longest products: start them first
@@ -192,44 +260,71 @@ impl Renderer for PrintRenderer {
         // Typst recurses deeply on long tables (a catalogue of 1,000 rows
         // overflows rayon's default 2 MiB stacks): typeset on threads with
         // big stacks. The memory is only reserved, not used.
-        let pool = match rayon::ThreadPoolBuilder::new().num_threads(rayon::current_num_threads()).stack_size(STACK_SIZE).thread_name(|i| format!("onestop-print-{i}")).build() {
+        let pool = match rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("onestop-print-{i}"))
+            .build()
+        {
             Ok(pool) => pool,
             Err(e) => return out.error(Diagnostic::new("print", format!("cannot start the typesetting threads: {e}"))),
         };
-        pool.install(|| jobs.par_iter().for_each_init(
-            || PrintWorld::new(assets.clone(), today),
-            |world, job| {
-                let (path, template, data, qr_url) = match job {
-                    Job::Leaflet(p, lang, t) => (leaflet_path(*lang, &p.slug), "leaflet.typ", data::leaflet(site, p, t, *lang), data::online_url(site, p).filter(|_| data::is_online(p)).map(str::to_string)),
-                    Job::Guide(page) => (GUIDE_PATH.to_string(), "guide.typ", data::guide(site, t, page), site.config.portal_url.clone()),
-                    Job::Catalogue => (CATALOGUE_PATH.to_string(), "catalogue.typ", data::catalogue(site, t), Some(site.config.base_url.clone())),
-                    Job::Poster => (POSTER_PATH.to_string(), "poster.typ", data::catalogue(site, t), Some(site.config.base_url.clone())),
-                };
-                let source = match job {
-                    Job::Leaflet(p, ..) => Some(p.source.clone()),
-                    Job::Guide(page) => Some(page.source.clone()),
-                    _ => None,
-                };
-                let key_kind = if matches!(job, Job::Leaflet(..)) { "leaflet" } else { "print" };
-                match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
-                    Ok(pdf) => out.put("print", &path, &pdf),
-                    Err(mut d) => {
-                        if d.file.is_none() {
-                            d.file = source;
+        pool.install(|| {
+            jobs.par_iter().for_each_init(
+                || PrintWorld::new(assets.clone(), today),
+                |world, job| {
+                    let (path, template, data, qr_url) = match job {
+                        Job::Leaflet(p, lang, t) => (
+                            leaflet_path(*lang, &p.slug),
+                            "leaflet.typ",
+                            data::leaflet(site, p, t, *lang),
+                            data::online_url(site, p).filter(|_| data::is_online(p)).map(str::to_string),
+                        ),
+                        Job::Guide(page) => (
+                            GUIDE_PATH.to_string(),
+                            "guide.typ",
+                            data::guide(site, t, page),
+                            site.config.portal_url.clone(),
+                        ),
+                        Job::Catalogue => (
+                            CATALOGUE_PATH.to_string(),
+                            "catalogue.typ",
+                            data::catalogue(site, t),
+                            Some(site.config.base_url.clone()),
+                        ),
+                        Job::Poster => (
+                            POSTER_PATH.to_string(),
+                            "poster.typ",
+                            data::catalogue(site, t),
+                            Some(site.config.base_url.clone()),
+                        ),
+                    };
+                    let source = match job {
+                        Job::Leaflet(p, ..) => Some(p.source.clone()),
+                        Job::Guide(page) => Some(page.source.clone()),
+                        _ => None,
+                    };
+                    let key_kind = if matches!(job, Job::Leaflet(..)) { "leaflet" } else { "print" };
+                    match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
+                        Ok(pdf) => out.put("print", &path, &pdf),
+                        Err(mut d) => {
+                            if d.file.is_none() {
+                                d.file = source;
+                            }
+                            out.error(d)
                         }
-                        out.error(d)
                     }
-                }
-                progress(1);
-                // Typst memoises layouts in a global cache; entries unused
-                // during the last 2×EVICT_EVERY products (other records'
-                // data) are dropped, so a long build or watch session does
-                // not keep every leaflet's layout.
-                if done.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
-                    typst::comemo::evict(2);
-                }
-            },
-        ));
+                    progress(1);
+                    // Typst memoises layouts in a global cache; entries unused
+                    // during the last 2×EVICT_EVERY products (other records'
+                    // data) are dropped, so a long build or watch session does
+                    // not keep every leaflet's layout.
+                    if done.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+                        typst::comemo::evict(2);
+                    }
+                },
+            )
+        });
         // Typst memoises layouts globally; keep the cache from growing
         // without bound across rebuilds in watch mode.
         typst::comemo::evict(10);
@@ -247,8 +342,18 @@ struct Typeset<'a> {
 impl Typeset<'_> {
     /// The PDF of one product, from the cache or typeset now.
     #[allow(clippy::too_many_arguments)]
-    fn product(&self, world: &mut PrintWorld, ctx: &RenderCtx, kind: &str, path: &str, template: &str, data: &serde_json::Value, qr_url: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
-        let json = serde_json::to_vec(data).map_err(|e| Diagnostic::new("print", format!("{path}: cannot serialise the data: {e}")))?;
+    fn product(
+        &self,
+        world: &mut PrintWorld,
+        ctx: &RenderCtx,
+        kind: &str,
+        path: &str,
+        template: &str,
+        data: &serde_json::Value,
+        qr_url: Option<&str>,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let json = serde_json::to_vec(data)
+            .map_err(|e| Diagnostic::new("print", format!("{path}: cannot serialise the data: {e}")))?;
         // The path (`en/in-an/…`) and the data (its `lang`, its strings)
         // make the edition part of the key.
         let mut key = KeyBuilder::new(kind);
@@ -260,7 +365,8 @@ impl Typeset<'_> {
                 files.push(("/qr.svg", qr::svg(url).map_err(|e| Diagnostic::new("print", e))?));
             }
             if !world.set_product(template, files) {
-                return Err(Diagnostic::new("print-template", format!("the theme has no print/{template}")).hint("restore it from the default theme (themes/default/print/)"));
+                return Err(Diagnostic::new("print-template", format!("the theme has no print/{template}"))
+                    .hint("restore it from the default theme (themes/default/print/)"));
             }
             self.compile(world, path)
         })

@@ -6,8 +6,15 @@ use qrcode::{EcLevel, QrCode};
 /// An SVG QR code for `url` (error correction M: survives a smudged
 /// leaflet), with the standard quiet zone so phone cameras find it.
 pub fn svg(url: &str) -> Result<Vec<u8>, String> {
-    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|e| format!("cannot make a QR code for {url}: {e}"))?;
-    let image = code.render::<svg::Color>().min_dimensions(256, 256).quiet_zone(true).dark_color(svg::Color("#000000")).light_color(svg::Color("#ffffff")).build();
+    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
+        .map_err(|e| format!("cannot make a QR code for {url}: {e}"))?;
+    let image = code
+        .render::<svg::Color>()
+        .min_dimensions(256, 256)
+        .quiet_zone(true)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
     Ok(image.into_bytes())
 }
 
