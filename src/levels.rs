@@ -20,16 +20,9 @@ pub struct LevelDef {
     pub covers: Vec<u8>,
 }
 
-fn def(
-    key: &str,
-    label: &str,
-    label_en: &str,
-    meaning: &str,
-    meaning_en: &str,
-    colour: &str,
-    pattern: &str,
-    covers: &[u8],
-) -> LevelDef {
+/// `label` and `meaning` are (Vietnamese, English) pairs.
+fn def(key: &str, label: (&str, &str), meaning: (&str, &str), colour: &str, pattern: &str, covers: &[u8]) -> LevelDef {
+    let ((label, label_en), (meaning, meaning_en)) = (label, meaning);
     LevelDef {
         key: key.into(),
         label: label.into(),
@@ -48,40 +41,44 @@ pub fn scheme_2011() -> Vec<LevelDef> {
     vec![
         def(
             "muc-do-1",
-            "Mức độ 1",
-            "Level 1",
-            "Cung cấp đầy đủ thông tin về thủ tục hành chính và các văn bản có liên quan.",
-            "Full information about the procedure and its legal texts is published online.",
+            ("Mức độ 1", "Level 1"),
+            (
+                "Cung cấp đầy đủ thông tin về thủ tục hành chính và các văn bản có liên quan.",
+                "Full information about the procedure and its legal texts is published online.",
+            ),
             "#FEE838",
             "none",
             &[1],
         ),
         def(
             "muc-do-2",
-            "Mức độ 2",
-            "Level 2",
-            "Mức độ 1 và cho phép tải về các mẫu văn bản, tờ khai để hoàn thiện hồ sơ; hồ sơ nộp trực tiếp hoặc qua bưu điện.",
-            "Level 1 plus forms to download; the dossier is handed in or posted.",
+            ("Mức độ 2", "Level 2"),
+            (
+                "Mức độ 1 và cho phép tải về các mẫu văn bản, tờ khai để hoàn thiện hồ sơ; hồ sơ nộp trực tiếp hoặc qua bưu điện.",
+                "Level 1 plus forms to download; the dossier is handed in or posted.",
+            ),
             "#A59C74",
             "hatch",
             &[2],
         ),
         def(
             "muc-do-3",
-            "Mức độ 3",
-            "Level 3",
-            "Mức độ 2 và cho phép điền, gửi trực tuyến các mẫu văn bản, tờ khai đến cơ quan giải quyết; việc xử lý hồ sơ thực hiện trên môi trường mạng. Lệ phí (nếu có) nộp và kết quả nhận trực tiếp tại cơ quan.",
-            "Level 2 plus forms filled in and submitted online, and the dossier processed online; fees are paid and the result is collected in person.",
+            ("Mức độ 3", "Level 3"),
+            (
+                "Mức độ 2 và cho phép điền, gửi trực tuyến các mẫu văn bản, tờ khai đến cơ quan giải quyết; việc xử lý hồ sơ thực hiện trên môi trường mạng. Lệ phí (nếu có) nộp và kết quả nhận trực tiếp tại cơ quan.",
+                "Level 2 plus forms filled in and submitted online, and the dossier processed online; fees are paid and the result is collected in person.",
+            ),
             "#575C6D",
             "cross",
             &[3],
         ),
         def(
             "muc-do-4",
-            "Mức độ 4",
-            "Level 4",
-            "Mức độ 3 và cho phép thanh toán lệ phí (nếu có) trực tuyến; kết quả trả trực tuyến, gửi qua bưu điện hoặc nhận trực tiếp.",
-            "Level 3 plus fees paid online; the result is returned online, by post or in person.",
+            ("Mức độ 4", "Level 4"),
+            (
+                "Mức độ 3 và cho phép thanh toán lệ phí (nếu có) trực tuyến; kết quả trả trực tuyến, gửi qua bưu điện hoặc nhận trực tiếp.",
+                "Level 3 plus fees paid online; the result is returned online, by post or in person.",
+            ),
             "#00224E",
             "solid",
             &[4],
@@ -95,30 +92,33 @@ pub fn scheme_2022() -> Vec<LevelDef> {
     vec![
         def(
             "thong-tin-truc-tuyen",
-            "Cung cấp thông tin trực tuyến",
-            "Online information",
-            "Thông tin về thủ tục hành chính được cung cấp trực tuyến; hồ sơ nộp trực tiếp hoặc qua bưu chính.",
-            "Information about the procedure is online; the dossier is handed in or posted.",
+            ("Cung cấp thông tin trực tuyến", "Online information"),
+            (
+                "Thông tin về thủ tục hành chính được cung cấp trực tuyến; hồ sơ nộp trực tiếp hoặc qua bưu chính.",
+                "Information about the procedure is online; the dossier is handed in or posted.",
+            ),
             "#FEE838",
             "none",
             &[1, 2],
         ),
         def(
             "mot-phan",
-            "Dịch vụ công trực tuyến một phần",
-            "Partially online",
-            "Dịch vụ công trực tuyến không bảo đảm các điều kiện toàn trình: một số bước (như nộp phí, nhận kết quả) thực hiện trực tiếp.",
-            "An online service that is not fully online: some steps, such as paying fees or collecting the result, are done in person.",
+            ("Dịch vụ công trực tuyến một phần", "Partially online"),
+            (
+                "Dịch vụ công trực tuyến không bảo đảm các điều kiện toàn trình: một số bước (như nộp phí, nhận kết quả) thực hiện trực tiếp.",
+                "An online service that is not fully online: some steps, such as paying fees or collecting the result, are done in person.",
+            ),
             "#7C7B78",
             "cross",
             &[3],
         ),
         def(
             "toan-trinh",
-            "Dịch vụ công trực tuyến toàn trình",
-            "Fully online",
-            "Toàn bộ quá trình, từ cung cấp thông tin, nộp hồ sơ, xử lý đến trả kết quả, được thực hiện trên môi trường mạng; kết quả trả trực tuyến hoặc qua bưu chính công ích.",
-            "The whole process, from information and filing to processing and the result, happens online; the result is returned online or by public postal service.",
+            ("Dịch vụ công trực tuyến toàn trình", "Fully online"),
+            (
+                "Toàn bộ quá trình, từ cung cấp thông tin, nộp hồ sơ, xử lý đến trả kết quả, được thực hiện trên môi trường mạng; kết quả trả trực tuyến hoặc qua bưu chính công ích.",
+                "The whole process, from information and filing to processing and the result, happens online; the result is returned online or by public postal service.",
+            ),
             "#00224E",
             "solid",
             &[4],
