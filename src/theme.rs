@@ -14,6 +14,21 @@ use walkdir::WalkDir;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
+/// A site's own copy of the default theme, used as the base when present.
+pub const THEME_COPY: &str = "themes/default";
+/// The theme's Tera templates; a site's `templates/` overrides them by path.
+pub const TEMPLATES_DIR: &str = "templates";
+/// The theme's static files (CSS, fonts, scripts); a site's `static/` overrides them.
+pub const STATIC_DIR: &str = "static";
+/// The theme's typst templates of the print products; a site's `print/` overrides them.
+pub const PRINT_DIR: &str = "print";
+/// The theme's UI strings; a site's `i18n/` adds to and overrides them key by key.
+pub const I18N_DIR: &str = "i18n";
+/// Every folder of a site the theme is read from, relative to the site root:
+/// its copy of the theme and its override folders. `ThemeFiles::read` reads
+/// only these, and `onestop serve` watches these, so the two cannot disagree.
+pub const SITE_FOLDERS: [&str; 5] = [THEME_COPY, TEMPLATES_DIR, STATIC_DIR, PRINT_DIR, I18N_DIR];
+
 /// A loaded theme, shared read-only by the renderers.
 pub struct Theme {
     pub tera: tera::Tera,
@@ -40,10 +55,10 @@ struct ThemeFile {
     bytes: Vec<u8>,
 }
 
-/// Collects `sub/` of the theme, then the site's own `override_dir/` on top.
-fn collect(root: &Path, sub: &str, override_dir: &str) -> BTreeMap<String, ThemeFile> {
+/// Collects `sub/` of the theme, then the site's own `override_dir/` (if any) on top.
+fn collect(root: &Path, sub: &str, override_dir: Option<&str>) -> BTreeMap<String, ThemeFile> {
     let mut files = BTreeMap::new();
-    let disk_theme = root.join("themes/default");
+    let disk_theme = root.join(THEME_COPY);
     if disk_theme.is_dir() {
         read_tree(&disk_theme.join(sub), root, &mut files);
     } else if let Some(dir) = DEFAULT_THEME.get_dir(sub) {
@@ -55,7 +70,9 @@ fn collect(root: &Path, sub: &str, override_dir: &str) -> BTreeMap<String, Theme
             );
         }
     }
-    read_tree(&root.join(override_dir), root, &mut files);
+    if let Some(dir) = override_dir {
+        read_tree(&root.join(dir), root, &mut files);
+    }
     files
 }
 
@@ -126,13 +143,14 @@ struct ThemeFiles {
 impl ThemeFiles {
     fn read(root: &Path) -> Self {
         let mut own_i18n = BTreeMap::new();
-        read_tree(&root.join("i18n"), root, &mut own_i18n);
+        read_tree(&root.join(I18N_DIR), root, &mut own_i18n);
         ThemeFiles {
-            templates: collect(root, "templates", "templates"),
-            theme_i18n: collect(root, "i18n", ".no-override"),
+            templates: collect(root, TEMPLATES_DIR, Some(TEMPLATES_DIR)),
+            // The site's i18n/ is merged key by key (`own_i18n`), not file by file.
+            theme_i18n: collect(root, I18N_DIR, None),
             own_i18n,
-            statics: collect(root, "static", "static"),
-            print: collect(root, "print", "print"),
+            statics: collect(root, STATIC_DIR, Some(STATIC_DIR)),
+            print: collect(root, PRINT_DIR, Some(PRINT_DIR)),
         }
     }
 }

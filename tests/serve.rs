@@ -70,18 +70,12 @@ struct Serve {
 
 impl Serve {
     fn start(root: &Path) -> Serve {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(WATCHDOG)
-            .arg("onestop-serve-watchdog")
-            .arg(env!("CARGO_BIN_EXE_onestop"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start sh");
+        serve_with_env(root, &[])
+    }
+
+    fn spawn(mut cmd: Command) -> Serve {
+        let mut child =
+            cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start sh");
         let lines = Arc::new(Mutex::new(Vec::new()));
         for stream in
             [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
@@ -531,4 +525,166 @@ fn serve_in_the_browser_reloads_on_save_and_shows_errors() {
         },
     );
     drop(serve.lock().unwrap().take());
+}
+
+impl Serve {
+    /// The server's whole log from line `from` on.
+    fn log_from(&self, from: usize) -> Vec<String> {
+        self.lines.lock().unwrap().iter().skip(from).cloned().collect()
+    }
+}
+
+/// `onestop serve` with extra environment variables (e.g. its temporary folder).
+fn serve_with_env(root: &Path, env: &[(&str, &Path)]) -> Serve {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(WATCHDOG)
+        .arg("onestop-serve-watchdog")
+        .arg(env!("CARGO_BIN_EXE_onestop"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Serve::spawn(cmd)
+}
+
+#[test]
+fn serve_answers_missing_and_unopenable_paths_with_the_editions_404_page() {
+    let site = copy_site();
+    let serve = Serve::start(site.path());
+    let vi = "<h1>Không tìm thấy trang</h1>";
+    let en = "<h1>Page not found</h1>";
+    let long = "a".repeat(300);
+    for (path, page) in [
+        ("/khong-co/".to_string(), vi),
+        (format!("/{long}"), vi),
+        (format!("/{long}/"), vi),
+        (format!("/thu-tuc/{long}/index.html"), vi),
+        // A file where a folder is expected (ENOTDIR).
+        ("/index.html/x".to_string(), vi),
+        ("/en/khong-co/".to_string(), en),
+        ("/en/thu-tuc/khong-co".to_string(), en),
+        (format!("/en/{long}/"), en),
+        // Not the English edition: only the `en/` folder is.
+        ("/english/".to_string(), vi),
+    ] {
+        let (status, body) = serve.get(&path);
+        let shown = path.get(..40).unwrap_or(&path);
+        assert_eq!(status, 404, "{shown}: {body}\n{}", serve.log());
+        assert!(body.contains(page), "{shown} did not get the page with {page}:\n{body}");
+        assert!(body.contains("/_onestop/client.js"), "{shown}: the 404 page gets the client too");
+    }
+}
+
+#[test]
+fn serve_watches_print_templates_and_reports_a_template_error_once() {
+    let site = copy_site();
+    let root = site.path();
+    let serve = Serve::start(root);
+    let is_rebuilt = |l: &str| l.contains("rebuilt in");
+
+    // The site's print/ folder (created after start) is watched.
+    let n = serve.line_count();
+    std::fs::create_dir(root.join("print")).unwrap();
+    let line = serve
+        .wait_line(n, is_rebuilt, Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("creating print/ rebuilt nothing:\n{}", serve.log()));
+    assert!(line.starts_with("print changed: "), "{line}");
+
+    // A broken leaflet template: one error, not one per leaflet.
+    let good = std::fs::read_to_string(root.join("themes/default/print/leaflet.typ")).unwrap();
+    let n = serve.line_count();
+    std::fs::write(root.join("print/leaflet.typ"), format!("{good}\n#no-such-function()\n")).unwrap();
+    let line = serve
+        .wait_line(n, |l| l.contains("still serving the last good build"), Duration::from_secs(60))
+        .unwrap_or_else(|| panic!("saving print/leaflet.typ reported nothing:\n{}", serve.log()));
+    assert!(line.starts_with("print/leaflet.typ changed: 1 error:"), "{line}\n{}", serve.log());
+    let reported: Vec<String> = serve.log_from(n).into_iter().filter(|l| l.starts_with("print/leaflet.typ:")).collect();
+    assert_eq!(reported.len(), 1, "{reported:#?}");
+    assert!(reported[0].contains("no-such-function"), "{reported:#?}");
+
+    // Fixed: a good build again.
+    let n = serve.line_count();
+    std::fs::write(root.join("print/leaflet.typ"), &good).unwrap();
+    let line = serve
+        .wait_line(n, is_rebuilt, Duration::from_secs(60))
+        .unwrap_or_else(|| panic!("no rebuild after the fix:\n{}", serve.log()));
+    assert!(line.starts_with("print/leaflet.typ changed: "), "{line}");
+}
+
+#[test]
+fn a_broken_print_template_is_reported_once_by_check_and_build() {
+    let site = copy_site();
+    let root = site.path();
+    std::fs::create_dir(root.join("print")).unwrap();
+    let good = std::fs::read_to_string(root.join("themes/default/print/leaflet.typ")).unwrap();
+    std::fs::write(root.join("print/leaflet.typ"), format!("{good}\n#no-such-function()\n")).unwrap();
+    let line = good.lines().count() + 2;
+    let out = tempfile::tempdir().unwrap();
+    for check_only in [true, false] {
+        let result = build(&BuildOptions {
+            root: root.to_path_buf(),
+            out_dir: out.path().join("public"),
+            base_url: None,
+            check_only,
+            progress: false,
+        });
+        let Err(onestop::build::BuildError::Content(errors)) = result else {
+            panic!("check_only = {check_only}: the broken template was not reported");
+        };
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "check_only = {check_only}: {shown:#?}");
+        let d = &errors[0];
+        assert_eq!(
+            (d.code, d.file.as_deref(), d.line),
+            ("print-template", Some(Path::new("print/leaflet.typ")), line),
+            "check_only = {check_only}: {shown:#?}"
+        );
+        assert!(d.message.contains("no-such-function"), "{shown:#?}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_removes_the_temporary_folders_of_killed_servers_only() {
+    let site = copy_site();
+    let scratch = tempfile::tempdir().unwrap();
+    // No process has a pid above pid_max.
+    let pid_max: u64 = std::fs::read_to_string("/proc/sys/kernel/pid_max").unwrap().trim().parse().unwrap();
+    let dead = pid_max + 1;
+    let alive = std::process::id();
+    let make = |name: &str| {
+        let dir = scratch.path().join(name);
+        std::fs::create_dir_all(dir.join("thu-tuc")).unwrap();
+        std::fs::write(dir.join("thu-tuc/index.html"), "old").unwrap();
+    };
+    let gone = [format!("onestop-serve-{dead}"), format!("onestop-serve-{dead}.tmp-{dead}")];
+    let kept = [
+        format!("onestop-serve-{alive}"),
+        format!("onestop-serve-{alive}.tmp-{alive}"),
+        "onestop-serve-site-abc".to_string(),
+        format!("onestop-serve-{dead}x"),
+        format!("other-{dead}"),
+    ];
+    for name in gone.iter().chain(&kept) {
+        make(name);
+    }
+    let serve = serve_with_env(site.path(), &[("XDG_RUNTIME_DIR", scratch.path())]);
+    assert_eq!(serve.get("/").0, 200, "{}", serve.log());
+    for name in &gone {
+        assert!(!scratch.path().join(name).exists(), "{name} (of a process that is gone) was left");
+    }
+    for name in &kept {
+        assert!(scratch.path().join(name).join("thu-tuc/index.html").exists(), "{name} was removed");
+    }
+    // Its own folder is there, named for its pid.
+    let own: Vec<String> = std::fs::read_dir(scratch.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("onestop-serve-") && !kept.contains(n))
+        .collect();
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert!(scratch.path().join(&own[0]).join("index.html").is_file(), "{own:?}");
 }

@@ -13,6 +13,7 @@
 
 use super::State;
 use crate::cache::KeyBuilder;
+use crate::render::lang::Lang;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Shared};
@@ -23,8 +24,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::sync::watch;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 const CLIENT_JS: &str = include_str!("client.js");
 
@@ -43,7 +45,8 @@ pub(super) async fn run(listener: tokio::net::TcpListener, out_dir: PathBuf, sta
     );
     let app_state = AppState { state, server_id };
     let site = Router::new()
-        .fallback_service(ServeDir::new(&out_dir).not_found_service(ServeFile::new(out_dir.join("404.html"))))
+        .fallback(site_file)
+        .with_state(Arc::new(out_dir))
         .layer(middleware::from_fn_with_state(app_state.clone(), files));
     let app = Router::new()
         .route("/_onestop/events", get(events))
@@ -55,6 +58,58 @@ pub(super) async fn run(listener: tokio::net::TcpListener, out_dir: PathBuf, sta
         eprintln!("error: the server stopped: {e}");
         std::process::exit(1);
     }
+}
+
+/// A built file; for a path that names none (missing, or one the file
+/// system cannot even open: a name over 255 bytes, a file used as a folder),
+/// the 404 page of the path's edition.
+async fn site_file(Shared(out_dir): Shared<Arc<PathBuf>>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    match ServeDir::new(out_dir.as_path()).try_call(req).await {
+        Ok(res) if res.status() != StatusCode::NOT_FOUND => res.map(Body::new),
+        Ok(_) => not_found(&out_dir, &path).await,
+        Err(e) if names_no_file(&e) => not_found(&out_dir, &path).await,
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read {path}: {e}\n")).into_response(),
+    }
+}
+
+/// Errors that say the request's path names no file, rather than that a file
+/// could not be read.
+fn names_no_file(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{InvalidFilename, InvalidInput, IsADirectory, NotADirectory, NotFound, PermissionDenied};
+    matches!(e.kind(), NotFound | PermissionDenied | NotADirectory | IsADirectory | InvalidFilename | InvalidInput)
+}
+
+/// The 404 page for `path`, as the build wrote it: `en/404.html` for a path
+/// in the English edition (when the site has one), `404.html` otherwise.
+async fn not_found(out_dir: &Path, path: &str) -> Response {
+    let mut page = None;
+    for file in not_found_pages(path) {
+        if let Ok(bytes) = tokio::fs::read(out_dir.join(file)).await {
+            page = Some(bytes);
+            break;
+        }
+    }
+    match page {
+        Some(bytes) => {
+            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "404 Not Found\n")
+            .into_response(),
+    }
+}
+
+/// The 404 pages to try for `path`, best first.
+fn not_found_pages(path: &str) -> Vec<String> {
+    let rel = path.trim_start_matches('/');
+    let mut pages: Vec<String> = [Lang::Vi, Lang::En]
+        .into_iter()
+        .map(Lang::prefix)
+        .filter(|prefix| !prefix.is_empty() && rel.starts_with(prefix))
+        .map(|prefix| format!("{prefix}404.html"))
+        .collect();
+    pages.push("404.html".to_string());
+    pages
 }
 
 fn state_body(s: &AppState) -> String {
@@ -172,6 +227,15 @@ pub(super) fn write_placeholder(out_dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_page_gets_its_editions_404_page() {
+        assert_eq!(not_found_pages("/khong-co/"), ["404.html"]);
+        assert_eq!(not_found_pages("/en/khong-co/"), ["en/404.html", "404.html"]);
+        assert_eq!(not_found_pages("/en/"), ["en/404.html", "404.html"]);
+        assert_eq!(not_found_pages("/english/"), ["404.html"]);
+        assert_eq!(not_found_pages("/thu-tuc/en/x"), ["404.html"]);
+    }
 
     #[test]
     fn the_client_goes_before_the_end_of_body() {

@@ -12,7 +12,8 @@ mod http;
 
 use crate::build::{BuildError, BuildOptions, build_with};
 use crate::diag::Diagnostic;
-use crate::load::SITE_FILE;
+use crate::load::diagram::DIAGRAMS_DIR;
+use crate::load::{PAGES_DIR, PROCEDURES_DIR, SITE_FILE};
 use crate::memo::Memo;
 use notify::{RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
@@ -22,8 +23,25 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Folders whose changes trigger a rebuild (site.toml is watched through the root).
-pub const WATCHED_DIRS: &[&str] = &["content", "diagrams", "themes", "templates", "static", "i18n"];
+/// The top-level folders whose changes trigger a rebuild (site.toml is
+/// watched through the root): those the loader reads records, pages and
+/// diagrams from, and every folder the theme is read from (its own list, so a
+/// folder the theme learns to read is watched too).
+pub fn watched_dirs() -> Vec<&'static str> {
+    let mut dirs: Vec<&'static str> = Vec::new();
+    for path in [PROCEDURES_DIR, PAGES_DIR, DIAGRAMS_DIR].into_iter().chain(crate::theme::SITE_FOLDERS) {
+        let top = path.split('/').next().unwrap_or(path);
+        if !dirs.contains(&top) {
+            dirs.push(top);
+        }
+    }
+    dirs
+}
+
+/// Serve's temporary output folder is `onestop-serve-<pid>` in the scratch
+/// folder: the pid says whose it is, so the next `serve` can remove the
+/// folders of servers that were killed (SIGKILL runs no cleanup).
+const SCRATCH_PREFIX: &str = "onestop-serve-";
 
 /// Quiet time after the last file event before rebuilding: long enough to
 /// take an editor's save (write, rename, chmod) as one change, short enough
@@ -70,7 +88,9 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     let url = format!("http://{}/", shown_addr(addr));
 
     // Outside the site: serving never writes into the repository.
-    let out_dir = scratch_dir().join(format!("onestop-serve-{}", std::process::id()));
+    let scratch = scratch_dir();
+    remove_leftovers(&scratch);
+    let out_dir = scratch.join(format!("{SCRATCH_PREFIX}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| ServeError::Io(format!("cannot create {}: {e}", out_dir.display())))?;
@@ -113,21 +133,22 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     watcher
         .watch(&root_abs, RecursiveMode::NonRecursive)
         .map_err(|e| ServeError::Io(format!("cannot watch {}: {e}", root.display())))?;
-    for dir in WATCHED_DIRS {
+    let watched_dirs = watched_dirs();
+    for dir in &watched_dirs {
         watch_dir(&mut watcher, &root_abs, dir, &mut watched);
     }
 
     println!(
         "Serving {} at {url}  (watching site.toml and {}; Ctrl-C to stop)",
         root.display(),
-        WATCHED_DIRS.join("/, ") + "/"
+        watched_dirs.join("/, ") + "/"
     );
     let _ = std::io::stdout().flush();
 
     loop {
-        let changed = next_change(&rx, &root_abs)?;
+        let changed = next_change(&rx, &root_abs, &watched_dirs)?;
         // A watched folder created after start (e.g. templates/) is watched from now on.
-        for dir in WATCHED_DIRS {
+        for dir in &watched_dirs {
             if changed.iter().any(|p| p == Path::new(dir)) {
                 watch_dir(&mut watcher, &root_abs, dir, &mut watched);
             }
@@ -143,6 +164,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
 fn next_change(
     rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
     root: &Path,
+    dirs: &[&str],
 ) -> Result<BTreeSet<PathBuf>, ServeError> {
     use std::sync::mpsc::RecvTimeoutError;
     let stopped = || ServeError::Io("file watching stopped".into());
@@ -159,7 +181,7 @@ fn next_change(
         };
         match event {
             Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => {
-                let found = relevant(root, &e.paths);
+                let found = relevant(root, dirs, &e.paths);
                 if !found.is_empty() {
                     changed.extend(found);
                     quiet_until = Some(Instant::now() + DEBOUNCE);
@@ -219,6 +241,49 @@ fn tempfile_ok(dir: &Path) -> bool {
     ok
 }
 
+/// Removes the temporary output folders (and their build's staging and old
+/// copies, `onestop-serve-<pid>.tmp-<n>` / `.old-<n>`) of servers whose
+/// process is gone. A folder whose process lives is never touched. Only where
+/// `/proc` tells which processes live (Linux); elsewhere nothing is removed.
+fn remove_leftovers(scratch: &Path) {
+    let proc = Path::new("/proc");
+    if !cfg!(target_os = "linux") || !proc.join("self").is_dir() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(scratch) else { return };
+    for e in entries.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(owner_pid) else { continue };
+        if pid == std::process::id() || proc.join(pid.to_string()).exists() {
+            continue;
+        }
+        // Not following a symlink: only a real folder is removed.
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            match std::fs::remove_dir_all(e.path()) {
+                Ok(()) => eprintln!("removed {} (left by a server that was stopped abruptly)", e.path().display()),
+                Err(err) => eprintln!("warning: cannot remove {}: {err}", e.path().display()),
+            }
+        }
+    }
+}
+
+/// The owner's pid in `onestop-serve-<pid>`, `onestop-serve-<pid>.tmp-<n>`
+/// or `onestop-serve-<pid>.old-<n>`; `None` for any other name.
+fn owner_pid(name: &str) -> Option<u32> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let rest = name.strip_prefix(SCRATCH_PREFIX)?;
+    let (pid, suffix) = rest.split_once('.').map_or((rest, None), |(p, s)| (p, Some(s)));
+    if let Some(suffix) = suffix {
+        let n = suffix.strip_prefix("tmp-").or_else(|| suffix.strip_prefix("old-"))?;
+        if !digits(n) {
+            return None;
+        }
+    }
+    if !digits(pid) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
 /// The address as a browser URL host: 0.0.0.0 is reachable as 127.0.0.1.
 fn shown_addr(addr: SocketAddr) -> String {
     match addr.ip() {
@@ -243,7 +308,7 @@ fn watch_dir(watcher: &mut notify::RecommendedWatcher, root: &Path, dir: &str, w
 /// The changed paths (relative to the root) that can change the site:
 /// site.toml and anything in the watched folders, except editor backups,
 /// swap files and hidden files.
-fn relevant(root: &Path, paths: &[PathBuf]) -> BTreeSet<PathBuf> {
+fn relevant(root: &Path, dirs: &[&str], paths: &[PathBuf]) -> BTreeSet<PathBuf> {
     let mut out = BTreeSet::new();
     for p in paths {
         let Ok(rel) = p.strip_prefix(root) else { continue };
@@ -254,7 +319,7 @@ fn relevant(root: &Path, paths: &[PathBuf]) -> BTreeSet<PathBuf> {
             || name.ends_with(".swx")
             || name == "4913";
         let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        if !noise && (rel == Path::new(SITE_FILE) || WATCHED_DIRS.contains(&top.as_str())) {
+        if !noise && (rel == Path::new(SITE_FILE) || dirs.contains(&top.as_str())) {
             out.insert(rel.to_path_buf());
         }
     }
@@ -374,13 +439,50 @@ mod tests {
             ev("public/index.html"),
             ev(".onestop-cache/x"),
             ev("templates"),
+            ev("print/leaflet.typ"),
             ev("README.md"),
         ];
-        let got: Vec<_> = relevant(root, &events).into_iter().collect();
+        let got: Vec<_> = relevant(root, &watched_dirs(), &events).into_iter().collect();
         assert_eq!(
             got,
-            [PathBuf::from("content/procedures/dau-tu/a.toml"), PathBuf::from("site.toml"), PathBuf::from("templates")]
+            [
+                PathBuf::from("content/procedures/dau-tu/a.toml"),
+                PathBuf::from("print/leaflet.typ"),
+                PathBuf::from("site.toml"),
+                PathBuf::from("templates")
+            ]
         );
+    }
+
+    #[test]
+    fn every_folder_the_site_is_read_from_is_watched() {
+        let dirs = watched_dirs();
+        for d in ["content", "diagrams", "themes", "templates", "static", "print", "i18n"] {
+            assert!(dirs.contains(&d), "{d}/ is not watched: {dirs:?}");
+        }
+        for d in crate::theme::SITE_FOLDERS {
+            assert!(dirs.iter().any(|w| Path::new(d).starts_with(w)), "{d} is not watched: {dirs:?}");
+        }
+    }
+
+    #[test]
+    fn the_owner_of_a_scratch_folder_is_read_from_its_name() {
+        assert_eq!(owner_pid("onestop-serve-123"), Some(123));
+        assert_eq!(owner_pid("onestop-serve-123.tmp-123"), Some(123));
+        assert_eq!(owner_pid("onestop-serve-123.old-45"), Some(123));
+        for other in [
+            "onestop-serve-",
+            "onestop-serve-site-abc",
+            "onestop-serve-12a",
+            "onestop-serve-123.bak",
+            "onestop-serve-123.tmp-",
+            "onestop-serve-123.tmp-4.5",
+            "onestop-serve-99999999999",
+            "public.tmp-123",
+            ".onestop-probe-123",
+        ] {
+            assert_eq!(owner_pid(other), None, "{other}");
+        }
     }
 
     #[test]

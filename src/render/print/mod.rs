@@ -25,8 +25,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use typst::WorldExt;
 use typst::foundations::{Datetime, Smart};
 use typst::syntax::FileId;
@@ -256,6 +256,7 @@ impl Renderer for PrintRenderer {
             });
         }
         let done = AtomicUsize::new(0);
+        let template_errors = TemplateErrors::default();
         let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
         // Typst recurses deeply on long tables (a catalogue of 1,000 rows
         // overflows rayon's default 2 MiB stacks): typeset on threads with
@@ -270,9 +271,9 @@ impl Renderer for PrintRenderer {
             Err(e) => return out.error(Diagnostic::new("print", format!("cannot start the typesetting threads: {e}"))),
         };
         pool.install(|| {
-            jobs.par_iter().for_each_init(
+            jobs.par_iter().enumerate().for_each_init(
                 || PrintWorld::new(assets.clone(), today),
-                |world, job| {
+                |world, (index, job)| {
                     let (path, template, data, qr_url) = match job {
                         Job::Leaflet(p, lang, t) => (
                             leaflet_path(*lang, &p.slug),
@@ -307,12 +308,15 @@ impl Renderer for PrintRenderer {
                     let key_kind = if matches!(job, Job::Leaflet(..)) { "leaflet" } else { "print" };
                     match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
                         Ok(pdf) => out.put("print", &path, &pdf),
-                        Err(mut d) => {
-                            if d.file.is_none() {
-                                d.file = source;
+                        Err(mut d) => match template_errors.key(&d, template, &path, &origins) {
+                            Some(key) => template_errors.add(key, index, d, source),
+                            None => {
+                                if d.file.is_none() {
+                                    d.file = source;
+                                }
+                                out.error(d)
                             }
-                            out.error(d)
-                        }
+                        },
                     }
                     progress(1);
                     // Typst memoises layouts in a global cache; entries unused
@@ -325,9 +329,69 @@ impl Renderer for PrintRenderer {
                 },
             )
         });
+        for d in template_errors.into_diagnostics() {
+            out.error(d);
+        }
         // Typst memoises layouts globally; keep the cache from growing
         // without bound across rebuilds in watch mode.
         typst::comemo::evict(10);
+    }
+}
+
+/// Errors of the templates themselves, reported once each: a broken
+/// `leaflet.typ` fails every leaflet in the same way (118 times on the
+/// example), which would bury the one thing to fix.
+#[derive(Default)]
+struct TemplateErrors {
+    /// Key → the error of the first product (in job order, so the report
+    /// does not depend on thread timing), its job and how many products had it.
+    seen: Mutex<BTreeMap<String, (usize, Diagnostic, usize)>>,
+}
+
+impl TemplateErrors {
+    /// What makes two products' errors the same template error: the place in
+    /// the template and the message without the product's path. `None` for an
+    /// error that is not the template's (its data could not be serialised).
+    fn key(&self, d: &Diagnostic, template: &str, path: &str, origins: &HashMap<FileId, PathBuf>) -> Option<String> {
+        if d.code != "print-template" {
+            return None;
+        }
+        let prefix = format!("typesetting {path}: ");
+        let message = d.message.strip_prefix(&prefix).unwrap_or(&d.message);
+        match &d.file {
+            Some(file) if origins.values().any(|o| o == file) => {
+                Some(format!("{}:{}:{}: {message}", file.display(), d.line, d.col))
+            }
+            _ => Some(format!("print/{template}: {message}")),
+        }
+    }
+
+    fn add(&self, key: String, index: usize, mut d: Diagnostic, source: Option<PathBuf>) {
+        if d.file.is_none() {
+            d.file = source;
+        }
+        let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = seen.entry(key).or_insert_with(|| (index, d.clone(), 0));
+        entry.2 += 1;
+        if index < entry.0 {
+            (entry.0, entry.1) = (index, d);
+        }
+    }
+
+    fn into_diagnostics(self) -> Vec<Diagnostic> {
+        let seen = self.seen.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.into_values()
+            .map(|(_, mut d, n)| {
+                if n > 1 {
+                    d.message.push_str(&format!(
+                        " (and {} other product{} with the same error)",
+                        n - 1,
+                        if n == 2 { "" } else { "s" }
+                    ));
+                }
+                d
+            })
+            .collect()
     }
 }
 
