@@ -233,7 +233,8 @@ fn broken_input_is_reported_by_file_and_json_path_and_skipped() {
     }
     // Truncated in the middle of the record.
     let full = fs::read_to_string(fixtures().join("1.013216.json")).unwrap();
-    fs::write(input.path().join("1.013216.json"), &full[..full.len() / 2]).unwrap();
+    let half = full.char_indices().map(|(i, _)| i).take_while(|&i| i <= full.len() / 2).last().unwrap_or(0);
+    fs::write(input.path().join("1.013216.json"), &full[..half]).unwrap();
     // Well-formed JSON of an unexpected shape.
     let odd = fs::read_to_string(fixtures().join("2.001955.json")).unwrap().replacen("\"ONLINE\"", "\"FAX\"", 1);
     fs::write(input.path().join("2.001955.json"), odd).unwrap();

@@ -725,6 +725,36 @@ mod tests {
     }
 
     #[test]
+    fn multibyte_text_next_to_markers_entities_and_tags_does_not_panic() {
+        // Every slice in the cleaners starts or ends at an ASCII marker found
+        // in the text; these put multi-byte letters right beside each one.
+        for s in [
+            "&#xđ;",
+            "&#đ;",
+            "&đ",
+            "&ệệệệệệệệệệ;",
+            "&#x1F600;ệ",
+            "<đ>",
+            "<ệ",
+            "</ệ ệ>",
+            "<li>ệ</li>",
+            "- ệ",
+            "+ệ",
+            "-",
+            "+ ",
+            "ệ&",
+            "ệ<",
+            "\u{2028}ệ",
+            ";- ệ",
+            "•ệ",
+            "–5",
+        ] {
+            let _ = (clean_text(s), clean_line(s), markdown(s), escape_md_line(s));
+        }
+        assert_eq!(clean_line("&#x1F600;ệ"), "😀ệ");
+    }
+
+    #[test]
     fn dates_are_vietnam_time() {
         // 2026-06-28T17:00:00Z is midnight of 29 June in Viet Nam.
         assert_eq!(vn_date(1_782_666_000_000), "29/06/2026");
