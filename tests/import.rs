@@ -233,7 +233,8 @@ fn broken_input_is_reported_by_file_and_json_path_and_skipped() {
     }
     // Truncated in the middle of the record.
     let full = fs::read_to_string(fixtures().join("1.013216.json")).unwrap();
-    fs::write(input.path().join("1.013216.json"), &full[..full.len() / 2]).unwrap();
+    let half = full.char_indices().map(|(i, _)| i).take_while(|&i| i <= full.len() / 2).last().unwrap_or(0);
+    fs::write(input.path().join("1.013216.json"), &full[..half]).unwrap();
     // Well-formed JSON of an unexpected shape.
     let odd = fs::read_to_string(fixtures().join("2.001955.json")).unwrap().replacen("\"ONLINE\"", "\"FAX\"", 1);
     fs::write(input.path().join("2.001955.json"), odd).unwrap();
@@ -277,4 +278,99 @@ fn usage_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no stage `nope`"));
     let out = run(&["/nonexistent/x.json"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+fn import_from(root: &Path, input: &Path) -> Summary {
+    import_dvc(&ImportOptions {
+        root: root.to_path_buf(),
+        inputs: vec![input.to_path_buf()],
+        stage: None,
+        field: None,
+        force: false,
+    })
+    .unwrap()
+}
+
+/// `tests/fixtures/dvc-units/1.013233.json` is the real sample with its
+/// channel times changed to the portal's MONTH and YEAR units (3 months
+/// online, 1.5 months by post, 1 year in person). The record format has no
+/// month or year unit, and a month is no fixed number of (working) days, so
+/// the time is carried as the portal states it, in words, never as an
+/// invented day count.
+#[test]
+fn month_and_year_times_are_imported_as_text_not_skipped() {
+    let site = empty_site();
+    let s = import_from(site.path(), &repo().join("tests/fixtures/dvc-units"));
+    for f in &s.files {
+        assert!(f.problems.is_empty(), "{}: {:?}", f.input.display(), f.problems);
+    }
+    assert_eq!(counts(&s), [1, 0, 0, 0, 0]);
+    let rel = s.files[0].record.clone().unwrap();
+    let record: toml::Table = toml::from_str(&fs::read_to_string(site.path().join(&rel)).unwrap()).unwrap();
+    let channels = record["channels"].as_array().unwrap();
+    let time = |kind: &str| {
+        let c = channels.iter().find(|c| c["kind"].as_str() == Some(kind)).unwrap();
+        assert!(c.get("time").is_none() && c.get("time_unit").is_none(), "{kind}: no invented number: {c:?}");
+        c["time_text"].as_str().unwrap().to_string()
+    };
+    assert_eq!(time("online"), "3 tháng");
+    assert_eq!(time("postal"), "1,5 tháng");
+    assert_eq!(time("direct"), "1 năm");
+    let built = build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        out_dir: site.path().join("public"),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("the imported site must build: {e:?}"));
+    assert_eq!(built.procedures, 1);
+    let slug = rel.file_stem().unwrap().to_str().unwrap();
+    let page =
+        page_text(&fs::read_to_string(site.path().join("public/thu-tuc").join(slug).join("index.html")).unwrap());
+    for t in ["3 tháng", "1,5 tháng", "1 năm"] {
+        assert!(page.contains(t), "{t} missing on the page");
+    }
+    // Importing again is idempotent.
+    assert_eq!(counts(&import_from(site.path(), &repo().join("tests/fixtures/dvc-units"))), [0, 0, 1, 0, 0]);
+}
+
+#[test]
+fn invalid_utf8_is_a_located_error_and_the_file_is_skipped() {
+    let site = empty_site();
+    let input = tempfile::tempdir().unwrap();
+    let good = fs::read_to_string(fixtures().join("3.000610.json")).unwrap();
+    // "Xác nhận" saved as Latin-1 by some tool: the `á` is the single byte 0xE1.
+    let at = good.find("Xác nhận").unwrap();
+    let before = &good[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() + 2;
+    let mut bytes = good.as_bytes().to_vec();
+    let a = at + 1; // the `á` (2 bytes in UTF-8) after the X
+    bytes.splice(a..a + "á".len(), [0xE1]);
+    let file = input.path().join("3.000610.json");
+    fs::write(&file, &bytes).unwrap();
+    fs::copy(fixtures().join("2.001955.json"), input.path().join("2.001955.json")).unwrap();
+
+    let s = import_from(site.path(), input.path());
+    assert_eq!(counts(&s), [1, 0, 0, 0, 1], "{s:?}");
+    let bad = s.files.iter().find(|f| f.input == file).unwrap();
+    assert_eq!(bad.outcome, Outcome::Skipped);
+    let d = &bad.problems[0];
+    assert_eq!((d.line, d.col), (line, col), "{d:?}");
+    assert_eq!(d.file.as_deref(), Some(file.as_path()));
+    assert!(d.message.contains("UTF-8") && d.message.contains("0xE1"), "{d:?}");
+    assert!(d.hint.is_some(), "{d:?}");
+    let records = walkdir::WalkDir::new(site.path().join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .count();
+    assert_eq!(records, 1, "only the good file is imported");
+
+    // The command line names the file, line and column, and exits 1.
+    let out = Command::new(BIN).arg("import").arg("dvc").arg(&file).arg("--root").arg(site.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("{}:{line}:{col}:", file.display())), "{stderr}");
 }

@@ -317,21 +317,28 @@ fn channel(m: &At) -> Result<Channel, Problem> {
     };
     let unit_at = m.key("processingTimeUnit");
     let unit = match unit_at.opt_str()?.unwrap_or("") {
-        "WORKING_DAY" => Some("working-days"),
-        "DAY" => Some("days"),
-        "HOUR" => Some("hours"),
-        "OTHER" | "" => None,
+        "WORKING_DAY" => Unit::Record("working-days"),
+        "DAY" => Unit::Record("days"),
+        "HOUR" => Unit::Record("hours"),
+        // The record has no month or year unit, and a month is no fixed
+        // number of (working) days: the time is carried in words.
+        "MONTH" => Unit::Words("tháng"),
+        "YEAR" => Unit::Words("năm"),
+        "OTHER" | "" => Unit::None,
         u => {
             return Err(Problem::at(&unit_at.path, format!("unknown time unit `{u}`"))
-                .hint("the portal's units are WORKING_DAY, DAY, HOUR and OTHER"));
+                .hint("the portal's units are WORKING_DAY, DAY, HOUR, MONTH, YEAR and OTHER"));
         }
     };
     let t = m.key("processingTime");
     let (time, time_unit, time_text) = match t.v {
         None | Some(Value::Null) => (None, None, None),
         Some(Value::Number(n)) => match (n.as_f64(), unit) {
-            (Some(x), Some(u)) if x > 0.0 && x.is_finite() => (Some(x), Some(u), None),
-            (Some(x), None) if x > 0.0 && x.is_finite() => (None, None, Some(text::format_number_vi(x))),
+            (Some(x), Unit::Record(u)) if x > 0.0 && x.is_finite() => (Some(x), Some(u), None),
+            (Some(x), Unit::Words(w)) if x > 0.0 && x.is_finite() => {
+                (None, None, Some(format!("{} {w}", text::format_number_vi(x))))
+            }
+            (Some(x), Unit::None) if x > 0.0 && x.is_finite() => (None, None, Some(text::format_number_vi(x))),
             _ => (None, None, None), // 0: the portal's "not given"
         },
         Some(Value::String(s)) => (None, None, Some(clean_line(s)).filter(|s| !s.is_empty())),
@@ -369,6 +376,17 @@ fn channel(m: &At) -> Result<Channel, Problem> {
         fee_vnd,
         note: Some(markdown(m.key("description").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()),
     })
+}
+
+/// How a `processingTimeUnit` of the portal is carried into the record.
+#[derive(Clone, Copy)]
+enum Unit {
+    /// A `time_unit` of the record format.
+    Record(&'static str),
+    /// No unit of the record format: `time_text` "<number> <words>".
+    Words(&'static str),
+    /// OTHER or none: the number alone as `time_text`.
+    None,
 }
 
 /// Agencies from the portal's department list, then its unit groups, or
@@ -704,6 +722,36 @@ mod tests {
             "{}",
             html.html.0
         );
+    }
+
+    #[test]
+    fn multibyte_text_next_to_markers_entities_and_tags_does_not_panic() {
+        // Every slice in the cleaners starts or ends at an ASCII marker found
+        // in the text; these put multi-byte letters right beside each one.
+        for s in [
+            "&#xđ;",
+            "&#đ;",
+            "&đ",
+            "&ệệệệệệệệệệ;",
+            "&#x1F600;ệ",
+            "<đ>",
+            "<ệ",
+            "</ệ ệ>",
+            "<li>ệ</li>",
+            "- ệ",
+            "+ệ",
+            "-",
+            "+ ",
+            "ệ&",
+            "ệ<",
+            "\u{2028}ệ",
+            ";- ệ",
+            "•ệ",
+            "–5",
+        ] {
+            let _ = (clean_text(s), clean_line(s), markdown(s), escape_md_line(s));
+        }
+        assert_eq!(clean_line("&#x1F600;ệ"), "😀ệ");
     }
 
     #[test]

@@ -215,7 +215,14 @@ fn import_one(
         }
     };
     let json = match std::fs::read(input) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Ok(b) => match String::from_utf8(b) {
+            Ok(s) => s,
+            // Never import `�` in place of the letters: say where the file breaks.
+            Err(e) => {
+                report.problems.push(not_utf8(input, e));
+                return report;
+            }
+        },
         Err(e) => {
             report.problems.push(Diagnostic::new("io", format!("cannot read file: {e}")).in_file(input));
             return report;
@@ -321,6 +328,23 @@ fn import_one(
         existing.by_code.insert(rec.code.clone(), rel);
     }
     report
+}
+
+/// A located error for a file that is not UTF-8: the line and (character)
+/// column of its first invalid byte.
+fn not_utf8(input: &Path, e: std::string::FromUtf8Error) -> Diagnostic {
+    let at = e.utf8_error().valid_up_to();
+    let bytes = e.as_bytes();
+    let byte = bytes.get(at).copied().unwrap_or(0);
+    // The bytes before `at` are valid UTF-8 by definition.
+    let valid = std::str::from_utf8(bytes.get(..at).unwrap_or_default()).unwrap_or_default();
+    let (line, col) = crate::diag::SourceText::new(input.to_path_buf(), valid.to_string()).line_col(at);
+    let mut d = Diagnostic::new("not-utf8", format!("the file is not UTF-8 (invalid byte 0x{byte:02X})"))
+        .in_file(input)
+        .hint("the portal answers in UTF-8: download the record again, or convert the file to UTF-8");
+    d.line = line;
+    d.col = col;
+    d
 }
 
 /// The site field whose title (or one of its `portal_names`) is one of the

@@ -10,6 +10,7 @@ use crate::output::Output;
 use crate::text::fold;
 use serde::Serialize;
 use serde_json::json;
+use std::borrow::Cow;
 use std::io::Write;
 
 pub struct DataRenderer;
@@ -208,10 +209,30 @@ pub fn statistics_json(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
     w.write_all(b"\n")
 }
 
-fn csv_field(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+/// A cell that a spreadsheet would read as a formula (it begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP
+/// recommends against CSV injection: Excel opens this file directly, and
+/// `=HYPERLINK(…)` in a title would become a live link. The `'` shows in the
+/// cell; the rest of the text is unchanged (docs/editing.md, open data).
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
 }
 
+/// Every cell quoted, CRLF line ends: what the file has always been.
+fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).terminator(csv::Terminator::CRLF).from_writer(w)
+}
+
+/// One CSV record, each cell through [`csv_cell`].
+fn csv_row<W: Write>(csv: &mut csv::Writer<W>, cells: &[impl AsRef<str>]) -> csv::Result<()> {
+    for c in cells {
+        csv.write_field(csv_cell(c.as_ref()).as_bytes())?;
+    }
+    csv.write_record(None::<&[u8]>)
+}
+
+/// `data/procedures.csv`: UTF-8 with a BOM (so Excel reads the diacritics),
+/// every cell quoted, CRLF line ends, formula-like cells neutralised.
 pub fn procedures_csv(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std::io::Result<()> {
     let yes_no = |b: bool| tr(t, if b { "yes" } else { "no" }).to_string();
     let header = [
@@ -227,10 +248,9 @@ pub fn procedures_csv(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std:
         tr(t, "processing_time"),
         "URL",
     ];
-    let mut out = String::from("\u{feff}");
-    out.push_str(&header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
-    out.push_str("\r\n");
-    w.write_all(out.as_bytes())?;
+    w.write_all("\u{feff}".as_bytes())?;
+    let mut csv = csv_writer(w);
+    csv_row(&mut csv, &header)?;
     for p in &site.procedures {
         let r = view::row(p, t, super::lang::Lang::Vi);
         let cols = [
@@ -246,11 +266,9 @@ pub fn procedures_csv(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std:
             r.time,
             format!("{}{}", site.config.base_url, r.path),
         ];
-        let mut line = cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
-        line.push_str("\r\n");
-        w.write_all(line.as_bytes())?;
+        csv_row(&mut csv, &cols)?;
     }
-    Ok(())
+    csv.flush()
 }
 
 /// Compact index: one entry per procedure with its folded search text. The
@@ -322,4 +340,43 @@ pub fn search_index(site: &Site, lang: Lang, w: &mut dyn Write) -> std::io::Resu
         docs,
     };
     serde_json::to_writer(w, &index).map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_get_a_quote_and_others_stay_as_they_are() {
+        for s in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"x\",\"y\")"] {
+            assert_eq!(csv_cell(s), format!("'{s}"));
+        }
+        for s in ["Cấp giấy phép", "1.009794", "15 ngày làm việc", "a=1", " =1", "", "'quoted"] {
+            assert_eq!(csv_cell(s), s);
+        }
+    }
+
+    #[test]
+    fn cells_with_commas_quotes_and_line_breaks_round_trip() {
+        let cells = ["Cấp \"giấy phép\", xây dựng\r\nloại A", "x\ny", "=cmd", "Đất đai"];
+        let mut buf = Vec::new();
+        {
+            let mut w = csv_writer(&mut buf);
+            csv_row(&mut w, &cells).unwrap();
+            csv_row(&mut w, &["2", "b", "-1", ""]).unwrap();
+            w.flush().unwrap();
+        }
+        let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(buf.as_slice())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].iter().collect::<Vec<_>>(),
+            ["Cấp \"giấy phép\", xây dựng\r\nloại A", "x\ny", "'=cmd", "Đất đai"]
+        );
+        assert_eq!(rows[1].iter().collect::<Vec<_>>(), ["2", "b", "'-1", ""]);
+    }
 }

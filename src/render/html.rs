@@ -814,8 +814,28 @@ fn json_ld(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> String {
         "availableChannel": channels,
         "isRelatedTo": p.related.iter().filter_map(|c| site.procedure_by_code(c)).map(|q| json!({"@type": "GovernmentService", "name": lang.pick(&q.title).0, "identifier": q.code, "url": format!("{}{}{}", site.config.base_url, lang.prefix(), urls::procedure(&q.slug))})).collect::<Vec<_>>(),
     });
-    // `</` would end the script element early.
-    serde_json::to_string(&ld).unwrap_or_default().replace("</", "<\\/")
+    script_json(&serde_json::to_string(&ld).unwrap_or_default())
+}
+
+/// JSON to embed in an HTML `<script>` element. The HTML parser does not know
+/// JSON: `</script>` ends the element, and `<!--` followed by `<script>`
+/// makes it swallow the rest of the page. These characters, and `&`, `>` and
+/// the line separators U+2028/U+2029 (line ends to older JavaScript), can only
+/// occur inside JSON strings, where the `\uXXXX` escape means the same
+/// character: the JSON is unchanged for a JSON reader.
+pub(crate) fn script_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes the five HTML-significant characters. Tera's default also escapes
@@ -852,4 +872,20 @@ pub fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter("vn_date", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
         Ok(tera::Value::String(crate::text::format_date_vi(v.as_str().unwrap_or_default())))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_json;
+
+    #[test]
+    fn json_in_a_script_element_has_no_markup_characters_and_reads_back_the_same() {
+        let title = "a <!--<script> </script> & > \u{2028}\u{2029} \\<b> \"q\"";
+        let json = script_json(&serde_json::to_string(&serde_json::json!({ "name": title })).unwrap());
+        for c in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!json.contains(c), "{c:?} in {json}");
+        }
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["name"].as_str(), Some(title));
+    }
 }
