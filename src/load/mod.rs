@@ -215,19 +215,20 @@ fn bad_slug(rel: &Path) -> Diagnostic {
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Reads an input file, refusing files over `MAX_FILE_BYTES` before reading them.
-fn read_bounded(path: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+/// (The diagnostic is boxed: it is large, and the read is the common case.)
+fn read_bounded(path: &Path, rel: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
     use std::io::Read;
-    let io = |e: std::io::Error| Diagnostic::new("io", format!("cannot read file: {e}")).in_file(rel);
+    let io = |e: std::io::Error| Box::new(Diagnostic::new("io", format!("cannot read file: {e}")).in_file(rel));
     let too_big = |len: u64| {
         let mut d = Diagnostic::new(
             "too-large",
-            format!("file is {} bytes, more than the limit of {MAX_FILE_BYTES} bytes (1 MiB)", len),
+            format!("file is {len} bytes, more than the limit of {MAX_FILE_BYTES} bytes (1 MiB)"),
         )
         .in_file(rel)
         .hint("split it, or move long texts (whole documents, scans) to a linked file under static/");
         d.line = 1;
         d.col = 1;
-        d
+        Box::new(d)
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
@@ -261,7 +262,7 @@ fn read_source(root: &Path, rel: &Path) -> Result<SourceText, Diagnostic> {
                 Err(d)
             }
         },
-        Err(d) => Err(d),
+        Err(d) => Err(*d),
     }
 }
 
