@@ -38,6 +38,8 @@ pub struct BuildSummary {
     pub cache_misses: usize,
     /// The same per kind of product (`poster-png`, `leaflet`, …): (reused, rendered).
     pub cache_kinds: std::collections::BTreeMap<String, (usize, usize)>,
+    /// Problems that did not stop the build (input files left out), sorted.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -142,6 +144,7 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         cache_hits: cache.hits(),
         cache_misses: cache.misses(),
         cache_kinds: cache.kind_counts(),
+        warnings: site.warnings.clone(),
     };
     if !errors.is_empty() {
         if let Some(m) = memo {

@@ -22,6 +22,7 @@ pub mod memo;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;

@@ -145,14 +145,16 @@ fn main() -> ExitCode {
                 check_only: false,
                 progress: std::io::stderr().is_terminal() && !quiet,
             };
+            let root = opts.root.clone();
             match build(&opts) {
                 Ok(s) => {
+                    print_warnings(&s.warnings, Format::Text);
                     if !quiet {
                         print_summary(&s, &out_dir);
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e) => report(e, Format::Text),
+                Err(e) => report(e, Format::Text, &root),
             }
         }
         Command::Check { root, format, translations } => {
@@ -175,8 +177,10 @@ fn main() -> ExitCode {
                         }
                     }
                     if let Format::Json = format {
-                        println!("{{\"errors\":[]}}");
+                        let v = serde_json::json!({ "errors": [], "warnings": s.warnings });
+                        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                     } else {
+                        print_warnings(&s.warnings, format);
                         eprintln!(
                             "ok: {} procedures, {} pages, {} files, every internal link resolves",
                             s.procedures, s.html_pages, s.files
@@ -184,7 +188,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e) => report(e, format),
+                Err(e) => report(e, format, &root),
             }
         }
         Command::Serve { root, port, bind } => {
@@ -272,7 +276,25 @@ fn print_summary(s: &BuildSummary, out: &std::path::Path) {
     println!("  load {:.0} ms, render {:.0} ms", s.load_time.as_secs_f64() * 1e3, s.render_time.as_secs_f64() * 1e3);
 }
 
-fn report(e: BuildError, format: Format) -> ExitCode {
+/// Prints warnings (problems that do not change the exit code) to stderr as
+/// `warning: file: message`, or as GitHub `::warning` annotations.
+fn print_warnings(warnings: &[Diagnostic], format: Format) {
+    match format {
+        Format::Text => {
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+        }
+        Format::Github => {
+            for w in warnings {
+                println!("{}", annotation("warning", w));
+            }
+        }
+        Format::Json => {} // part of the JSON document
+    }
+}
+
+fn report(e: BuildError, format: Format, root: &std::path::Path) -> ExitCode {
     match e {
         BuildError::Usage(msg) => {
             eprintln!("error: {msg}");
@@ -283,7 +305,15 @@ fn report(e: BuildError, format: Format) -> ExitCode {
             ExitCode::from(1)
         }
         BuildError::Content(errors) => {
-            print_diagnostics(&errors, format);
+            // The load stopped at the errors: list the files it left out too.
+            let warnings = onestop::load::skipped_files(root);
+            if let Format::Json = format {
+                let v = serde_json::json!({ "errors": errors, "warnings": warnings });
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                print_warnings(&warnings, format);
+                print_diagnostics(&errors, format);
+            }
             ExitCode::from(1)
         }
     }
@@ -303,22 +333,27 @@ fn print_diagnostics(errors: &[Diagnostic], format: Format) {
         }
         Format::Github => {
             for d in errors {
-                let esc = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-                let mut props = Vec::new();
-                if let Some(f) = &d.file {
-                    props.push(format!("file={}", f.display()));
-                    if d.line > 0 {
-                        props.push(format!("line={}", d.line));
-                        props.push(format!("col={}", d.col));
-                    }
-                }
-                props.push(format!("title={}", d.code));
-                let field = if d.field.is_empty() { String::new() } else { format!("{}: ", d.field) };
-                let hint = d.hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
-                println!("::error {}::{}", props.join(","), esc(&format!("{field}{}{hint}", d.message)));
+                println!("{}", annotation("error", d));
             }
         }
     }
+}
+
+/// A GitHub workflow annotation: `::error file=…,line=…,col=…,title=code::message`.
+fn annotation(kind: &str, d: &Diagnostic) -> String {
+    let esc = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut props = Vec::new();
+    if let Some(f) = &d.file {
+        props.push(format!("file={}", f.display()));
+        if d.line > 0 {
+            props.push(format!("line={}", d.line));
+            props.push(format!("col={}", d.col));
+        }
+    }
+    props.push(format!("title={}", d.code));
+    let field = if d.field.is_empty() { String::new() } else { format!("{}: ", d.field) };
+    let hint = d.hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+    format!("::{kind} {}::{}", props.join(","), esc(&format!("{field}{}{hint}", d.message)))
 }
 
 fn new_record(root: &std::path::Path, slug: &str, stage: Option<String>, code: Option<String>) -> ExitCode {

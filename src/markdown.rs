@@ -14,12 +14,22 @@ pub struct MarkdownOptions<'a> {
     pub heading_ids: bool,
 }
 
+/// How deep lists and block quotes may nest (a list inside a list item
+/// counts one level). Deeper Markdown is refused when it is loaded: no reader
+/// follows it, and the print products' data would exceed typst's JSON depth.
+pub const MAX_BLOCK_NESTING: usize = 16;
+/// How deep elements of any kind (lists, quotes, emphasis, links, …) may nest.
+pub const MAX_ELEMENT_NESTING: usize = 40;
+
 /// A rendered Markdown text.
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: Html,
     pub plain: String,
     pub toc: Vec<(String, String)>,
+    /// Byte offset (in the Markdown) of the first element nested deeper than
+    /// `MAX_BLOCK_NESTING` / `MAX_ELEMENT_NESTING`, if any.
+    pub too_deep: Option<usize>,
 }
 
 /// A refused link: byte offset inside the Markdown text and the message.
@@ -77,7 +87,24 @@ pub fn render(md: &str, opts: &MarkdownOptions) -> (Rendered, Vec<LinkError>) {
         1
     };
     let parser = Parser::new_ext(md, options).into_offset_iter();
+    // Open elements: all of them, and lists and block quotes alone.
+    let (mut depth, mut blocks) = (0usize, 0usize);
+    let mut too_deep = None;
     for (event, range) in parser {
+        match &event {
+            Event::Start(tag) => {
+                depth += 1;
+                blocks += usize::from(matches!(tag, Tag::List(_) | Tag::BlockQuote(_)));
+                if too_deep.is_none() && (depth > MAX_ELEMENT_NESTING || blocks > MAX_BLOCK_NESTING) {
+                    too_deep = Some(range.start);
+                }
+            }
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                blocks = blocks.saturating_sub(usize::from(matches!(tag, TagEnd::List(_) | TagEnd::BlockQuote(_))));
+            }
+            _ => {}
+        }
         let event = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = rewrite(&dest_url, range.start, opts.base_path, &mut errors);
@@ -123,7 +150,7 @@ pub fn render(md: &str, opts: &MarkdownOptions) -> (Rendered, Vec<LinkError>) {
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    (Rendered { html: Html(html), plain, toc }, errors)
+    (Rendered { html: Html(html), plain, toc, too_deep }, errors)
 }
 
 fn escape_all(s: &str) -> String {
@@ -186,6 +213,18 @@ mod tests {
         assert!(r.html.0.contains("<h3 id=\"dang-ky-tai-khoan\">Đăng ký <em>tài khoản</em></h3>"), "{}", r.html.0);
         assert_eq!(r.toc.len(), 2);
         assert!(r.plain.contains("Bước một"));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let list = |n: usize| (0..n).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>();
+        assert_eq!(md(&list(MAX_BLOCK_NESTING)).0.too_deep, None);
+        let deep = list(MAX_BLOCK_NESTING + 1);
+        let at = md(&deep).0.too_deep.expect("17 levels are refused");
+        assert_eq!(deep[..at].matches('\n').count(), MAX_BLOCK_NESTING, "points at the 17th level's line");
+        let quotes = format!("{} x\n", ">".repeat(130));
+        assert!(md(&quotes).0.too_deep.is_some());
+        assert_eq!(md("> a\n> - *b* **c** [d](/x/)\n").0.too_deep, None);
     }
 
     #[test]

@@ -263,6 +263,8 @@ pub struct Site {
     pub by_code: HashMap<String, usize>,
     /// Diagram specs from `diagrams/*.toml`, sorted by name.
     pub diagrams: Vec<Diagram>,
+    /// Problems that do not stop the build (files left out), sorted.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -76,6 +76,19 @@ pub const SCHEMES: &[&str] = &["2011", "2022", "custom"];
 /// Paper sizes of the procedure leaflets (`print_paper`).
 pub const PAPERS: &[&str] = &["A4", "A5"];
 
+/// Bounds of the numbers of a record, checked at load (and documented in
+/// docs/content-format.md) so no sum, duration or amount can overflow.
+/// Largest `fee_vnd`: one trillion đồng.
+pub const MAX_FEE_VND: i64 = 1_000_000_000_000;
+/// Largest `time` in days or working days: ten years.
+pub const MAX_TIME_DAYS: f64 = 3_650.0;
+/// Largest `time` in hours: ten years.
+pub const MAX_TIME_HOURS: f64 = 87_600.0;
+/// Largest dossier count of one procedure in one year (`statistics`).
+pub const MAX_DOSSIERS: i64 = 100_000_000;
+/// Largest number of originals or copies of one document.
+pub const MAX_DOCUMENT_COPIES: i64 = 1_000;
+
 pub const AGENCY_KEYS: &[Key] = &[
     opt("competent", Ty::Str, "Agency with the competence to decide (cơ quan có thẩm quyền)."),
     opt("executing", Ty::Str, "Agency that carries it out (cơ quan thực hiện)."),

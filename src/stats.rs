@@ -143,14 +143,16 @@ fn pair(y: &YearStats) -> Option<(i64, i64)> {
     Some((y.received?, y.received_online?))
 }
 
+/// Sums saturate: the loader bounds each figure (`schema::MAX_DOSSIERS`), so
+/// no real site comes near `i64::MAX`, but no input can make a sum wrap.
 fn add(t: &mut Totals, y: &YearStats) {
     if let Some((r, o)) = pair(y) {
         t.procedures += 1;
-        t.received += r;
-        t.received_online += o;
+        t.received = t.received.saturating_add(r);
+        t.received_online = t.received_online.saturating_add(o);
     }
-    t.resolved_online += y.resolved_online.unwrap_or(0);
-    t.resolved_on_time += y.resolved_on_time.unwrap_or(0);
+    t.resolved_online = t.resolved_online.saturating_add(y.resolved_online.unwrap_or(0));
+    t.resolved_on_time = t.resolved_on_time.saturating_add(y.resolved_on_time.unwrap_or(0));
 }
 
 fn finish(mut t: Totals, low: f64, high: f64) -> Totals {
@@ -265,7 +267,7 @@ fn promote(site: &Site, year: i64) -> Vec<Promote> {
                 procedure: i,
                 code: p.code.clone(),
                 year,
-                offline: r - o,
+                offline: r.saturating_sub(o),
                 received: r,
                 percent: percent(o, r).unwrap_or(0.0),
             })
@@ -368,5 +370,16 @@ mod tests {
         assert_eq!(percent(599, 2000), Some(30.0));
         assert_eq!(band(3, 10, 15.0, 30.0), Some(Band::High)); // exactly 30 %
         assert_eq!(band(0, 0, 15.0, 30.0), None);
+    }
+
+    #[test]
+    fn sums_never_wrap() {
+        let max = Some(i64::MAX);
+        let site = site_with(&[("1.009645", 3, &[(2024, max, max)]), ("1.009664", 4, &[(2024, max, Some(0))])]);
+        let s = compute(&site);
+        let y = &s.overall[0];
+        assert_eq!((y.received, y.received_online), (i64::MAX, i64::MAX), "saturated, not -2");
+        assert!(y.percent.is_some_and(|p| (0.0..=100.0).contains(&p)), "{:?}", y.percent);
+        assert!(s.promote.iter().all(|p| p.offline >= 0));
     }
 }

@@ -45,6 +45,24 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// Whether `c` is an invisible control character that text may not hold:
+/// C0 controls other than tab, line feed and carriage return, DEL, and the
+/// C1 controls U+0080–U+009F. Fonts have no glyph for them, XML and typst
+/// refuse them, and an editor cannot see them.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Byte offset and character of the first forbidden control character of `s`.
+pub fn find_forbidden_control(s: &str) -> Option<(usize, char)> {
+    s.char_indices().find(|&(_, c)| is_forbidden_control(c))
+}
+
+/// The hint for a forbidden control character: `remove the invisible character (U+001B)`.
+pub fn control_hint(c: char) -> String {
+    format!("remove the invisible character (U+{:04X})", u32::from(c))
+}
+
 /// A slug is lower-case ASCII letters, digits and single hyphens.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()

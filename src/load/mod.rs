@@ -61,8 +61,9 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
     config_key.add_str(&config_src.text).add_str(base_url.unwrap_or(""));
     let key_of = |rel: &Path, text: &str| config_key.clone().add_str(&rel.to_string_lossy()).add_str(text).finish();
 
-    let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors);
-    let page_files = list_files(root, PAGES_DIR, "md", &mut errors);
+    let mut warnings = Vec::new();
+    let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors, &mut warnings);
+    let page_files = list_files(root, PAGES_DIR, "md", &mut errors, &mut warnings);
 
     // The history (a git process) runs while the records are parsed.
     let (history, records) = rayon::join(
@@ -109,7 +110,7 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         loaded_pages.extend(loaded);
     }
     let mut site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
-    for rel in list_files(root, diagram::DIAGRAMS_DIR, "toml", &mut errors) {
+    for rel in list_files(root, diagram::DIAGRAMS_DIR, "toml", &mut errors, &mut warnings) {
         match (read_source(root, &rel), record::slug_of(&rel)) {
             (Err(d), _) => errors.push(d),
             (Ok(_), None) => errors.push(bad_slug(&rel)),
@@ -117,6 +118,8 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         }
     }
     diagram::check_inline(&site.diagrams, &mut errors);
+    diag::sort(&mut warnings);
+    site.warnings = warnings;
     if errors.is_empty() {
         Ok(site)
     } else {
@@ -205,8 +208,44 @@ fn bad_slug(rel: &Path) -> Diagnostic {
         .hint(format!("rename it to `{}` (lower-case letters, digits and hyphens)", crate::text::slugify(stem)))
 }
 
+/// The largest input file (record, page, site.toml, diagram spec) that is
+/// read: 1 MiB. The largest record of the national portal is under 100 KB;
+/// a bigger file is a mistake (a pasted document), and would make every
+/// product of the build slow and memory-hungry.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads an input file, refusing files over `MAX_FILE_BYTES` before reading them.
+/// (The diagnostic is boxed: it is large, and the read is the common case.)
+fn read_bounded(path: &Path, rel: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
+    use std::io::Read;
+    let io = |e: std::io::Error| Box::new(Diagnostic::new("io", format!("cannot read file: {e}")).in_file(rel));
+    let too_big = |len: u64| {
+        let mut d = Diagnostic::new(
+            "too-large",
+            format!("file is {len} bytes, more than the limit of {MAX_FILE_BYTES} bytes (1 MiB)"),
+        )
+        .in_file(rel)
+        .hint("split it, or move long texts (whole documents, scans) to a linked file under static/");
+        d.line = 1;
+        d.col = 1;
+        Box::new(d)
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_big(len));
+    }
+    // The file may grow between the size check and the read: read one byte past the limit at most.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 fn read_source(root: &Path, rel: &Path) -> Result<SourceText, Diagnostic> {
-    match std::fs::read(root.join(rel)) {
+    match read_bounded(&root.join(rel), rel) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceText::new(rel.to_path_buf(), text)),
             Err(e) => {
@@ -223,31 +262,100 @@ fn read_source(root: &Path, rel: &Path) -> Result<SourceText, Diagnostic> {
                 Err(d)
             }
         },
-        Err(e) => Err(Diagnostic::new("io", format!("cannot read file: {e}")).in_file(rel)),
+        Err(d) => Err(*d),
     }
 }
 
-/// Files with `ext` under `root/dir`, relative to root, sorted.
-fn list_files(root: &Path, dir: &str, ext: &str, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// Files with `ext` under `root/dir`, relative to root, sorted. Files that
+/// look meant to be included but are not (`x.TOML`, `x.toml.bak`,
+/// `.x.toml`, `x.md~`, a folder named `x.toml`) give a warning.
+fn list_files(
+    root: &Path,
+    dir: &str,
+    ext: &str,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let base = root.join(dir);
     if !base.exists() {
         return files;
     }
-    for entry in WalkDir::new(&base).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext) => {
-                let name = e.file_name().to_string_lossy();
-                if name.starts_with('.') || name.starts_with('_') {
-                    continue; // editor backups and drafts
-                }
-                files.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+    for entry in WalkDir::new(&base).min_depth(1).sort_by_file_name() {
+        let e = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(Diagnostic::new("io", format!("cannot read folder: {e}")).in_file(Path::new(dir)));
+                continue;
             }
-            Ok(_) => {}
-            Err(e) => errors.push(Diagnostic::new("io", format!("cannot read folder: {e}")).in_file(Path::new(dir))),
+        };
+        let rel = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+        let name = e.file_name().to_string_lossy();
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext) && !name.starts_with('.') {
+            if !name.starts_with('_') {
+                files.push(rel);
+            } // `_name.toml`: a draft, left out on purpose
+            continue;
+        }
+        if e.path_is_symlink() && name.to_ascii_lowercase().contains(&format!(".{ext}")) {
+            warnings.push(
+                Diagnostic::new("skipped-file", format!("`{name}` is a symbolic link, which is not followed"))
+                    .in_file(&rel)
+                    .hint("copy the file here instead of linking to it"),
+            );
+        } else if let Some(w) = skipped_warning(&rel, &name, ext, e.file_type().is_dir()) {
+            warnings.push(w);
         }
     }
     files
+}
+
+/// The warning for a file or folder that `list_files` leaves out although its
+/// name looks like an input (`.ext` in it, or an editor backup ending in `~`).
+fn skipped_warning(rel: &Path, name: &str, ext: &str, is_dir: bool) -> Option<Diagnostic> {
+    let dot_ext = format!(".{ext}");
+    let lower = name.to_ascii_lowercase();
+    let looks_like_input = lower.contains(&dot_ext) || (!is_dir && name.ends_with('~'));
+    if !looks_like_input || name.starts_with('_') {
+        return None;
+    }
+    // The name it was probably meant to have: no leading dots, and nothing after `.ext`.
+    let visible = name.trim_start_matches('.');
+    let lower_visible = visible.to_ascii_lowercase();
+    let stem = match lower_visible.find(&dot_ext) {
+        Some(i) => visible.get(..i).unwrap_or(visible),
+        None => visible.trim_end_matches('~'),
+    };
+    let intended = format!("{stem}{dot_ext}");
+    let (message, hint) = if is_dir {
+        (
+            format!("folder `{name}` is not read: only files named *{dot_ext} are"),
+            format!(
+                "a record or page is one file; move what is inside out of the folder, or rename the folder so its name has no `{dot_ext}`"
+            ),
+        )
+    } else if name.starts_with('.') {
+        (
+            format!("hidden file `{name}` is skipped"),
+            format!("rename it to {intended} to include it (or delete it if it is an editor's backup)"),
+        )
+    } else {
+        (
+            format!("file `{name}` is skipped: its name does not end in `{dot_ext}`"),
+            format!("rename it to {intended} to include it (or delete it if it is a backup)"),
+        )
+    };
+    Some(Diagnostic::new("skipped-file", message).in_file(rel).hint(hint))
+}
+
+/// Warnings for the files of the site's input folders that are left out
+/// (see `list_files`), without loading anything.
+pub fn skipped_files(root: &Path) -> Vec<Diagnostic> {
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for (dir, ext) in [(PROCEDURES_DIR, "toml"), (PAGES_DIR, "md"), (diagram::DIAGRAMS_DIR, "toml")] {
+        list_files(root, dir, ext, &mut errors, &mut warnings);
+    }
+    warnings
 }
 
 /// Parses TOML (`text` starts at byte `base` of `src`), checks it against the
@@ -273,6 +381,7 @@ fn parse_toml<T: DeserializeOwned>(
             return None;
         }
     };
+    check_controls(table.get_ref(), "", src, base, out);
     let before = out.len();
     schema::check_table(table.get_ref(), table.span(), keys, "", src, base, out);
     // With only unknown keys (typos of optional keys) the values are sound: go
@@ -291,6 +400,66 @@ fn parse_toml<T: DeserializeOwned>(
             None
         }
     }
+}
+
+/// Refuses invisible control characters in every string of a TOML table
+/// (keys are checked against the schema). They can only come in as escapes
+/// (`"\u001b"`, `"\e"`): TOML itself refuses raw ones.
+fn check_controls(table: &toml::de::DeTable<'_>, path: &str, src: &SourceText, base: usize, out: &mut Vec<Diagnostic>) {
+    for (k, v) in table.iter() {
+        let name = k.get_ref().as_ref();
+        let field = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+        check_value_controls(v, &field, src, base, out);
+    }
+}
+
+fn check_value_controls(
+    v: &Spanned<toml::de::DeValue<'_>>,
+    field: &str,
+    src: &SourceText,
+    base: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    use toml::de::DeValue;
+    match v.get_ref() {
+        DeValue::String(s) => {
+            if let Some((_, c)) = crate::text::find_forbidden_control(s) {
+                let at = locate_control(src, base + v.span().start, base + v.span().end, c);
+                out.push(control_char(c, src, at, field));
+            }
+        }
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_value_controls(item, &format!("{field}[{i}]"), src, base, out);
+            }
+        }
+        DeValue::Table(t) => check_controls(t, field, src, base, out),
+        _ => {}
+    }
+}
+
+/// Where a control character is written in the source: the raw character or
+/// its escape (`\u001B`, `\U0000001B`, `\x1B`, `\e`) inside the value's
+/// span, else the start of the value.
+fn locate_control(src: &SourceText, start: usize, end: usize, c: char) -> usize {
+    let Some(raw) = src.text.get(start..end) else { return start };
+    if let Some(i) = raw.find(c) {
+        return start + i;
+    }
+    let lower = raw.to_ascii_lowercase();
+    let code = u32::from(c);
+    let mut escapes = vec![format!("\\u{code:04x}"), format!("\\u{code:08x}"), format!("\\x{code:02x}")];
+    if c == '\u{1b}' {
+        escapes.push("\\e".into());
+    }
+    escapes.iter().filter_map(|e| lower.find(e.as_str())).min().map_or(start, |i| start + i)
+}
+
+fn control_char(c: char, src: &SourceText, at: usize, field: &str) -> Diagnostic {
+    Diagnostic::new("control-char", format!("text holds an invisible control character (U+{:04X})", u32::from(c)))
+        .at(src, at)
+        .field(field)
+        .hint(crate::text::control_hint(c))
 }
 
 fn first_line(s: &str) -> String {
@@ -324,6 +493,24 @@ impl MdCtx<'_> {
             &MarkdownOptions { allow_html: self.allow_html, base_path: self.base_path, heading_ids },
         );
         let content_start = at + self.quote_len(at);
+        if let Some(off) = r.too_deep {
+            out.push(
+                Diagnostic::new(
+                    "too-deep",
+                    format!(
+                        "Markdown nested too deeply (more than {} levels of lists and quotes, or {} elements)",
+                        markdown::MAX_BLOCK_NESTING,
+                        markdown::MAX_ELEMENT_NESTING
+                    ),
+                )
+                .at(self.src, content_start + off)
+                .field(field)
+                .hint(format!(
+                    "flatten the list: at most {} levels of nested lists and block quotes",
+                    markdown::MAX_BLOCK_NESTING
+                )),
+            );
+        }
         // Offsets inside the value differ from the source when the literal has
         // escapes, CRLF line ends or non-NFC text: find the URL itself instead.
         let mut search_from = content_start;

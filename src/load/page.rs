@@ -40,6 +40,17 @@ pub fn load_page(src: &SourceText, slug: &str, site: &SiteConfig, out: &mut Vec<
     let raw: RawFrontMatter = parse_toml(src, fm_start, fm, schema::PAGE_KEYS, out)?;
     let md = MdCtx { src, allow_html: site.allow_html, base_path: &site.base_path };
     let body = src.text.get(body_start..).unwrap_or("");
+    if let Some((at, c)) = crate::text::find_forbidden_control(body) {
+        out.push(
+            Diagnostic::new(
+                "control-char",
+                format!("text holds an invisible control character (U+{:04X})", u32::from(c)),
+            )
+            .at(src, body_start + at)
+            .field("body")
+            .hint(crate::text::control_hint(c)),
+        );
+    }
     // Offsets in the body are relative to body_start; quote_len(body_start) is 0 there.
     let rendered = md.render(body, body_start, "body", true, out);
     if out.len() > before {

@@ -176,13 +176,26 @@ pub fn load_record(
         let c = c.get_ref();
         let Some(kind) = ChannelKind::parse(&c.kind) else { continue }; // reported by the schema check
         if let Some(t) = &c.time {
-            if !(t.get_ref().is_finite() && *t.get_ref() > 0.0) {
-                out.push(err(
-                    "bad-value",
-                    format!("time {} must be a positive number", t.get_ref()),
-                    t.span().start,
-                    &f("time"),
-                ));
+            let (max, unit) = match c.time_unit.as_deref() {
+                Some("hours") => (schema::MAX_TIME_HOURS, "hours"),
+                _ => (schema::MAX_TIME_DAYS, "days"),
+            };
+            let v = *t.get_ref();
+            if !(v.is_finite() && v > 0.0) {
+                out.push(
+                    err("bad-value", format!("time {v} must be a positive number"), t.span().start, &f("time"))
+                        .hint(format!("a number of {unit} above 0 and at most {max}")),
+                );
+            } else if v > max {
+                out.push(
+                    err("bad-value", format!("time {v} {unit} is out of range"), t.span().start, &f("time")).hint(
+                        format!(
+                            "time is at most {} days or {} hours; use time_text for anything else",
+                            schema::MAX_TIME_DAYS,
+                            schema::MAX_TIME_HOURS
+                        ),
+                    ),
+                );
             }
             if c.time_unit.is_none() {
                 out.push(
@@ -196,10 +209,17 @@ pub fn load_record(
                     .hint("add time = <number>, or remove time_unit"),
             );
         }
-        if let Some(fv) = &c.fee_vnd
-            && *fv.get_ref() < 0
-        {
-            out.push(err("bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
+        if let Some(fv) = &c.fee_vnd {
+            let v = *fv.get_ref();
+            if v < 0 {
+                out.push(err("bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
+            } else if v > schema::MAX_FEE_VND {
+                out.push(
+                    err("bad-value", format!("fee_vnd {v} is out of range"), fv.span().start, &f("fee_vnd")).hint(
+                        format!("fee_vnd is 0 ..= {} đồng; use fee (text) for anything else", schema::MAX_FEE_VND),
+                    ),
+                );
+            }
         }
         if channels
             .iter()
@@ -235,6 +255,13 @@ pub fn load_record(
                 && *n.get_ref() < 0
             {
                 out.push(err("bad-value", format!("{k} cannot be negative"), n.span().start, &f(k)));
+            } else if let Some(n) = n
+                && *n.get_ref() > schema::MAX_DOCUMENT_COPIES
+            {
+                out.push(
+                    err("bad-value", format!("{k} {} is out of range", n.get_ref()), n.span().start, &f(k))
+                        .hint(format!("{k} is 0 ..= {}", schema::MAX_DOCUMENT_COPIES)),
+                );
             }
         }
         if let Some(u) = &d.form_url
@@ -317,11 +344,16 @@ pub fn load_record(
         ] {
             if let Some(v) = v.as_ref().filter(|v| *v.get_ref() < 0) {
                 out.push(err("bad-value", format!("{k} cannot be negative"), v.span().start, &f(k)));
+            } else if let Some(v) = v.as_ref().filter(|v| *v.get_ref() > schema::MAX_DOSSIERS) {
+                out.push(
+                    err("bad-value", format!("{k} {} is out of range", v.get_ref()), v.span().start, &f(k))
+                        .hint(format!("dossier counts are 0 ..= {} a year", schema::MAX_DOSSIERS)),
+                );
             }
         }
         let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
-        // A negative total is already reported; comparing parts with it would only add noise.
-        let total = val(&s.received).filter(|&t| t >= 0);
+        // A total out of range is already reported; comparing parts with it would only add noise.
+        let total = val(&s.received).filter(|&t| (0..=schema::MAX_DOSSIERS).contains(&t));
         if let (Some(total), Some(online)) = (total, &s.received_online)
             && *online.get_ref() > total
         {

@@ -8,22 +8,6 @@ use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::{Page, Procedure, Site};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// URL segments the site itself uses; pages cannot take them.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "thu-tuc",
-    "hanh-trinh",
-    "linh-vuc",
-    "muc-do",
-    "tim-kiem",
-    "thong-ke",
-    "data",
-    "static",
-    "en",
-    "404",
-    "sitemap",
-    "robots",
-];
-
 pub fn resolve(
     config: Config,
     records: Vec<(Procedure, RecordSpans)>,
@@ -110,12 +94,13 @@ pub fn resolve(
         p.alternatives = alts;
     }
 
+    let reserved = crate::routes::reserved_names();
     for p in &pages {
-        if RESERVED_SLUGS.contains(&p.slug.as_str()) {
+        if reserved.contains(&p.slug.as_str()) {
             errors.push(
                 Diagnostic::new("reserved-slug", format!("page name `{}` is used by the site itself", p.slug))
                     .in_file(&p.source)
-                    .hint(format!("rename the file; reserved names: {}", RESERVED_SLUGS.join(", "))),
+                    .hint(format!("rename the file; reserved names: {}", reserved.join(", "))),
             );
         }
     }
@@ -130,6 +115,7 @@ pub fn resolve(
         pages,
         by_code,
         diagrams: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -29,18 +29,7 @@ impl Renderer for SiteFilesRenderer {
 
 /// Every HTML page except 404, with the record's edition date where known.
 pub fn sitemap(site: &Site) -> String {
-    let mut paths: Vec<String> = vec![
-        String::new(),
-        urls::CATALOGUE.into(),
-        urls::JOURNEY.into(),
-        urls::FIELDS.into(),
-        urls::LEVELS.into(),
-        urls::SEARCH.into(),
-        urls::DATA.into(),
-        urls::STATISTICS.into(),
-        urls::CHANGES.into(),
-        urls::PRINT.into(),
-    ];
+    let mut paths: Vec<String> = crate::routes::sitemap_sections().map(String::from).collect();
     paths.extend(site.procedures.iter().map(|p| urls::procedure(&p.slug)));
     paths.extend(site.stages.iter().map(|s| urls::stage(&s.key)));
     paths.extend(site.fields.iter().map(|f| urls::field(&f.key)));
