@@ -39,8 +39,8 @@ pub struct LinkError {
     pub url: String,
 }
 
-/// Whether a link target is allowed, and its rewritten form.
-pub fn check_url(url: &str, base_path: &str) -> Result<String, ()> {
+/// The rewritten form of a link target, or `None` when it is not allowed.
+pub fn check_url(url: &str, base_path: &str) -> Option<String> {
     let trimmed = url.trim();
     let lower = trimmed.to_ascii_lowercase();
     if let Some(colon) = lower.find(':') {
@@ -51,19 +51,19 @@ pub fn check_url(url: &str, base_path: &str) -> Result<String, ()> {
             && !lower[..colon].contains('/');
         if is_scheme {
             return if matches!(scheme, "http" | "https" | "mailto" | "tel") {
-                Ok(trimmed.to_string())
+                Some(trimmed.to_string())
             } else {
-                Err(())
+                None
             };
         }
     }
     if lower.starts_with("//") {
-        return Err(()); // protocol-relative: ambiguous, ask for https://
+        return None; // protocol-relative: ambiguous, ask for https://
     }
     if let Some(rest) = trimmed.strip_prefix('/') {
-        return Ok(format!("{base_path}{rest}"));
+        return Some(format!("{base_path}{rest}"));
     }
-    Ok(trimmed.to_string())
+    Some(trimmed.to_string())
 }
 
 pub fn render(md: &str, opts: &MarkdownOptions) -> (Rendered, Vec<LinkError>) {
@@ -159,8 +159,8 @@ fn escape_all(s: &str) -> String {
 
 fn rewrite<'a>(dest: &CowStr<'a>, offset: usize, base_path: &str, errors: &mut Vec<LinkError>) -> CowStr<'a> {
     match check_url(dest, base_path) {
-        Ok(url) => CowStr::from(url),
-        Err(()) => {
+        Some(url) => CowStr::from(url),
+        None => {
             errors.push(LinkError { offset, url: dest.to_string() });
             CowStr::from("#")
         }

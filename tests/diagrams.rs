@@ -237,7 +237,7 @@ fn arrows_run_from_the_earlier_procedure_to_the_later_one() {
         let nums: Vec<f64> = a
             .attribute("d")
             .unwrap()
-            .split(|c: char| c == 'M' || c == 'L' || c == ' ')
+            .split(['M', 'L', ' '])
             .filter(|s| !s.is_empty())
             .map(|s| s.parse().unwrap())
             .collect();

@@ -265,7 +265,7 @@ pub fn load_record(
             }
         }
         if let Some(u) = &d.form_url
-            && crate::markdown::check_url(u.get_ref(), "/").is_err()
+            && crate::markdown::check_url(u.get_ref(), "/").is_none()
         {
             out.push(
                 err("bad-url", format!("`{}` is not an allowed link", u.get_ref()), u.span().start, &f("form_url"))
