@@ -95,8 +95,8 @@ fn a_procedure_page_shows_its_code_channels_documents_and_legal_basis() {
 
 #[test]
 fn missing_facts_say_khong_co_thong_tin() {
-    // 1.009664 is written from the candidate list only: no documents are sourced.
-    let html = read("thu-tuc/cap-giay-chung-nhan-dang-ky-dau-tu/index.html");
+    // 1.009794 is written from the candidate list only: no documents are sourced.
+    let html = read("thu-tuc/kiem-tra-nghiem-thu-hoan-thanh-cong-trinh/index.html");
     let docs = &html[html.find("id=\"s-documents\"").unwrap()..];
     let docs = &docs[..docs.find("</section>").unwrap()];
     assert!(docs.contains("Không có thông tin"), "{docs}");
