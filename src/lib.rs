@@ -11,6 +11,7 @@ pub mod build;
 pub mod cache;
 pub mod diag;
 pub mod diagram;
+pub mod fsutil;
 pub mod import;
 pub mod levels;
 pub mod load;
