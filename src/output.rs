@@ -10,6 +10,7 @@
 use crate::diag::Diagnostic;
 use crate::fsutil;
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -69,7 +70,7 @@ impl Output {
     pub fn staging_for(out_dir: &Path) -> std::io::Result<Self> {
         let (parent, name) = beside(out_dir)?;
         let created = fsutil::create_dir_all_tracked(&parent)?;
-        let staging = parent.join(format!("{name}.tmp-{}", std::process::id()));
+        let staging = parent.join(suffixed(&name, "tmp"));
         let made = (|| {
             if fs::symlink_metadata(&staging).is_ok() {
                 fs::remove_dir_all(&staging)?;
@@ -289,10 +290,10 @@ impl Drop for Output {
 
 /// The folder `out_dir` is in (resolved: `..` and links seen through, so a
 /// rename cannot pull a path's own parent away) and its name.
-fn beside(out_dir: &Path) -> std::io::Result<(PathBuf, String)> {
+fn beside(out_dir: &Path) -> std::io::Result<(PathBuf, OsString)> {
     let resolved = fsutil::resolve(out_dir)?;
     match (resolved.parent(), resolved.file_name()) {
-        (Some(parent), Some(name)) => Ok((parent.to_path_buf(), name.to_string_lossy().into_owned())),
+        (Some(parent), Some(name)) => Ok((parent.to_path_buf(), name.to_os_string())),
         _ => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             format!("{} is not a folder an output can be swapped into", out_dir.display()),
@@ -300,10 +301,17 @@ fn beside(out_dir: &Path) -> std::io::Result<(PathBuf, String)> {
     }
 }
 
+/// `<name>.<what>-<pid>`: this run's staging (`tmp`) or swapped-out (`old`) folder.
+fn suffixed(name: &OsStr, what: &str) -> OsString {
+    let mut s = name.to_os_string();
+    s.push(format!(".{what}-{}", std::process::id()));
+    s
+}
+
 fn swap_in(staging: &Path, out_dir: &Path) -> std::io::Result<Option<String>> {
     let (parent, name) = beside(out_dir)?;
     let target = parent.join(&name);
-    let old = parent.join(format!("{name}.old-{}", std::process::id()));
+    let old = parent.join(suffixed(&name, "old"));
     let had_old = fs::symlink_metadata(&target).is_ok();
     if had_old {
         fs::rename(&target, &old)?;
@@ -346,12 +354,14 @@ pub struct Cleanup {
 pub fn clean_leftovers(out_dir: &Path) -> Cleanup {
     let mut done = Cleanup::default();
     let Ok((parent, name)) = beside(out_dir) else { return done };
+    // Leftovers are recognised by name: an output folder whose name is not UTF-8 gets none cleaned.
+    let Some(name_str) = name.to_str() else { return done };
     let Ok(entries) = fs::read_dir(&parent) else { return done };
     let mut stale_old = Vec::new();
     for e in entries.flatten() {
         let file_name = e.file_name();
         let Some(file_name) = file_name.to_str() else { continue };
-        let Some(rest) = file_name.strip_prefix(name.as_str()) else { continue };
+        let Some(rest) = file_name.strip_prefix(name_str) else { continue };
         let (is_old, pid) = match (rest.strip_prefix(".tmp-"), rest.strip_prefix(".old-")) {
             (Some(pid), _) => (false, pid),
             (_, Some(pid)) => (true, pid),
