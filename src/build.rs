@@ -2,11 +2,12 @@
 //! check internal links → swap the output in. The only module that knows
 //! the list of stages; `main.rs` only parses arguments and prints.
 
-use crate::cache::Cache;
+use crate::cache::{self, Cache};
 use crate::diag::{self, Diagnostic};
+use crate::fsutil;
 use crate::load;
 use crate::memo::Memo;
-use crate::output::Output;
+use crate::output::{self, Output};
 use crate::render::{self, RenderCtx};
 use crate::theme;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,21 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     {
         return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
     }
+    if !opts.check_only {
+        // Before anything is read or written: a bad --out touches nothing.
+        guard_out_dir(root, &opts.out_dir)?;
+        let cleanup = output::clean_leftovers(&opts.out_dir);
+        if let Some(old) = &cleanup.restored {
+            eprintln!(
+                "note: {} was missing; the last good output was put back from {} (left by a killed build)",
+                opts.out_dir.display(),
+                old.display()
+            );
+        }
+        for problem in &cleanup.problems {
+            eprintln!("warning: {problem}");
+        }
+    }
     // The memo reuses pages from the folder the build replaces; `check` has none.
     let memo = memo.filter(|_| !opts.check_only);
     if let Some(m) = memo {
@@ -97,7 +113,6 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     let out = if opts.check_only {
         Output::in_memory()
     } else {
-        guard_out_dir(root, &opts.out_dir)?;
         Output::staging_for(&opts.out_dir).map_err(|e| {
             BuildError::Io(format!("cannot create a staging folder beside {}: {e}", opts.out_dir.display()))
         })?
@@ -154,11 +169,16 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         diag::sort(&mut errors);
         return Err(BuildError::Content(errors));
     }
-    if let Err(e) = out.commit(&opts.out_dir) {
-        if let Some(m) = memo {
-            m.abandon();
+    match out.commit(&opts.out_dir) {
+        Ok(None) => {}
+        // The new site is in place; only the old one's deletion failed.
+        Ok(Some(warning)) => eprintln!("warning: {warning}"),
+        Err(e) => {
+            if let Some(m) = memo {
+                m.abandon();
+            }
+            return Err(BuildError::Io(format!("cannot move the new site into {}: {e}", opts.out_dir.display())));
         }
-        return Err(BuildError::Io(format!("cannot move the new site into {}: {e}", opts.out_dir.display())));
     }
     if let Some(m) = memo {
         m.commit();
@@ -167,16 +187,56 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     Ok(BuildSummary { total_time: started.elapsed(), ..summary })
 }
 
-/// Refuses output folders that would replace the site's own sources.
+/// The folders of a site that hold what it is built from (and the cache):
+/// an output folder may not be one of them, be inside one, or contain one.
+const SOURCE_DIRS: &[&str] =
+    &["content", "diagrams", "themes", "templates", "static", "print", "i18n", ".git", "src", cache::DIR];
+
+/// Refuses output folders that the build's swap would move or delete sources
+/// with: the site folder or an ancestor of it, an existing file, and any
+/// folder that is, is inside, or contains a source folder. Paths are compared
+/// after resolving `..` and the symlinks of the parts that exist, so every
+/// spelling of a folder (`public/../content`, a link to it) is caught.
 fn guard_out_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (abs(root), abs(out));
-    let protected = ["", "content", "themes", "templates", "static", "print", "i18n", "src", "diagrams"];
-    if protected.iter().any(|p| out_abs == root_abs.join(p)) || root_abs.starts_with(&out_abs) {
-        return Err(BuildError::Usage(format!(
-            "refusing to build into {}: it holds the site's sources and would be replaced",
-            out.display()
-        )));
+    let resolve = |p: &Path| {
+        fsutil::resolve(p).map_err(|e| BuildError::Usage(format!("cannot resolve the folder {}: {e}", p.display())))
+    };
+    let (root_r, out_r) = (resolve(root)?, resolve(out)?);
+    let refuse = |why: String| {
+        let shown = if out_r.as_path() == out {
+            out.display().to_string()
+        } else {
+            format!("{} ({})", out.display(), out_r.display())
+        };
+        BuildError::Usage(format!(
+            "refusing to build into {shown}: {why}; every build replaces its output folder as a whole\n  hint: use --out public or a folder outside the site"
+        ))
+    };
+    if fs_exists_not_dir(out) {
+        return Err(refuse("it is a file, not a folder".into()));
+    }
+    if out_r == root_r {
+        return Err(refuse("it is the site folder itself".into()));
+    }
+    if root_r.starts_with(&out_r) {
+        return Err(refuse(format!("it contains the site folder {}", root_r.display())));
+    }
+    for dir in SOURCE_DIRS {
+        let src = resolve(&root.join(dir))?;
+        if out_r == src {
+            return Err(refuse(format!("it is the site's source folder {dir}/")));
+        }
+        if out_r.starts_with(&src) {
+            return Err(refuse(format!("it is inside the site's source folder {dir}/")));
+        }
+        if src.starts_with(&out_r) {
+            return Err(refuse(format!("it contains the site's source folder {dir}/ ({})", src.display())));
+        }
     }
     Ok(())
+}
+
+/// Something exists at `p` (a file, a link to nothing…) and it is not a folder.
+fn fs_exists_not_dir(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok() && !p.is_dir()
 }

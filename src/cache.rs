@@ -96,19 +96,12 @@ impl Cache {
         found
     }
 
-    /// Stores `bytes` under `key` (write to a temporary file, then rename, so
-    /// a killed build never leaves a truncated entry).
+    /// Stores `bytes` under `key` (atomically: a killed build never leaves a
+    /// truncated entry).
     pub fn put(&self, kind: &str, key: &Key, bytes: &[u8]) {
         let Some(path) = self.path(kind, key) else { return };
-        let Some(dir) = path.parent() else { return };
-        let tmp = dir.join(format!("{}.tmp-{}", key.as_str(), std::process::id()));
-        let ok = std::fs::create_dir_all(dir).is_ok()
-            && std::fs::write(&tmp, bytes).is_ok()
-            && std::fs::rename(&tmp, &path).is_ok();
-        if ok {
+        if crate::fsutil::write_atomic(&path, bytes).is_ok() {
             self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(path);
-        } else {
-            let _ = std::fs::remove_file(&tmp);
         }
     }
 

@@ -14,6 +14,7 @@ pub mod build;
 pub mod cache;
 pub mod diag;
 pub mod diagram;
+pub mod fsutil;
 pub mod import;
 pub mod levels;
 pub mod load;

@@ -8,7 +8,9 @@
 //! 10,000 records the pages add up to hundreds of megabytes.
 
 use crate::diag::Diagnostic;
+use crate::fsutil;
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -63,16 +65,22 @@ pub struct Output {
 }
 
 impl Output {
-    /// Writes into a fresh staging folder beside `out_dir`.
+    /// Writes into a fresh staging folder beside `out_dir`. On failure
+    /// nothing is left behind (not even the parent folders it made).
     pub fn staging_for(out_dir: &Path) -> std::io::Result<Self> {
-        let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let staging = parent.join(format!("{name}.tmp-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)?;
+        let (parent, name) = beside(out_dir)?;
+        let created = fsutil::create_dir_all_tracked(&parent)?;
+        let staging = parent.join(suffixed(&name, "tmp"));
+        let made = (|| {
+            if fs::symlink_metadata(&staging).is_ok() {
+                fs::remove_dir_all(&staging)?;
+            }
+            fs::create_dir(&staging)
+        })();
+        if let Err(e) = made {
+            fsutil::remove_created(&created);
+            return Err(e);
         }
-        fs::create_dir_all(&staging)?;
         Ok(Self::with(Some(staging)))
     }
 
@@ -247,35 +255,160 @@ impl Output {
         errors
     }
 
-    /// Moves the staging folder into place. Only call when there were no errors.
-    pub fn commit(self, out_dir: &Path) -> std::io::Result<()> {
-        let Some(staging) = self.staging else { return Ok(()) };
-        let old = out_dir.with_file_name(format!(
-            "{}.old-{}",
-            out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_old = out_dir.exists();
-        if had_old {
-            fs::rename(out_dir, &old)?;
+    /// Moves the staging folder into place: `out_dir` → `<out>.old-<pid>`,
+    /// staging → `out_dir`, then the old one is deleted. Only call when there
+    /// were no errors. If the new output cannot be moved in, the old one is
+    /// put back, the staging folder deleted and the error returned: nothing
+    /// is ever left renamed. A failure to delete the old output does not undo
+    /// the build: it is returned as a warning (`Ok(Some(..))`).
+    pub fn commit(mut self, out_dir: &Path) -> std::io::Result<Option<String>> {
+        let Some(staging) = self.staging.take() else { return Ok(None) };
+        let res = swap_in(&staging, out_dir);
+        if res.is_err() {
+            let _ = fs::remove_dir_all(&staging);
         }
-        if let Err(e) = fs::rename(&staging, out_dir) {
-            if had_old {
-                let _ = fs::rename(&old, out_dir);
-            }
-            return Err(e);
-        }
-        if had_old {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok(())
+        res
     }
 
     /// Deletes the staging folder after a failed build.
-    pub fn discard(self) {
-        if let Some(staging) = self.staging {
+    pub fn discard(mut self) {
+        if let Some(staging) = self.staging.take() {
             let _ = fs::remove_dir_all(staging);
         }
+    }
+}
+
+impl Drop for Output {
+    /// A build that neither committed nor discarded (an early return, a
+    /// panic) leaves no staging folder either.
+    fn drop(&mut self) {
+        if let Some(staging) = self.staging.take() {
+            let _ = fs::remove_dir_all(staging);
+        }
+    }
+}
+
+/// The folder `out_dir` is in (resolved: `..` and links seen through, so a
+/// rename cannot pull a path's own parent away) and its name.
+fn beside(out_dir: &Path) -> std::io::Result<(PathBuf, OsString)> {
+    let resolved = fsutil::resolve(out_dir)?;
+    match (resolved.parent(), resolved.file_name()) {
+        (Some(parent), Some(name)) => Ok((parent.to_path_buf(), name.to_os_string())),
+        _ => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is not a folder an output can be swapped into", out_dir.display()),
+        )),
+    }
+}
+
+/// `<name>.<what>-<pid>`: this run's staging (`tmp`) or swapped-out (`old`) folder.
+fn suffixed(name: &OsStr, what: &str) -> OsString {
+    let mut s = name.to_os_string();
+    s.push(format!(".{what}-{}", std::process::id()));
+    s
+}
+
+fn swap_in(staging: &Path, out_dir: &Path) -> std::io::Result<Option<String>> {
+    let (parent, name) = beside(out_dir)?;
+    let target = parent.join(&name);
+    let old = parent.join(suffixed(&name, "old"));
+    let had_old = fs::symlink_metadata(&target).is_ok();
+    if had_old {
+        fs::rename(&target, &old)?;
+    }
+    if let Err(e) = fs::rename(staging, &target) {
+        if had_old && let Err(back) = fs::rename(&old, &target) {
+            return Err(std::io::Error::new(
+                e.kind(),
+                format!("{e}; the previous output could not be put back either, it is in {}: {back}", old.display()),
+            ));
+        }
+        return Err(e);
+    }
+    if had_old && let Err(e) = fs::remove_dir_all(&old) {
+        return Ok(Some(format!(
+            "the new site is in place, but the previous one could not be deleted from {}: {e}",
+            old.display()
+        )));
+    }
+    Ok(None)
+}
+
+/// What [`clean_leftovers`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Cleanup {
+    /// Staging or swapped-out folders of dead runs that were deleted.
+    pub removed: Vec<PathBuf>,
+    /// A dead run's swapped-out folder renamed back to the (missing) output folder.
+    pub restored: Option<PathBuf>,
+    /// What could not be cleaned (not a reason to fail a build).
+    pub problems: Vec<String>,
+}
+
+/// Cleans up after builds that were killed: `<out>.tmp-<pid>` (staging) and
+/// `<out>.old-<pid>` (swapped-out output) folders beside `out_dir` whose
+/// process no longer runs. Folders of running processes (this one
+/// included), and everything where liveness cannot be told (no `/proc`),
+/// are left alone. A dead run's `.old-<pid>` when `out_dir` itself is
+/// missing is the last good output: it is renamed back, not deleted.
+pub fn clean_leftovers(out_dir: &Path) -> Cleanup {
+    let mut done = Cleanup::default();
+    let Ok((parent, name)) = beside(out_dir) else { return done };
+    // Leftovers are recognised by name: an output folder whose name is not UTF-8 gets none cleaned.
+    let Some(name_str) = name.to_str() else { return done };
+    let Ok(entries) = fs::read_dir(&parent) else { return done };
+    let mut stale_old = Vec::new();
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(file_name) = file_name.to_str() else { continue };
+        let Some(rest) = file_name.strip_prefix(name_str) else { continue };
+        let (is_old, pid) = match (rest.strip_prefix(".tmp-"), rest.strip_prefix(".old-")) {
+            (Some(pid), _) => (false, pid),
+            (_, Some(pid)) => (true, pid),
+            _ => continue,
+        };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid == std::process::id() || fsutil::pid_alive(pid) != Some(false) {
+            continue;
+        }
+        let path = e.path();
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if is_old {
+            let modified = fs::symlink_metadata(&path).and_then(|m| m.modified()).ok();
+            stale_old.push((modified, path));
+        } else {
+            remove_leftover(&path, &mut done);
+        }
+    }
+    // Newest first: if the output is missing, the newest swapped-out one is the last good output.
+    stale_old.sort_by(|a, b| b.cmp(a));
+    let target = parent.join(&name);
+    for (_, path) in stale_old {
+        if fs::symlink_metadata(&target).is_err() {
+            match fs::rename(&path, &target) {
+                Ok(()) => done.restored = Some(path),
+                Err(e) => done.problems.push(format!(
+                    "cannot put the last good output back from {} to {}: {e}",
+                    path.display(),
+                    target.display()
+                )),
+            }
+        } else {
+            remove_leftover(&path, &mut done);
+        }
+    }
+    done
+}
+
+fn remove_leftover(path: &Path, done: &mut Cleanup) {
+    match fs::remove_dir_all(path) {
+        Ok(()) => done.removed.push(path.to_path_buf()),
+        Err(e) => done.problems.push(format!("cannot remove {} (left by a killed build): {e}", path.display())),
     }
 }
 
@@ -403,7 +536,7 @@ fn check_link(
         normalise(&format!("{dir}/{path}"))?
     };
     let file = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
-    let key = OutPath(percent_decode(&file));
+    let key = OutPath(percent_encoding::percent_decode_str(&file).decode_utf8_lossy().into_owned());
     if !written.contains_key(&key) {
         return Some("no such file is generated".into());
     }
@@ -432,25 +565,6 @@ fn normalise(p: &str) -> Option<String> {
         s.push('/');
     }
     Some(s)
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -509,5 +623,140 @@ mod tests {
         out.commit(&public).unwrap();
         assert!(public.join("new.html").exists());
         assert!(!public.join("old.html").exists());
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<_> =
+            fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_failed_swap_puts_the_old_output_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        fs::create_dir_all(&public).unwrap();
+        fs::write(public.join("old.html"), "old").unwrap();
+        let out = Output::staging_for(&public).unwrap();
+        out.put("t", "new.html", b"new");
+        // The second rename (staging → public) fails: the staging folder is gone.
+        fs::remove_dir_all(dir.path().join(format!("public.tmp-{}", std::process::id()))).unwrap();
+        assert!(out.commit(&public).is_err());
+        assert_eq!(fs::read_to_string(public.join("old.html")).unwrap(), "old");
+        assert_eq!(names(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_swap_through_dot_dot_of_the_output_itself_is_undone_or_done() {
+        // `x/../public`: renaming `x` away must not make the path unreachable.
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        fs::create_dir_all(&public).unwrap();
+        fs::write(public.join("old.html"), "old").unwrap();
+        let spelled = dir.path().join("public/../public");
+        let out = Output::staging_for(&spelled).unwrap();
+        out.put("t", "new.html", b"new");
+        out.commit(&spelled).unwrap();
+        assert!(public.join("new.html").is_file());
+        assert_eq!(names(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_failed_staging_folder_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        // A name that fits, but not with `.tmp-<pid>` added: creating the staging folder fails
+        // after its parent folders were made.
+        let out_dir = dir.path().join("new/deep").join("p".repeat(250));
+        assert!(Output::staging_for(&out_dir).is_err());
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_output_dropped_without_commit_leaves_no_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::staging_for(&dir.path().join("public")).unwrap();
+        out.put("t", "a.html", b"a");
+        drop(out);
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn malformed_percent_escapes_are_broken_links_not_panics() {
+        let out = Output::in_memory();
+        out.put("t", "static/mẫu.pdf", b"%PDF");
+        out.put_html(
+            "t",
+            "index.html",
+            "<a href=\"/static/mau-%aé.pdf\">a</a><a href=\"/static/m%E1%BA%ABu.pdf\">b</a><a href=\"/x%\">c</a><a href=\"/%é%\">d</a>"
+                .as_bytes(),
+            Some(Path::new("content/procedures/a.toml")),
+        );
+        let errs = out.finish_checks("/");
+        let msgs: Vec<_> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(errs.len(), 3, "{msgs:?}");
+        assert!(errs.iter().all(|e| e.code == "broken-link" && e.file.is_some()), "{errs:?}");
+        assert!(msgs.iter().any(|m| m.contains("/static/mau-%aé.pdf")), "{msgs:?}");
+    }
+
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    #[test]
+    fn leftovers_of_dead_runs_are_removed_and_live_ones_kept() {
+        if fsutil::pid_alive(std::process::id()).is_none() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let (dead, me) = (dead_pid(), std::process::id());
+        for name in [
+            "public".to_string(),
+            format!("public.tmp-{dead}"),
+            format!("public.old-{dead}"),
+            "public.tmp-4194399".into(),
+            format!("public.tmp-{me}"),
+            format!("public.old-{me}"),
+            "public.tmp-1".into(), // init: alive
+            "public.tmp-+77".into(),
+            "publicx.tmp-4194399".into(),
+        ] {
+            fs::create_dir_all(dir.path().join(name).join("sub")).unwrap();
+        }
+        let done = clean_leftovers(&public);
+        assert_eq!(done.removed.len(), 3, "{done:?}");
+        assert_eq!(done.restored, None);
+        assert_eq!(
+            names(dir.path()),
+            [
+                "public".to_string(),
+                "public.old-".to_string() + &me.to_string(),
+                "public.tmp-+77".into(),
+                "public.tmp-1".into(),
+                format!("public.tmp-{me}"),
+                "publicx.tmp-4194399".into()
+            ]
+        );
+    }
+
+    #[test]
+    fn the_last_good_output_of_a_dead_run_is_renamed_back() {
+        if fsutil::pid_alive(std::process::id()).is_none() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let old = dir.path().join(format!("public.old-{}", dead_pid()));
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("index.html"), "last good").unwrap();
+        fs::create_dir_all(dir.path().join("public.tmp-4194399")).unwrap();
+        let done = clean_leftovers(&public);
+        assert_eq!(done.restored, Some(old));
+        assert_eq!(fs::read_to_string(public.join("index.html")).unwrap(), "last good");
+        assert_eq!(names(dir.path()), ["public"]);
     }
 }

@@ -599,17 +599,10 @@ fn toml_list(items: &[String]) -> String {
     out
 }
 
-/// Writes beside the target and renames, so a reader never sees half a file.
+/// Writes beside the target and renames, so a reader never sees half a file
+/// (the shared helper's temporary name starts with a dot: the loader skips it).
 fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("record.toml");
-    // A leading dot: the loader skips it if it is ever left behind.
-    let tmp = dir.join(format!(".{name}.import-{}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    crate::fsutil::write_atomic(path, text.as_bytes())
 }
 
 #[cfg(test)]
