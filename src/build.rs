@@ -75,20 +75,24 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     {
         return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
     }
+    // Notes about the output folder itself (a restored output, an old one not deleted),
+    // returned with the content warnings for the CLI to print.
+    let mut output_notes = Vec::new();
     if !opts.check_only {
         // Before anything is read or written: a bad --out touches nothing.
         guard_out_dir(root, &opts.out_dir)?;
         let cleanup = output::clean_leftovers(&opts.out_dir);
         if let Some(old) = &cleanup.restored {
-            eprintln!(
-                "note: {} was missing; the last good output was put back from {} (left by a killed build)",
-                opts.out_dir.display(),
-                old.display()
-            );
+            output_notes.push(Diagnostic::new(
+                "output-restored",
+                format!(
+                    "{} was missing; the last good output was put back from {} (left by a killed build)",
+                    opts.out_dir.display(),
+                    old.display()
+                ),
+            ));
         }
-        for problem in &cleanup.problems {
-            eprintln!("warning: {problem}");
-        }
+        output_notes.extend(cleanup.problems.iter().map(|p| Diagnostic::new("output-leftover", p.clone())));
     }
     // The memo reuses pages from the folder the build replaces; `check` has none.
     let memo = memo.filter(|_| !opts.check_only);
@@ -172,7 +176,7 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     match out.commit(&opts.out_dir) {
         Ok(None) => {}
         // The new site is in place; only the old one's deletion failed.
-        Ok(Some(warning)) => eprintln!("warning: {warning}"),
+        Ok(Some(warning)) => output_notes.push(Diagnostic::new("output-leftover", warning)),
         Err(e) => {
             if let Some(m) = memo {
                 m.abandon();
@@ -184,7 +188,9 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         m.commit();
     }
     cache.prune();
-    Ok(BuildSummary { total_time: started.elapsed(), ..summary })
+    let mut warnings = summary.warnings.clone();
+    warnings.extend(output_notes);
+    Ok(BuildSummary { total_time: started.elapsed(), warnings, ..summary })
 }
 
 /// The folders of a site that hold what it is built from (and the cache):
