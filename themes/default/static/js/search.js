@@ -89,13 +89,15 @@
     var vocab = new Set();
     var fields = index.fields.map(function (f) { return terms(f).join(" "); });
     index.docs.forEach(function (d) {
-      var segs = d.k.split(" | ").map(terms);
+      // k is folded by the generator already.
+      var segs = d.k.split(" | ").map(function (s) { return words(s).map(norm); });
       d._tw = [].concat.apply([], segs);
       d._ts = new Set(d._tw);
       d._tj = " " + segs.map(function (s) { return s.join(" "); }).join(" | ") + " ";
-      d._bw = terms(d.s).concat(fields[d.f] ? fields[d.f].split(" ") : []);
+      var body = terms(d.s);
+      d._bj = " " + body.join(" ") + " | " + (fields[d.f] || "") + " ";
+      d._bw = fields[d.f] ? body.concat(fields[d.f].split(" ")) : body;
       d._bs = new Set(d._bw);
-      d._bj = " " + terms(d.s).join(" ") + " | " + (fields[d.f] || "") + " ";
       d._code = d.c.replace(/\./g, "");
       d._var = [];
       VARIANTS.forEach(function (g, gi) {
