@@ -202,7 +202,13 @@
     var ts = parse(index, raw);
     if (!ts.length) return { hits: [], ignored: [] };
     var qj = " " + ts.map(function (t) { return t.w; }).join(" ") + " ";
-    var named = VARIANTS.map(function (g) { return g.some(function (p) { return contains(qj, p); }); });
+    var last = ts[ts.length - 1].w;
+    var named = VARIANTS.map(function (g) {
+      return g.some(function (p) {
+        // "work permit exten": a variant word still being typed names it too.
+        return contains(qj, p) || (last.length >= 3 && p.indexOf(" ") < 0 && p.indexOf(last) === 0);
+      });
+    });
     var table = index.docs.map(function (d) {
       return ts.map(function (t) { return match(t, d); });
     });
