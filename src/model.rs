@@ -63,6 +63,9 @@ pub struct SiteConfig {
     pub organisation: Organisation,
     pub target_low: f64,
     pub target_high: f64,
+    /// `[search] abbreviations` of site.toml: (abbreviation, expansions), NFC,
+    /// sorted by abbreviation. Merged with the built-in list by `search`.
+    pub abbreviations: Vec<(String, Vec<String>)>,
 }
 
 /// One level of the active scheme, ordered from least to most online.

@@ -27,7 +27,7 @@ fn example(key: &Key, stage: &str, code: Option<&str>) -> String {
             Ty::StrList | Ty::MarkdownList => "[\"TODO\"]".into(),
             Ty::IntList => "[3]".into(),
             Ty::CodeList => "[]".into(),
-            Ty::Table(_) | Ty::TableArray(_) => String::new(),
+            Ty::Table(_) | Ty::TableArray(_) | Ty::StrMap => String::new(),
         },
     }
 }

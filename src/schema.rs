@@ -31,6 +31,9 @@ pub enum Ty {
     Enum(&'static [&'static str]),
     Table(&'static [Key]),
     TableArray(&'static [Key]),
+    /// A table with keys of the editor's choosing, each a string or an array
+    /// of strings (`[search] abbreviations = { GPXD = "giấy phép xây dựng" }`).
+    StrMap,
 }
 
 impl Ty {
@@ -49,6 +52,7 @@ impl Ty {
             Ty::Enum(v) => format!("one of {}", v.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")),
             Ty::Table(_) => "table".into(),
             Ty::TableArray(_) => "array of tables".into(),
+            Ty::StrMap => "table of strings (or arrays of strings)".into(),
         }
     }
 }
@@ -249,7 +253,14 @@ pub const SITE_KEYS: &[Key] = &[
     req("stages", Ty::TableArray(STAGE_KEYS), "The investor journey's stages, in order."),
     req("fields", Ty::TableArray(FIELD_KEYS), "Fields (lĩnh vực)."),
     opt("levels", Ty::TableArray(LEVEL_KEYS), "Own level scheme; used when level_scheme = \"custom\"."),
+    opt("search", Ty::Table(SEARCH_KEYS), "How the site search reads queries."),
 ];
+
+pub const SEARCH_KEYS: &[Key] = &[opt(
+    "abbreviations",
+    Ty::StrMap,
+    "Abbreviations readers type, added to the built-in list (an entry replaces a built-in one of the same name): `GPXD = \"giấy phép xây dựng\"` or a list of expansions.",
+)];
 
 pub const POSTER_PAPERS: &[&str] = &["A0", "A1", "A2", "A3", "A4"];
 pub const ORIENTATIONS: &[&str] = &["landscape", "portrait"];
@@ -425,6 +436,53 @@ fn check_value(
         Ty::IntList => list_of(out, |v| v.is_integer(), "integer"),
         Ty::Table(keys) => match val.as_table() {
             Some(t) => check_table(t, v.span(), keys, field, src, base, out),
+            None => wrong(out, at, val.type_str(), field),
+        },
+        Ty::StrMap => match val.as_table() {
+            Some(t) => {
+                for (k, item) in t.iter() {
+                    let name: &str = k.get_ref();
+                    if name.is_empty() || !name.chars().all(char::is_alphanumeric) {
+                        out.push(
+                            Diagnostic::new("bad-value", format!("`{name}` is not one word of letters and digits"))
+                                .at(src, base + k.span().start)
+                                .field(join(field, name))
+                                .hint("write the abbreviation as readers type it, without spaces or dots: GPXD = \"giấy phép xây dựng\""),
+                        );
+                    }
+                    let blank = |x: &DeValue<'_>| x.as_str().is_some_and(|s| s.trim().is_empty());
+                    let ok = match item.get_ref() {
+                        DeValue::String(_) => true,
+                        DeValue::Array(a) => a.iter().all(|x| x.get_ref().is_str()),
+                        _ => false,
+                    };
+                    let empty = match item.get_ref() {
+                        DeValue::Array(a) => a.is_empty() || a.iter().any(|x| blank(x.get_ref())),
+                        v => blank(v),
+                    };
+                    if empty {
+                        out.push(
+                            Diagnostic::new("bad-value", "an abbreviation needs the words it stands for")
+                                .at(src, base + item.span().start)
+                                .field(join(field, name))
+                                .hint(key.doc),
+                        );
+                    } else if !ok {
+                        out.push(
+                            Diagnostic::new(
+                                "wrong-type",
+                                format!(
+                                    "expected a string or an array of strings, found {}",
+                                    item.get_ref().type_str()
+                                ),
+                            )
+                            .at(src, base + item.span().start)
+                            .field(join(field, name))
+                            .hint(key.doc),
+                        );
+                    }
+                }
+            }
             None => wrong(out, at, val.type_str(), field),
         },
         Ty::TableArray(keys) => match val.as_array() {

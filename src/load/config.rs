@@ -28,6 +28,21 @@ struct RawSite {
     stages: Vec<RawStage>,
     fields: Vec<RawField>,
     levels: Option<Spanned<Vec<RawLevel>>>,
+    search: Option<RawSearch>,
+}
+
+#[derive(Deserialize)]
+struct RawSearch {
+    #[serde(default)]
+    abbreviations: std::collections::BTreeMap<String, OneOrMany>,
+}
+
+/// `GPXD = "giấy phép xây dựng"` or `GPXD = ["giấy phép xây dựng", "construction permit"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -278,6 +293,18 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         },
         target_low,
         target_high,
+        abbreviations: raw
+            .search
+            .iter()
+            .flat_map(|s| &s.abbreviations)
+            .map(|(k, v)| {
+                let list = match v {
+                    OneOrMany::One(s) => vec![nfc(s.trim())],
+                    OneOrMany::Many(l) => l.iter().map(|s| nfc(s.trim())).collect(),
+                };
+                (nfc(k), list)
+            })
+            .collect(),
     };
     if out.len() > start {
         return None;
