@@ -829,6 +829,8 @@ fn glance(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> serde_json::Va
         "online": online,
         "online_url": online_url,
         "times": times,
+        // One "no information" line for all the offices when none has a contact.
+        "offices_no_contact": !offices.is_empty() && offices.iter().all(|o| o["contact"]["none"] == true),
         "offices": offices,
         "where_text": where_text,
         "has_direct": has_direct,

@@ -147,7 +147,7 @@ pub fn fee_text_in(c: &Channel, t: &Strings, lang: Lang) -> String {
 pub fn time_short_in(c: &Channel, t: &Strings, lang: Lang) -> String {
     match (c.time, &c.time_unit) {
         (Some(n), Some(u)) => format!("{} {}", lang.number(n), tr(t, &format!("unit_{u}"))),
-        _ => time_text_in(c, t, lang),
+        _ => crate::text::shorten(&time_text_in(c, t, lang), 70),
     }
 }
 
@@ -182,7 +182,7 @@ pub fn fee_short_in(c: &Channel, t: &Strings, lang: Lang) -> (String, FeeSource)
         return (a, FeeSource::Note);
     }
     match &c.fee {
-        Some(f) => (crate::text::shorten(f, 90), FeeSource::Text),
+        Some(f) => (crate::text::shorten(f, 70), FeeSource::Text),
         None => (tr(t, "no_info").to_string(), FeeSource::Text),
     }
 }
