@@ -726,7 +726,9 @@ impl<'a> Shared<'a> {
 /// edition's language and number format.
 fn glance(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> serde_json::Value {
     // Channels with the same time and fee share a row ("Trực tiếp, Trực tuyến: 10 ngày, 100.000 đồng").
-    let mut rows: Vec<(Vec<String>, String, (String, view::FeeSource), bool)> = Vec::new();
+    // (channel labels, time, (fee, where the amount came from), time is the record's own text)
+    type TimeFeeRow = (Vec<String>, String, (String, view::FeeSource), bool);
+    let mut rows: Vec<TimeFeeRow> = Vec::new();
     for ch in &p.channels {
         let time = view::time_short_in(ch, t, lang);
         let fee = view::fee_short_in(ch, t, lang);
