@@ -80,7 +80,12 @@ fn a_procedure_page_shows_its_code_channels_documents_and_legal_basis() {
     assert!(html.contains("<h1>Đăng ký nội quy lao động của doanh nghiệp</h1>"));
     // Every channel with its time.
     for channel in ["Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính"] {
-        assert!(html.contains(&format!("<th scope=\"row\">{channel}</th><td>7 ngày làm việc</td>")), "{channel}");
+        assert!(
+            html.contains(&format!(
+                "<th scope=\"row\">{channel}</th><td data-label=\"Thời gian giải quyết\">7 ngày làm việc</td>"
+            )),
+            "{channel}"
+        );
     }
     assert!(html.contains("Văn bản đề nghị đăng ký nội quy lao động."));
     assert!(html.contains("145/2020/NĐ-CP"));
