@@ -127,7 +127,11 @@ fn journey_lists_stages_in_order_with_every_procedure() {
         assert!(at > last, "{t} out of order");
         last = at;
     }
-    assert_eq!(html.matches("<details open>").count(), 6);
+    // Every stage expands; the first is open, the others closed so the whole journey is in view.
+    let steps = &html[..html.find("</ol>").unwrap()];
+    assert_eq!(steps.matches("<details").count(), 6);
+    assert_eq!(steps.matches("<details open>").count(), 1);
+    assert!(steps.find("<details open>") == steps.find("<details"), "the first stage is the open one");
     for f in record_files(&repo()) {
         let slug = f.file_stem().unwrap().to_str().unwrap();
         assert!(html.contains(&format!("/thu-tuc/{slug}/")), "{slug} not on the journey");

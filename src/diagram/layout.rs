@@ -56,20 +56,24 @@ impl Profile {
             poster: true,
         }
     }
-    /// The website's inline diagram, in CSS pixels at 1:1.
+    /// The website's inline diagram, in CSS pixels at 1:1. Its columns are narrow enough
+    /// that a stage with many procedures gets more than one column on a 1280 px canvas
+    /// (with 190 px columns six stages took the six columns, and one stage stood as a
+    /// single column of 21 blocks beside short ones); the page shows it at ≥ 1024 px,
+    /// so its 14 px text stays ≥ 11 px.
     pub fn web() -> Profile {
         Profile {
             canvas_w: 1280.0,
             canvas_h: None,
             margin: 8.0,
-            body: 15.0,
-            lane: 16.0,
+            body: 14.0,
+            lane: 15.0,
             title: 0.0,
             subtitle: 0.0,
-            gap: 26.0,
-            row_gap: 14.0,
-            pad: 8.0,
-            min_col: 190.0,
+            gap: 18.0,
+            row_gap: 12.0,
+            pad: 7.0,
+            min_col: 150.0,
             stroke: 1.0,
             poster: false,
         }

@@ -71,6 +71,16 @@ pub struct Drawn {
     pub blocks: usize,
 }
 
+/// The processing time a block shows. A time published only as Vietnamese text (no number)
+/// is not put on an English diagram ("Lấy ý kiến: 02 ngày…"): it points to the procedure page.
+pub fn block_time(p: &crate::model::Procedure, strings: &Strings, lang: Lang) -> String {
+    let r = view::row(p, strings, lang);
+    if lang == Lang::En && r.time_sort < 0.0 && r.time != view::tr(strings, "no_info") {
+        return view::tr(strings, "diagram_time_see_page").to_string();
+    }
+    r.time
+}
+
 /// Draws `d` for `lang`. `link` maps a procedure slug to its URL.
 #[allow(clippy::too_many_arguments)]
 pub fn draw(
@@ -85,7 +95,7 @@ pub fn draw(
     id_prefix: &str,
 ) -> Drawn {
     let labels = labels(site, d, lang, strings);
-    let times = |p: &crate::model::Procedure| view::row(p, strings, lang).time;
+    let times = |p: &crate::model::Procedure| block_time(p, strings, lang);
     let physical = profile.poster.then(|| {
         let (short, long) = d.paper.size_mm();
         if d.landscape { (long, short) } else { (short, long) }

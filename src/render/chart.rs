@@ -33,10 +33,15 @@ pub struct Chart<'a> {
     pub max: Option<f64>,
 }
 
-const WIDTH: f64 = 640.0;
+/// Narrow on purpose: the chart is drawn at its container's width, and at 390 px (a 358 px
+/// wide chart) its 13-unit text renders at 13.3 px; it stays ≥ 12 px down to a 323 px chart.
+const WIDTH: f64 = 350.0;
+const FONT: f64 = 13.0;
+/// Height of one more label line.
 const LEFT: f64 = 4.0;
 /// Room right of the longest bar for its value text.
 const VALUE_ROOM: f64 = 96.0;
+const LINE: f64 = 16.0;
 const ROW: f64 = 44.0;
 const BAR: f64 = 18.0;
 const TOP: f64 = 24.0;
@@ -44,8 +49,10 @@ const INK: &str = "#1b1b1b";
 /// A white outline under text, so a target line crossing it does not hurt reading.
 const HALO: &str = r##" stroke="#ffffff" stroke-width="3" paint-order="stroke""##;
 const OUTLINE: &str = "#1b1b1b";
-/// Labels longer than this are shortened (the table beside has them in full).
-const LABEL_CHARS: usize = 80;
+/// Label lines are wrapped at this many characters (about 320 units at 13 units a line)…
+const LINE_CHARS: usize = 44;
+/// …and at most this many lines are drawn (the table beside has the label in full).
+const MAX_LINES: usize = 3;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -66,12 +73,49 @@ fn num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A label as lines of at most LINE_CHARS characters, broken between words; a label
+/// longer than MAX_LINES lines ends in "…".
+fn wrap(label: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in label.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > LINE_CHARS {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    if lines.len() > MAX_LINES {
+        lines.truncate(MAX_LINES);
+        let last = &mut lines[MAX_LINES - 1];
+        while last.chars().count() > LINE_CHARS - 1 {
+            last.pop();
+        }
+        last.push('…');
+    }
+    lines
+}
+
 /// The chart as an SVG element.
 pub fn hbar(c: &Chart) -> String {
     let max = scale_max(c);
     let plot = WIDTH - LEFT - VALUE_ROOM;
     let x = |v: f64| LEFT + plot * (v.clamp(0.0, max) / max);
-    let height = TOP + ROW * c.bars.len() as f64 + 8.0;
+    // Each bar's label wraps onto up to MAX_LINES lines above it; rows grow with their label.
+    let labels: Vec<Vec<String>> = c.bars.iter().map(|b| wrap(&b.label)).collect();
+    let mut tops = Vec::with_capacity(labels.len());
+    let mut y = TOP;
+    for l in &labels {
+        tops.push(y);
+        y += ROW + LINE * (l.len().max(1) - 1) as f64;
+    }
+    let bar_y = |i: usize| tops[i] + 17.0 + LINE * (labels[i].len().max(1) - 1) as f64;
+    let height = y + 8.0;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -92,21 +136,18 @@ pub fn hbar(c: &Chart) -> String {
     // Values are written last, over the target lines (their halo clears the line).
     let mut values = String::new();
     for (i, b) in c.bars.iter().enumerate() {
-        let top = TOP + ROW * i as f64;
-        let mut label: String = b.label.chars().take(LABEL_CHARS).collect();
-        if b.label.chars().count() > LABEL_CHARS {
-            label.push('…');
-        }
         let lang = b.label_lang.map(|l| format!(r#" xml:lang="{l}""#)).unwrap_or_default();
-        let _ = write!(
-            s,
-            r#"<text x="{lx}" y="{ly}" font-size="13" fill="{INK}"{HALO}{lang}>{label}</text>"#,
-            lx = num(LEFT + 4.0),
-            ly = num(top + 12.0),
-            label = esc(&label)
-        );
+        for (k, line) in labels[i].iter().enumerate() {
+            let _ = write!(
+                s,
+                r#"<text x="{lx}" y="{ly}" font-size="{FONT}" fill="{INK}"{HALO}{lang}>{label}</text>"#,
+                lx = num(LEFT + 4.0),
+                ly = num(tops[i] + 12.0 + LINE * k as f64),
+                label = esc(line)
+            );
+        }
         let w = x(b.value) - LEFT;
-        let by = top + 17.0;
+        let by = bar_y(i);
         if w > 0.0 {
             let _ = write!(
                 s,
@@ -119,7 +160,7 @@ pub fn hbar(c: &Chart) -> String {
         }
         let _ = write!(
             values,
-            r#"<text x="{tx}" y="{ty}" font-size="13" font-weight="600" fill="{INK}"{HALO}>{text}</text>"#,
+            r#"<text x="{tx}" y="{ty}" font-size="{FONT}" font-weight="600" fill="{INK}"{HALO}>{text}</text>"#,
             tx = num(LEFT + w + 6.0),
             ty = num(by + 13.5),
             text = esc(&b.text)
@@ -131,12 +172,12 @@ pub fn hbar(c: &Chart) -> String {
         let lx = num(x(l.at));
         let _ = write!(
             s,
-            r#"<text x="{lx}" y="{ty}" font-size="12" text-anchor="middle" fill="{INK}">{label}</text>"#,
+            r#"<text x="{lx}" y="{ty}" font-size="{FONT}" text-anchor="middle" fill="{INK}">{label}</text>"#,
             ty = num(TOP - 10.0),
             label = esc(&l.label)
         );
         for i in 0..c.bars.len() {
-            let by = TOP + ROW * i as f64 + 17.0;
+            let by = bar_y(i);
             // White under the dashes keeps the line visible over dark bars.
             let _ = write!(
                 s,
@@ -184,6 +225,25 @@ mod tests {
         // Two target lines, one dashed segment per bar each.
         assert_eq!(svg.matches("stroke-dasharray").count(), 4);
         let _ = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    }
+
+    #[test]
+    fn text_readable_on_a_phone_and_long_labels_wrap() {
+        // A 390 px phone shows the chart 358 px wide: every text must render at ≥ 12 px.
+        let long = "Cấp giấy chứng nhận đăng ký đầu tư cho dự án không thuộc diện chấp thuận chủ trương đầu tư của Ban Quản lý các khu công nghiệp tỉnh, kể cả khi điều chỉnh";
+        let svg = chart(vec![(10.0, long), (20.0, "2025")]);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        let width: f64 = doc.root_element().attribute("width").unwrap().parse().unwrap();
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let size: f64 = t.attribute("font-size").unwrap().parse().unwrap();
+            assert!(size * 358.0 / width >= 12.0, "{size} units at 358 px: {svg}");
+            // No line is wider than the chart at about 0.6 em a character.
+            let chars = t.text().unwrap_or("").chars().count() as f64;
+            assert!(chars * size * 0.6 <= width, "{:?} too long", t.text());
+        }
+        // The long label took three lines, the last shortened; the whole title is in the table.
+        assert_eq!(svg.matches("<text").count(), 3 + 1 + 2 + 2);
+        assert!(svg.contains("…"));
     }
 
     #[test]

@@ -207,7 +207,7 @@ pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: Lang, base: &str) -> R
                         center: p.service_center,
                         optional: p.optional,
                         alternative: !p.alternative_to.is_empty(),
-                        time: view::row(p, strings, lang).time,
+                        time: crate::diagram::block_time(p, strings, lang),
                     }
                 })
                 .collect::<Vec<_>>();

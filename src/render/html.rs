@@ -461,10 +461,17 @@ impl<'a> Shared<'a> {
     /// Renders each procedure's row, journey item and sidebar link once.
     fn render_fragments(&self, ctx: &RenderCtx) -> Result<Vec<Fragments>, Diagnostic> {
         let mut or_before = vec![false; self.rows.len()];
+        let mut and_before = vec![false; self.rows.len()];
         for ix in &self.by_stage {
             for k in 1..ix.len() {
                 // "or" between journey neighbours that can replace each other.
                 or_before[ix[k]] = self.site.procedures[ix[k]].alternatives.contains(&self.rows[ix[k - 1]].code);
+            }
+            // "and" between the required procedures of a step (the optional ones are each "when needed").
+            let mut seen_required = false;
+            for &i in ix.iter().filter(|&&i| !self.rows[i].optional) {
+                and_before[i] = seen_required && !or_before[i];
+                seen_required = true;
             }
         }
         self.rows
@@ -475,6 +482,7 @@ impl<'a> Shared<'a> {
                 |c, (i, r)| {
                     c.insert("r", r);
                     c.insert("or_before", &or_before[i]);
+                    c.insert("and_before", &and_before[i]);
                     Ok(Fragments {
                         row: render_partial(ctx, "partials/row.html", c)?,
                         journey: render_partial(ctx, "partials/journey-item.html", c)?,

@@ -37,7 +37,7 @@ pub struct Row {
     pub optional: bool,
     /// Processing time of the main channel (online if offered), as text.
     pub time: String,
-    /// Sortable processing time in hours-equivalent; -1 when unknown.
+    /// Sortable processing time in working days (calendar days × 5/7, hours ÷ 8); -1 when unknown.
     pub time_sort: f64,
     /// Channel kinds, space-separated (`direct online postal`).
     pub channels: String,

@@ -178,20 +178,41 @@ fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
     Some((chromium?, driver?))
 }
 
-async fn connect(chromium: &Path, driver_url: &str, profile: &Path) -> Result<Client, String> {
+/// How a session's Chromium starts: with or without JavaScript, and its window size.
+#[derive(Clone, Copy)]
+pub struct SessionOpts {
+    pub javascript: bool,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for SessionOpts {
+    fn default() -> Self {
+        SessionOpts { javascript: true, width: 1280, height: 800 }
+    }
+}
+
+async fn connect(chromium: &Path, driver_url: &str, profile: &Path, opts: SessionOpts) -> Result<Client, String> {
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1280,800",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
+    let mut chrome = json!({
+        "binary": chromium,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", format!("--window-size={},{}", opts.width, opts.height),
+            format!("--user-data-dir={}", profile.display()),
+        ]
+    });
+    if opts.width < 500 {
+        // Headless Chromium's windows are at least 500 px wide: a phone is emulated.
+        chrome["mobileEmulation"] =
+            json!({"deviceMetrics": {"width": opts.width, "height": opts.height, "pixelRatio": 2.0}});
+    }
+    if !opts.javascript {
+        // Page scripts off (WebDriver's own scripts still run, so tests can measure).
+        chrome["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+    }
+    caps.insert("goog:chromeOptions".into(), chrome);
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(driver_url)
@@ -217,6 +238,15 @@ where
     F: FnOnce(Client, &'static Site) -> Fut,
     Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
+    run_with(test, limit, SessionOpts::default(), body)
+}
+
+/// `run` with a session started with `opts` (JavaScript off, a phone-sized window…).
+pub fn run_with<F, Fut>(test: &str, limit: Duration, opts: SessionOpts, body: F)
+where
+    F: FnOnce(Client, &'static Site) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
     let Some((chromium, chromedriver)) = tools(test) else { return };
     let site: &'static Site = match driver(&chromium, &chromedriver)
         .and_then(|d| SITE.get_or_init(|| setup(d)).as_ref().map_err(|e| e.clone()))
@@ -230,6 +260,7 @@ where
         &site.chromium,
         &site.driver_url,
         &format!("shared site build took {:.2} s", site.build_secs),
+        opts,
         move |c| body(c, site),
     );
 }
@@ -246,11 +277,18 @@ where
         Ok(d) => d,
         Err(e) => panic!("{test}: setup failed: {e}"),
     };
-    session(test, limit, &d.chromium, &d.url, "no shared site", body);
+    session(test, limit, &d.chromium, &d.url, "no shared site", SessionOpts::default(), body);
 }
 
-fn session<F, Fut>(test: &str, limit: Duration, chromium: &Path, driver_url: &str, note: &str, body: F)
-where
+fn session<F, Fut>(
+    test: &str,
+    limit: Duration,
+    chromium: &Path,
+    driver_url: &str,
+    note: &str,
+    opts: SessionOpts,
+    body: F,
+) where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
@@ -259,7 +297,9 @@ where
     let started = Instant::now();
     let outcome = rt.block_on(async {
         let client =
-            match tokio::time::timeout(Duration::from_secs(60), connect(chromium, driver_url, profile.path())).await {
+            match tokio::time::timeout(Duration::from_secs(60), connect(chromium, driver_url, profile.path(), opts))
+                .await
+            {
                 Ok(Ok(c)) => c,
                 Ok(Err(e)) => return Err(e),
                 Err(_) => return Err("opening a Chromium session took more than 60 s".to_string()),
