@@ -75,7 +75,10 @@ pub struct Drawn {
 /// is not put on an English diagram ("Lấy ý kiến: 02 ngày…"): it points to the procedure page.
 pub fn block_time(p: &crate::model::Procedure, strings: &Strings, lang: Lang) -> String {
     let r = view::row(p, strings, lang);
-    if lang == Lang::En && r.time_sort < 0.0 && r.time != view::tr(strings, "no_info") {
+    let text_only = r.time_sort < 0.0 && r.time != view::tr(strings, "no_info");
+    // A time that is only prose is Vietnamese (no English field holds it), and a long
+    // one would print cut off ("…để cơ…") and grow the block: send the reader to the page.
+    if text_only && (lang == Lang::En || r.time.ends_with('…')) {
         return view::tr(strings, "diagram_time_see_page").to_string();
     }
     r.time
