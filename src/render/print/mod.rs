@@ -43,7 +43,7 @@ pub const GUIDE_PATH: &str = "in-an/huong-dan-nop-truc-tuyen.pdf";
 pub const CATALOGUE_PATH: &str = "in-an/danh-muc-thu-tuc-a4.pdf";
 pub const POSTER_PATH: &str = "in-an/danh-muc-thu-tuc-a1.pdf";
 /// Bump when the renderer's output changes for the same data and templates.
-const FORMAT: &str = "print-v1";
+const FORMAT: &str = "print-v2";
 /// Products typeset between two evictions of typst's memo cache.
 const EVICT_EVERY: usize = 64;
 /// Stack of a typesetting thread (see `render`).
@@ -278,7 +278,8 @@ impl Renderer for PrintRenderer {
                             leaflet_path(*lang, &p.slug),
                             "leaflet.typ",
                             data::leaflet(site, p, t, *lang),
-                            data::online_url(site, p).filter(|_| data::is_online(p)).map(str::to_string),
+                            // Every leaflet's code opens the procedure's own page.
+                            Some(data::leaflet_target(site, p, *lang)),
                         ),
                         Job::Guide(page) => (
                             GUIDE_PATH.to_string(),
@@ -290,13 +291,13 @@ impl Renderer for PrintRenderer {
                             CATALOGUE_PATH.to_string(),
                             "catalogue.typ",
                             data::catalogue(site, t),
-                            Some(site.config.base_url.clone()),
+                            Some(data::catalogue_target(site)),
                         ),
                         Job::Poster => (
                             POSTER_PATH.to_string(),
                             "poster.typ",
                             data::catalogue(site, t),
-                            Some(site.config.base_url.clone()),
+                            Some(data::catalogue_target(site)),
                         ),
                     };
                     let source = match job {
@@ -383,6 +384,7 @@ impl Typeset<'_> {
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("{}{path}", self.site.config.base_url)),
             timestamp: self.today.map(typst_pdf::Timestamp::new_utc),
+            standards: world::pdf_standards(),
             ..Default::default()
         };
         typst_pdf::pdf(&doc, &options).map_err(|errs| self.typst_diag(world, path, &errs[0]))
