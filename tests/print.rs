@@ -378,7 +378,10 @@ fn every_example_leaflet_fits_two_a4_pages() {
 /// Font sizes of the words of a PDF (from poppler's word boxes: their
 /// height is the font size × (ascent − descent) = 1.265 em for Be Vietnam
 /// Pro), split into body and footer (the bottom 18 mm).
-fn word_sizes(pdf: &Path) -> (Vec<(f64, String)>, Vec<(f64, String)>) {
+/// (size in pt, word) of each word.
+type Words = Vec<(f64, String)>;
+
+fn word_sizes(pdf: &Path) -> (Words, Words) {
     let html = run("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
     let (mut body, mut footer) = (Vec::new(), Vec::new());
     let mut page_h = 0.0;
