@@ -196,8 +196,16 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
             json!({"name": short, "short": shorter, "shortest": shortest, "cut": cut || cut2, "cases": labels, "required": required})
         })
         .collect();
-    let case_list: Vec<Value> =
-        cases.iter().enumerate().map(|(i, c)| json!({"label": case_label(i, c), "name": shorten(c, 160).0})).collect();
+    // "(1.1) Đối với…" → label "(1.1)", name "Đối với…" (not the label twice).
+    let case_list: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let label = case_label(i, c);
+            let name = c.strip_prefix(label.as_str()).unwrap_or(c).trim();
+            json!({"label": label, "name": shorten(name, 160).0})
+        })
+        .collect();
     let online = is_online(p) && online_url(site, p).is_some();
     let (title, title_vi) = lang.pick(&p.title);
     let (summary, summary_vi) = lang.pick_rich(&p.summary);
