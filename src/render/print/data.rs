@@ -63,20 +63,45 @@ pub fn is_online(p: &Procedure) -> bool {
     p.base_level >= 3
 }
 
+/// The agency a dossier is addressed to, as the record names it: the
+/// competent agency, else the executing one, else the authorised one.
+pub fn receiving_agency(p: &Procedure) -> Option<&str> {
+    let a = p.agencies.as_ref()?;
+    [&a.competent, &a.executing, &a.authorised].into_iter().find_map(|v| v.as_deref().filter(|s| !s.trim().is_empty()))
+}
+
+/// An address as a person types it: without `https://` (and `mailto:`).
+pub fn short_url(url: &str) -> &str {
+    ["https://", "http://", "mailto:", "tel:"].iter().find_map(|s| url.strip_prefix(s)).unwrap_or(url)
+}
+
+/// The first `max` characters of `s`, cut at a word boundary, with "…".
+fn shorten(s: &str, max: usize) -> (String, bool) {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return (s.to_string(), false);
+    }
+    let head: String = s.chars().take(max).collect();
+    let cut = head.rfind(' ').filter(|&i| i > max / 2).unwrap_or(head.len());
+    (format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '.'])), true)
+}
+
 /// The numbered "how to file online" steps for one procedure, from UI
 /// strings with the procedure's code, agency and portal filled in.
 fn online_steps(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Vec<String> {
-    let url = online_url(site, p).unwrap_or_default();
+    let url = short_url(online_url(site, p).unwrap_or_default());
     // The agency as the portal lists it; the record names it in Vietnamese.
-    let agency = match p.agencies.as_ref().and_then(|a| a.competent.as_deref()) {
-        Some(a) if lang != Lang::Vi => format!("{a} ({})", tr(t, "only_vi")),
-        Some(a) => a.to_string(),
-        None => lang.pick(&site.config.organisation.name).0.to_string(),
+    // The record's own receiving agency; a record without one gets a step
+    // without it (never the publishing Board's name in its place).
+    let agency = match receiving_agency(p) {
+        Some(a) if lang != Lang::Vi => Some(format!("{a} ({})", tr(t, "only_vi"))),
+        a => a.map(str::to_string),
     };
-    let agency = agency.as_str();
-    let fill = |key: &str| tr(t, key).replace("{url}", url).replace("{code}", &p.code).replace("{agency}", agency);
-    let mut steps =
-        vec![fill("print_step_open"), fill("print_step_login"), fill("print_step_find"), fill("print_step_fill")];
+    let fill = |key: &str| {
+        tr(t, key).replace("{url}", url).replace("{code}", &p.code).replace("{agency}", agency.as_deref().unwrap_or(""))
+    };
+    let find = if agency.is_some() { "print_step_find" } else { "print_step_find_code" };
+    let mut steps = vec![fill("print_step_open"), fill("print_step_login"), fill(find), fill("print_step_fill")];
     if p.digital_signature {
         steps.push(fill("print_step_sign"));
     }
@@ -142,6 +167,45 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
         .collect::<Vec<_>>()
     });
     let has_agencies = agencies.as_ref().is_some_and(|a| !a.is_empty());
+    // The condensed list for a leaflet whose full list does not fit two
+    // pages: every distinct document once, its name shortened, with the
+    // cases it belongs to (none when it belongs to every case).
+    let cases: Vec<&str> = groups.iter().filter_map(|(c, _)| *c).collect();
+    let case_label = |i: usize, c: &str| -> String {
+        match c.strip_prefix('(').and_then(|r| r.split_once(')')) {
+            Some((n, _)) if n.len() <= 8 => format!("({n})"),
+            _ => format!("({})", i + 1),
+        }
+    };
+    let mut condensed: Vec<(&str, Vec<usize>, bool)> = Vec::new();
+    for d in &p.documents {
+        let case = d.case.as_deref().and_then(|c| cases.iter().position(|x| *x == c));
+        match condensed.iter_mut().find(|(n, ..)| *n == d.name.as_str()) {
+            Some((_, cs, _)) => cs.extend(case),
+            None => condensed.push((d.name.as_str(), case.into_iter().collect(), d.required)),
+        }
+    }
+    let condensed: Vec<Value> = condensed
+        .into_iter()
+        .map(|(name, cs, required)| {
+            let (short, cut) = shorten(name, 160);
+            let (shorter, cut2) = shorten(name, 80);
+            let (shortest, _) = shorten(name, 50);
+            let every = cases.is_empty() || cs.len() == cases.len();
+            let labels: Vec<String> = if every { Vec::new() } else { cs.iter().map(|&i| case_label(i, cases[i])).collect() };
+            json!({"name": short, "short": shorter, "shortest": shortest, "cut": cut || cut2, "cases": labels, "required": required})
+        })
+        .collect();
+    // "(1.1) Đối với…" → label "(1.1)", name "Đối với…" (not the label twice).
+    let case_list: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let label = case_label(i, c);
+            let name = c.strip_prefix(label.as_str()).unwrap_or(c).trim();
+            json!({"label": label, "name": shorten(name, 160).0})
+        })
+        .collect();
     let online = is_online(p) && online_url(site, p).is_some();
     let (title, title_vi) = lang.pick(&p.title);
     let (summary, summary_vi) = lang.pick_rich(&p.summary);
@@ -167,6 +231,7 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
         "result": en && !p.result.is_empty(),
         "legal_basis": en && !p.legal_basis.is_empty(),
         "agencies": en && has_agencies,
+        "applicants": en && !p.applicants.is_empty(),
     });
     json!({
         "lang": lang.code(),
@@ -176,7 +241,15 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
         "p": {
             "code": p.code,
             "title": title,
-            "url": format!("{}{}{}", site.config.base_url, lang.prefix(), urls::procedure(&p.slug)),
+            "url": leaflet_target(site, p, lang),
+            "short_url": short_url(&leaflet_target(site, p, lang)),
+            "online_service": if online { online_url(site, p).map(|u| json!({"url": u, "short": short_url(u)})) } else { None },
+            "receiving_agency": receiving_agency(p),
+            "service_center_name": if p.service_center { site.config.organisation.service_center.as_deref() } else { None },
+            "service_center_address": if p.service_center { site.config.organisation.service_center_address.as_deref() } else { None },
+            "document_count": condensed.len(),
+            "documents_condensed": condensed,
+            "cases": case_list,
             "summary": summary,
             "stage": stage,
             "field": field,
@@ -203,6 +276,17 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     })
 }
 
+/// What a leaflet's QR code opens: the procedure's own page on the site,
+/// in the leaflet's edition.
+pub fn leaflet_target(site: &Site, p: &Procedure, lang: Lang) -> String {
+    format!("{}{}{}", site.config.base_url, lang.prefix(), urls::procedure(&p.slug))
+}
+
+/// What the catalogues' QR codes open: the site's catalogue page.
+pub fn catalogue_target(site: &Site) -> String {
+    format!("{}{}", site.config.base_url, urls::CATALOGUE)
+}
+
 /// One catalogue row per procedure, in journey order.
 fn rows(site: &Site, t: &Strings, only_online: bool) -> Vec<Value> {
     site.procedures
@@ -210,11 +294,17 @@ fn rows(site: &Site, t: &Strings, only_online: bool) -> Vec<Value> {
         .filter(|p| !only_online || is_online(p))
         .enumerate()
         .map(|(i, p)| {
-            let r = view::row(p, t, crate::render::lang::Lang::Vi);
+            // The time as published, never cut off: the catalogue wraps it.
+            let main = p.channel(ChannelKind::Online).or_else(|| p.channel(ChannelKind::Direct)).or(p.channels.first());
+            let time = match main {
+                Some(c) if c.time.is_some() && c.time_unit.is_some() => view::short_time_text(c, t),
+                Some(c) => time_text(c, t),
+                None => tr(t, "no_info").to_string(),
+            };
             json!({
                 "no": i + 1, "code": p.code, "title": p.title.vi, "field": site.fields[p.field].title.vi,
                 "stage": site.stages[p.stage].number, "level": p.level, "digital_signature": p.digital_signature,
-                "service_center": p.service_center, "time": r.time,
+                "service_center": p.service_center, "time": time,
             })
         })
         .collect()
@@ -229,6 +319,8 @@ pub fn catalogue(site: &Site, t: &Strings) -> Value {
         "levels": levels_view(site, Lang::Vi),
         "stages": site.stages.iter().map(|s| json!({"number": s.number, "title": s.title.vi})).collect::<Vec<_>>(),
         "rows": rows(site, t, false),
+        "catalogue_url": catalogue_target(site),
+        "catalogue_short": short_url(&catalogue_target(site)),
     })
 }
 

@@ -102,8 +102,23 @@ fn close(stack: &mut Vec<(String, Map<String, Value>, Vec<Value>)>, name: &str) 
     }
     while stack.len() > pos {
         let Some((_, mut m, children)) = stack.pop() else { return };
+        // A printed link is no use without its address: "Liên hệ
+        // (thutuc.example.gov.vn/lien-he/)", unless the text is the address.
+        let printed = (m.get("k").and_then(Value::as_str) == Some("link"))
+            .then(|| m.get("url").and_then(Value::as_str).and_then(printed_address))
+            .flatten()
+            .filter(|a| {
+                let text = plain(&Value::Array(children.clone()));
+                let text = text.trim();
+                text != a
+                    && text.trim_end_matches('/') != a.trim_end_matches('/')
+                    && !text.contains(a.trim_end_matches('/'))
+            });
         m.insert("c".into(), Value::Array(children));
         push(stack, Value::Object(m));
+        if let Some(a) = printed {
+            push(stack, Value::String(format!(" ({a})")));
+        }
     }
 }
 
@@ -139,6 +154,12 @@ fn attr(attrs: &str, name: &str) -> Option<String> {
     let start = attrs.find(&pat)? + pat.len();
     let end = attrs[start..].find('"')?;
     Some(decode(&attrs[start..start + end]))
+}
+
+/// The address a reader of paper types: `https://` and `mailto:` dropped;
+/// `None` for in-page and relative links (nothing to type).
+fn printed_address(url: &str) -> Option<String> {
+    ["https://", "http://", "mailto:", "tel:"].iter().find_map(|p| url.strip_prefix(p)).map(str::to_string)
 }
 
 fn absolute(href: &str, base_url: &str, base_path: &str) -> String {
@@ -245,6 +266,16 @@ mod tests {
         assert_eq!(v[1]["k"], "ol");
         assert_eq!(v[1]["c"].as_array().unwrap().len(), 2);
         assert_eq!(v[2]["c"][0]["url"], "https://x.gov.vn/tthc/thu-tuc/");
+    }
+
+    #[test]
+    fn links_print_their_address() {
+        let v = md("Xem thêm: [Liên hệ](/lien-he/). Cổng: <https://dichvucong.gov.vn/>, [thư](mailto:a@b.vn)");
+        let s = plain(&v);
+        assert!(s.contains("Liên hệ (x.gov.vn/tthc/lien-he/)."), "{s}");
+        assert!(!s.contains("dichvucong.gov.vn/ ("), "an address is not printed twice: {s}");
+        assert!(s.contains("thư (a@b.vn)"), "{s}");
+        assert_eq!(v[0]["c"][1]["k"], "link");
     }
 
     #[test]

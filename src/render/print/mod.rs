@@ -43,7 +43,7 @@ pub const GUIDE_PATH: &str = "in-an/huong-dan-nop-truc-tuyen.pdf";
 pub const CATALOGUE_PATH: &str = "in-an/danh-muc-thu-tuc-a4.pdf";
 pub const POSTER_PATH: &str = "in-an/danh-muc-thu-tuc-a1.pdf";
 /// Bump when the renderer's output changes for the same data and templates.
-const FORMAT: &str = "print-v1";
+const FORMAT: &str = "print-v2";
 /// Products typeset between two evictions of typst's memo cache.
 const EVICT_EVERY: usize = 64;
 /// Stack of a typesetting thread (see `render`).
@@ -170,6 +170,58 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
     ]
 }
 
+/// Warnings for print products that would carry an address nobody can
+/// open: a placeholder or local `base_url` (every QR code and printed
+/// address is built on it) or one generic `online_url` shared by many
+/// records. Not printed yet: the Site's `warnings` list (another branch)
+/// or `onestop check` should print these; they are warnings, not errors.
+pub fn print_address_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let host = |url: &str| -> String {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        rest.split(['/', ':']).next().unwrap_or_default().to_ascii_lowercase()
+    };
+    let placeholder = |h: &str| {
+        h == "localhost"
+            || h.starts_with("127.")
+            || h.starts_with("10.")
+            || h.starts_with("192.168.")
+            || (h.starts_with("172.")
+                && h.split('.').nth(1).and_then(|n| n.parse::<u8>().ok()).is_some_and(|n| (16..32).contains(&n)))
+            || h.split('.').any(|label| label == "example")
+            || h.ends_with(".local")
+            || h.ends_with(".test")
+    };
+    let base = &site.config.base_url;
+    if placeholder(&host(base)) {
+        out.push(
+            Diagnostic::new(
+                "print-address",
+                format!("base_url {base} is a placeholder or local address: every leaflet's QR code and printed address would lead nowhere"),
+            )
+            .hint("set base_url in site.toml to the site's public address before printing"),
+        );
+    }
+    let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &site.procedures {
+        if let Some(u) = p.online_url.as_deref() {
+            *shared.entry(u).or_default() += 1;
+        }
+    }
+    for (url, n) in shared {
+        if n >= 5 && n * 2 > site.procedures.len() {
+            out.push(
+                Diagnostic::new(
+                    "print-address",
+                    format!("{n} of {} records share the online_url {url}: a reader lands on a generic page", site.procedures.len()),
+                )
+                .hint("give each record the portal address of its own procedure, or leave online_url out to use portal_url"),
+            );
+        }
+    }
+    out
+}
+
 fn guide_page(site: &Site) -> Option<&Page> {
     site.pages.iter().find(|p| p.slug == GUIDE_PAGE)
 }
@@ -279,7 +331,8 @@ impl Renderer for PrintRenderer {
                             leaflet_path(*lang, &p.slug),
                             "leaflet.typ",
                             data::leaflet(site, p, t, *lang),
-                            data::online_url(site, p).filter(|_| data::is_online(p)).map(str::to_string),
+                            // Every leaflet's code opens the procedure's own page.
+                            Some(data::leaflet_target(site, p, *lang)),
                         ),
                         Job::Guide(page) => (
                             GUIDE_PATH.to_string(),
@@ -291,13 +344,13 @@ impl Renderer for PrintRenderer {
                             CATALOGUE_PATH.to_string(),
                             "catalogue.typ",
                             data::catalogue(site, t),
-                            Some(site.config.base_url.clone()),
+                            Some(data::catalogue_target(site)),
                         ),
                         Job::Poster => (
                             POSTER_PATH.to_string(),
                             "poster.typ",
                             data::catalogue(site, t),
-                            Some(site.config.base_url.clone()),
+                            Some(data::catalogue_target(site)),
                         ),
                     };
                     let source = match job {
@@ -447,6 +500,7 @@ impl Typeset<'_> {
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("{}{path}", self.site.config.base_url)),
             timestamp: self.today.map(typst_pdf::Timestamp::new_utc),
+            standards: world::pdf_standards(),
             ..Default::default()
         };
         typst_pdf::pdf(&doc, &options).map_err(|errs| self.typst_diag(world, path, &errs[0]))
@@ -486,4 +540,21 @@ fn parse_date(iso: &str) -> Option<Datetime> {
     let m = it.next()?.parse().ok()?;
     let d = it.next()?.get(..2)?.parse().ok()?;
     Datetime::from_ymd(y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholder_addresses_are_warned() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut site = crate::load::load_site(root, None).unwrap();
+        let w = super::print_address_warnings(&site);
+        assert!(w.iter().any(|d| d.message.contains("thutuc.example.gov.vn")), "{w:?}");
+        assert!(w.iter().any(|d| d.message.contains("share the online_url")), "{w:?}");
+        site.config.base_url = "https://thutuc.hanam.gov.vn/".into();
+        for p in &mut site.procedures {
+            p.online_url = None;
+        }
+        assert!(super::print_address_warnings(&site).is_empty());
+    }
 }

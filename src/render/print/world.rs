@@ -123,3 +123,11 @@ impl World for PrintWorld {
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(std::path::PathBuf::from(format!("{:?}", id)))
 }
+
+/// The PDF standard every print product is exported under: PDF/UA-1
+/// (tagged, with title and language; typst refuses an image without
+/// alternative text or a broken heading order, and the error is located in
+/// the template).
+pub fn pdf_standards() -> typst_pdf::PdfStandards {
+    typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1]).unwrap_or_default()
+}
