@@ -163,7 +163,8 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         cache_hits: cache.hits(),
         cache_misses: cache.misses(),
         cache_kinds: cache.kind_counts(),
-        warnings: site.warnings.clone(),
+        // Print products carry the site's address in their QR codes: say when it cannot work.
+        warnings: site.warnings.iter().cloned().chain(render::print::print_address_warnings(&site)).collect(),
     };
     if !errors.is_empty() {
         if let Some(m) = memo {
@@ -188,9 +189,9 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         m.commit();
     }
     cache.prune();
-    let mut warnings = summary.warnings.clone();
-    warnings.extend(output_notes);
-    Ok(BuildSummary { total_time: started.elapsed(), warnings, ..summary })
+    let mut summary = summary;
+    summary.warnings.extend(output_notes);
+    Ok(BuildSummary { total_time: started.elapsed(), ..summary })
 }
 
 /// The folders of a site that hold what it is built from (and the cache):

@@ -173,8 +173,8 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
 /// Warnings for print products that would carry an address nobody can
 /// open: a placeholder or local `base_url` (every QR code and printed
 /// address is built on it) or one generic `online_url` shared by many
-/// records. Not printed yet: the Site's `warnings` list (another branch)
-/// or `onestop check` should print these; they are warnings, not errors.
+/// records. `build` and `check` print them with the content warnings; they
+/// are warnings, not errors.
 pub fn print_address_warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let host = |url: &str| -> String {
