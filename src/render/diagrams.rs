@@ -135,7 +135,7 @@ pub fn poster_views(site: &Site, out: &Output, lang: Lang) -> Vec<PosterView> {
             .filter_map(|(format, ext, detail)| {
                 let path = format!("{stem}.{ext}");
                 let size = out.size_of(&path)?;
-                Some(PosterFile { format, path, size: view::file_size(size), detail })
+                Some(PosterFile { format, path, size: view::file_size(size, lang), detail })
             })
             .collect();
             let title = lang.pick(&d.title).0.to_string();

@@ -389,7 +389,7 @@ impl<'a> Shared<'a> {
         base.insert("chrome", &chrome);
         // Only products the print renderer made are linked, with their size.
         let item = |p: super::print::Product| -> Option<PrintItem> {
-            let size = view::file_size(out.size_of(&p.path)?);
+            let size = view::file_size(out.size_of(&p.path)?, lang);
             Some(PrintItem {
                 title: p.title,
                 code: p.code,
@@ -418,7 +418,7 @@ impl<'a> Shared<'a> {
                         },
                     )
                     .into(),
-                    size: view::file_size(n),
+                    size: view::file_size(n, lang),
                     title_vi: false,
                     vi_only: false,
                 })

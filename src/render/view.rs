@@ -64,7 +64,7 @@ pub fn row(p: &Procedure, t: &Strings, lang: Lang) -> Row {
         service_center: p.service_center,
         public_postal: p.public_postal,
         optional: p.optional,
-        time: main.map(|c| short_time_text(c, t)).unwrap_or_else(|| tr(t, "no_info").to_string()),
+        time: main.map(|c| time_short_in(c, t, lang)).unwrap_or_else(|| tr(t, "no_info").to_string()),
         time_sort: main.and_then(|c| Some(c.time? * unit_weight(c.time_unit.as_deref()?))).unwrap_or(-1.0),
         channels: kinds.join(" "),
         journey_index: p.journey_index,
@@ -89,7 +89,9 @@ pub fn time_text_in(c: &Channel, t: &Strings, lang: Lang) -> String {
     match (c.time, &c.time_unit, &c.time_text) {
         (Some(n), Some(u), _) => {
             let mut s = format!("{} {}", lang.number(n), tr(t, &format!("unit_{u}")));
-            if let Some(note) = &c.time_note {
+            // The note is Vietnamese prose: an English edition keeps the number and unit
+            // in English rather than switch language mid-sentence.
+            if let Some(note) = c.time_note.as_ref().filter(|_| lang == Lang::Vi) {
                 s.push_str(", ");
                 s.push_str(note);
             }
@@ -247,14 +249,15 @@ pub fn recent(site: &Site, n: usize) -> Vec<usize> {
     ix
 }
 
-/// A file size as people read it: "58 KB", "1,2 MB" (Vietnamese decimal comma).
-pub fn file_size(bytes: u64) -> String {
+/// A file size as people read it, in the edition's decimal style: "58 KB", "1,2 MB" / "1.2 MB".
+pub fn file_size(bytes: u64, lang: Lang) -> String {
     const MB: u64 = 1024 * 1024;
     if bytes < MB {
         format!("{} KB", bytes.div_ceil(1024))
     } else {
         let tenths = (bytes * 10 + MB / 2) / MB;
-        format!("{},{} MB", tenths / 10, tenths % 10)
+        let mark = if lang == Lang::En { '.' } else { ',' };
+        format!("{}{mark}{} MB", tenths / 10, tenths % 10)
     }
 }
 
@@ -323,8 +326,9 @@ mod tests {
 
     #[test]
     fn file_sizes() {
-        assert_eq!(super::file_size(57_700), "57 KB");
-        assert_eq!(super::file_size(1), "1 KB");
-        assert_eq!(super::file_size(1_300_000), "1,2 MB");
+        assert_eq!(super::file_size(57_700, Lang::Vi), "57 KB");
+        assert_eq!(super::file_size(1, Lang::Vi), "1 KB");
+        assert_eq!(super::file_size(1_300_000, Lang::Vi), "1,2 MB");
+        assert_eq!(super::file_size(1_300_000, Lang::En), "1.2 MB");
     }
 }

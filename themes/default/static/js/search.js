@@ -288,7 +288,7 @@
     var shown = hits.filter(function (h) {
       return ["l", "g", "f"].every(function (k) { return active[k] === null || h.d[k] === active[k]; });
     });
-    var text = shown.length ? shown.length + " " + status.dataset.count : status.dataset.none;
+    var text = shown.length ? shown.length + " " + (shown.length === 1 ? status.dataset.countOne : status.dataset.count) : status.dataset.none;
     if (shown.length && result.ignored.length) text += ". " + status.dataset.ignored + " " + result.ignored.join(", ");
     status.textContent = text;
     shown.slice(0, 100).forEach(function (h) {
