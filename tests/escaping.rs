@@ -106,11 +106,11 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
     assert_eq!(row("1.009645")[1], "'@SUM(1+1)");
     // A normal title is unchanged.
     assert_eq!(row("1.009664")[1], "Cấp Giấy chứng nhận đăng ký đầu tư");
-    // The file itself: every cell quoted, CRLF line ends, 11 columns.
+    // The file itself: every cell quoted, CRLF line ends, every row as wide as the header.
     let text = fs::read_to_string(site.path().join("public/data/procedures.csv")).unwrap();
     assert!(text.contains("\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"Bấm vào đây\"\")\""), "{text}");
     assert!(text.ends_with("\"\r\n"), "{text:?}");
-    assert!(rows.iter().all(|r| r.len() == 11), "{rows:?}");
+    assert!(rows.iter().all(|r| r.len() == rows[0].len() && r.len() >= 11), "{rows:?}");
 }
 
 #[test]
@@ -120,5 +120,5 @@ fn a_title_with_comma_and_quotes_round_trips_through_a_csv_reader() {
     let rows = csv_rows(site.path());
     let row = rows.iter().find(|r| r[0] == "1.009794").unwrap();
     assert_eq!(row[1], title);
-    assert_eq!(row.len(), 11);
+    assert_eq!(row.len(), rows[0].len());
 }
