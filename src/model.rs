@@ -60,6 +60,8 @@ pub struct SiteConfig {
     pub edition: Option<String>,
     /// Paper of the procedure leaflets: `A4` or `A5`.
     pub print_paper: String,
+    /// PDF standard of the typeset products: `pdf-ua-1` or `pdf-a-2b`.
+    pub print_standard: String,
     pub organisation: Organisation,
     pub target_low: f64,
     pub target_high: f64,

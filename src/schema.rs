@@ -79,6 +79,8 @@ pub const PATTERNS: &[&str] = &["none", "hatch", "cross", "dots", "solid"];
 pub const SCHEMES: &[&str] = &["2011", "2022", "custom"];
 /// Paper sizes of the procedure leaflets (`print_paper`).
 pub const PAPERS: &[&str] = &["A4", "A5"];
+/// PDF standards of the typeset products (`print_standard`).
+pub const PDF_STANDARDS: &[&str] = &["pdf-ua-1", "pdf-a-2b"];
 
 /// Bounds of the numbers of a record, checked at load (and documented in
 /// docs/content-format.md) so no sum, duration or amount can overflow.
@@ -248,6 +250,11 @@ pub const SITE_KEYS: &[Key] = &[
     opt("allow_html", Ty::Bool, "Let raw HTML in Markdown through. Default false (it is escaped)."),
     opt("edition", Ty::Date, "Edition date shown in footers and print products."),
     opt("print_paper", Ty::Enum(PAPERS), "Paper of the procedure leaflets: \"A4\" (two pages, default) or \"A5\"."),
+    opt(
+        "print_standard",
+        Ty::Enum(PDF_STANDARDS),
+        "PDF standard of leaflets, guide and catalogues: \"pdf-ua-1\" (tagged and accessible, default) or \"pdf-a-2b\" (for archiving).",
+    ),
     req("organisation", Ty::Table(ORGANISATION_KEYS), "The agency that publishes the site."),
     opt("online_target", Ty::Table(TARGET_KEYS), "Online-share target band. Default 15 and 30."),
     req("stages", Ty::TableArray(STAGE_KEYS), "The investor journey's stages, in order."),

@@ -252,6 +252,24 @@ fn a5_leaflets_by_site_toml() {
     assert!(fs::read_to_string(out.join("in-an/index.html")).unwrap().contains("PDF, khổ A5"));
 }
 
+#[test]
+fn pdf_a_2b_for_archiving_by_site_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    let toml = fs::read_to_string(dir.path().join("site.toml"))
+        .unwrap()
+        .replace("edition = 2026-11-01", "edition = 2026-11-01\nprint_standard = \"pdf-a-2b\"");
+    fs::write(dir.path().join("site.toml"), toml).unwrap();
+    let out = dir.path().join("public");
+    build_into(dir.path(), &out);
+    for product in ["in-an/dang-ky-noi-quy-lao-dong.pdf", "in-an/danh-muc-thu-tuc-a4.pdf"] {
+        let bytes = fs::read(out.join(product)).unwrap();
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"pdfaid:part"), "{product}: no PDF/A identification");
+        assert!(!has(b"pdfuaid:part"), "{product}: still declares PDF/UA-1");
+    }
+}
+
 /// Renders page 1 of a PDF and decodes every QR code on it.
 fn qr_codes(pdf: &Path, dpi: u32) -> Vec<String> {
     qr_codes_sized(pdf, dpi).into_iter().map(|(s, _)| s).collect()

@@ -23,6 +23,7 @@ struct RawSite {
     allow_html: Option<bool>,
     edition: Option<toml::value::Datetime>,
     print_paper: Option<String>,
+    print_standard: Option<String>,
     organisation: RawOrganisation,
     online_target: Option<Spanned<RawTarget>>,
     stages: Vec<RawStage>,
@@ -281,6 +282,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         allow_html,
         edition: raw.edition.map(|d| d.to_string()),
         print_paper: raw.print_paper.clone().unwrap_or_else(|| "A4".into()),
+        print_standard: raw.print_standard.clone().unwrap_or_else(|| "pdf-ua-1".into()),
         organisation: Organisation {
             name: Text { vi: nfc(&o.name), en: nfc_opt(&o.name_en) },
             address: nfc_opt(&o.address),

@@ -475,6 +475,7 @@ impl Typeset<'_> {
         // make the edition part of the key.
         let mut key = KeyBuilder::new(kind);
         key.add_str(self.base).add_str(template).add_str(path).add(&json).add_str(qr_url.unwrap_or_default());
+        key.add_str(&self.site.config.print_standard);
         let key = key.finish();
         ctx.cache.get_or_render(kind, &key, || {
             let mut files = vec![("/data.json", json.clone())];
@@ -500,7 +501,7 @@ impl Typeset<'_> {
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("{}{path}", self.site.config.base_url)),
             timestamp: self.today.map(typst_pdf::Timestamp::new_utc),
-            standards: world::pdf_standards(),
+            standards: world::pdf_standards(&self.site.config.print_standard),
             ..Default::default()
         };
         typst_pdf::pdf(&doc, &options).map_err(|errs| self.typst_diag(world, path, &errs[0]))

@@ -128,6 +128,12 @@ fn not_found(id: FileId) -> FileError {
 /// (tagged, with title and language; typst refuses an image without
 /// alternative text or a broken heading order, and the error is located in
 /// the template).
-pub fn pdf_standards() -> typst_pdf::PdfStandards {
-    typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1]).unwrap_or_default()
+/// The standard `print_standard` names: PDF/UA-1 (tagged; a missing glyph or
+/// broken structure fails the build) unless the site asks for PDF/A-2b.
+pub fn pdf_standards(print_standard: &str) -> typst_pdf::PdfStandards {
+    let standard = match print_standard {
+        "pdf-a-2b" => typst_pdf::PdfStandard::A_2b,
+        _ => typst_pdf::PdfStandard::Ua_1,
+    };
+    typst_pdf::PdfStandards::new(&[standard]).unwrap_or_default()
 }
