@@ -30,7 +30,7 @@
         if (ok) shown++;
       });
       var d = status.dataset;
-      status.textContent = d.showing + " " + shown + " " + d.of + " " + rows.length + " " + d.procedures;
+      status.textContent = d.showing + " " + shown + " " + d.of + " " + rows.length + " " + (rows.length === 1 ? d.procedureOne : d.procedures);
       var p = new URLSearchParams();
       selects.forEach(function (s) { if (s.value) p.set(s.dataset.key, s.value); });
       if (text.value.trim()) p.set("q", text.value.trim());
@@ -61,15 +61,22 @@
         var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
         ths.forEach(function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        // Numeric columns sort by the cell's data-value (the processing time in working
+        // days, see row.html). A time given only as text (empty data-value) and then
+        // "no information" (no data-value) come last, whichever the direction.
         var key = function (r) {
           var c = r.cells[col];
-          if (kind === "num") return parseFloat(c.dataset.value || "0");
-          return c.textContent.trim();
+          if (kind !== "num") return { rank: 0, v: c.textContent.trim() };
+          var d = c.dataset.value;
+          if (d === undefined) return { rank: 2, v: 0 };
+          if (d === "") return { rank: 1, v: 0 };
+          return { rank: 0, v: parseFloat(d) };
         };
         rows.sort(function (a, b) {
           var x = key(a), y = key(b);
-          if (kind === "num") return (x - y) * dir;
-          return x.localeCompare(y, "vi") * dir;
+          if (x.rank !== y.rank) return x.rank - y.rank;
+          if (kind === "num") return (x.v - y.v) * dir;
+          return x.v.localeCompare(y.v, "vi") * dir;
         });
         var body = table.tBodies[0];
         rows.forEach(function (r) { body.appendChild(r); });
@@ -82,6 +89,14 @@
   if (toggle) {
     var details = Array.prototype.slice.call(document.querySelectorAll(".step-by-step details"));
     toggle.parentNode.hidden = false;
+    // A link to a step (/hanh-trinh/#dau-tu) opens it.
+    var openTarget = function () {
+      var id = decodeURIComponent(location.hash.slice(1));
+      var step = id && document.getElementById(id);
+      if (step && step.classList.contains("step")) step.querySelector("details").open = true;
+    };
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
     toggle.addEventListener("click", function () {
       var open = toggle.getAttribute("aria-expanded") !== "true";
       details.forEach(function (d) { d.open = open; });
