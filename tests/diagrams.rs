@@ -583,3 +583,43 @@ fn layout_stays_readable_from_5_to_150_procedures() {
         assert!(pt >= min_pt - 0.01, "{name}: smallest text {pt:.1} pt < {min_pt}");
     }
 }
+
+/// Position of `needle` in `hay` (panics with the text when it is missing).
+fn pos(hay: &str, needle: &str) -> usize {
+    hay.find(needle).unwrap_or_else(|| panic!("“{needle}” is not in the extracted text:\n{hay}"))
+}
+
+#[test]
+fn pdf_posters_have_title_and_language_and_read_lane_by_lane() {
+    if !poppler("pdf_posters_have_title_and_language_and_read_lane_by_lane") {
+        return;
+    }
+    for (rel, title, lang) in [
+        ("diagrams/xay-dung.pdf", "Thủ tục xây dựng và nghiệm thu công trình", "vi"),
+        ("en/diagrams/xay-dung.pdf", "Construction and completion acceptance", "en"),
+        ("diagrams/hanh-trinh-dau-tu.pdf", "Hành trình thủ tục của nhà đầu tư trong khu công nghiệp", "vi"),
+    ] {
+        let pdf = out(rel);
+        let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.lines().any(|l| l.starts_with("Title:") && l.contains(title)), "{rel} title: {info}");
+        let bytes = fs::read(&pdf).unwrap();
+        let lang_entry = format!("/Lang({lang})");
+        assert!(bytes.windows(lang_entry.len()).any(|w| w == lang_entry.as_bytes()), "{rel} declares {lang_entry}");
+    }
+    // Reading order (content order, as a screen reader or copy-paste meets it): each
+    // stage's heading, then its procedures, before the next stage begins; an "or" chip
+    // is read with the level band it sits in, before the code.
+    let raw = Command::new("pdftotext").arg("-raw").arg(out("diagrams/xay-dung.pdf")).arg("-").output().unwrap();
+    let raw = String::from_utf8(raw.stdout).unwrap();
+    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (lane4, lane5) = (pos(&flat, "4. Xây dựng"), pos(&flat, "5. Phòng cháy"));
+    assert!(lane4 < pos(&flat, "1.013216"), "stage 4's heading comes before its procedures");
+    for code in ["1.013216", "1.013239", "1.013236", "1.013238"] {
+        assert!(pos(&flat, code) < lane5, "{code} (stage 4) is read before stage 5's heading");
+    }
+    for code in ["1.115391", "3.000490", "1.009794"] {
+        assert!(pos(&flat, code) > lane5, "{code} (stage 5) is read after stage 5's heading");
+    }
+    assert!(pos(&flat, "hoặc 1.013216") > 0, "the “or” chip is read before the code: {flat}");
+}

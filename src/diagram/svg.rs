@@ -2,7 +2,7 @@
 //! code and level in data attributes and a link to its page, so the same SVG
 //! serves the website, the poster renderers and the tests that read it back.
 
-use super::layout::{Labels, Layout, Profile, QR_SIZE};
+use super::layout::{BlockBox, Labels, Layout, Profile, QR_SIZE};
 use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
 use std::fmt::Write;
@@ -119,7 +119,6 @@ impl W<'_> {
 pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m: &Measurer, o: &SvgOptions) -> String {
     let mut w = W { s: String::with_capacity(64 * 1024), pr, m };
     let id = o.id_prefix;
-    let lh = pr.lh(pr.body);
     let size_attrs =
         o.physical.map(|(pw, ph)| format!(r#" width="{}mm" height="{}mm""#, n(pw), n(ph))).unwrap_or_default();
     let _ = write!(
@@ -191,8 +190,6 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             n(notch),
             n((ya + yb) / 2.0)
         );
-        let text_x = lane.x + if i == 0 { 0.0 } else { tip * 0.6 };
-        w.lines(text_x, ya + pr.pad, pr.lane, Weight::Bold, "#FFFFFF", &lane.title_lines, "lane-title");
     }
 
     // Arrows under the blocks' outlines.
@@ -213,8 +210,30 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         );
     }
 
-    // Blocks.
-    for b in &layout.blocks {
+    // Lane by lane: the stage's heading, then its blocks, so the text reads in
+    // journey order (PDF text extraction, screen readers), not all headings first.
+    for (i, lane) in layout.lanes.iter().enumerate() {
+        let tip = pr.lane * 0.7;
+        let text_x = lane.x + if i == 0 { 0.0 } else { tip * 0.6 };
+        w.lines(text_x, layout.lane_y + pr.pad, pr.lane, Weight::Bold, "#FFFFFF", &lane.title_lines, "lane-title");
+        for b in layout.blocks.iter().filter(|b| b.p.stage == lane.stage) {
+            write_block(&mut w, site, b, labels, o);
+        }
+    }
+
+    if pr.poster {
+        write_legend(&mut w, site, layout, labels, id);
+        write_footer(&mut w, layout, labels, o);
+    }
+    w.s.push_str("</svg>\n");
+    w.s
+}
+
+/// One procedure block: a link to its page around its box, level band, code, name and time.
+fn write_block(w: &mut W, site: &Site, b: &BlockBox, labels: &Labels, o: &SvgOptions) {
+    let (pr, m, id) = (w.pr, w.m, o.id_prefix);
+    let lh = pr.lh(pr.body);
+    {
         let p = b.p;
         let level = &site.levels[p.level];
         // The link's name (its <title>) starts with its visible text, in
@@ -296,9 +315,8 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             &b.band_lines,
             "level-label",
         );
-        // Code, "or" chip, markers.
+        // "Or" chip (read with the band it sits in), code, markers.
         let mut ly = b.y + b.band_h + pr.pad;
-        w.text(b.x + pr.pad, ly, pr.body, Weight::SemiBold, INK, &p.code, "code");
         if b.alternative {
             // A white "or" pill in the band, left of the swatch.
             let word = labels.get("or");
@@ -317,6 +335,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             );
             w.text(cx + pr.pad / 2.0, cy, pr.body, Weight::SemiBold, INK, word, "or");
         }
+        w.text(b.x + pr.pad, ly, pr.body, Weight::SemiBold, INK, &p.code, "code");
         let icon = lh * 0.8;
         let mut ix = b.x + b.w - pr.pad - icon;
         if p.service_center {
@@ -333,13 +352,6 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         w.lines(b.x + pr.pad + lh, ly, pr.body, Weight::Regular, MUTED, &b.time_lines, "time");
         w.s.push_str("</g></a>");
     }
-
-    if pr.poster {
-        write_legend(&mut w, site, layout, labels, id);
-        write_footer(&mut w, layout, labels, o);
-    }
-    w.s.push_str("</svg>\n");
-    w.s
 }
 
 fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &str) {
