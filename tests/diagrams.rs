@@ -581,6 +581,38 @@ fn layout_stays_readable_from_5_to_150_procedures() {
         let pt = min_text_pt(&svg);
         eprintln!("{name}: {count} procedures, smallest text {pt:.1} pt");
         assert!(pt >= min_pt - 0.01, "{name}: smallest text {pt:.1} pt < {min_pt}");
+        if min_pt >= 14.0 {
+            // The title scales with the paper: 72 pt on A1, ×0.5 on A3. An overfull A0
+            // (150 procedures) lets its 102 pt title yield before the body, down to A1's 72 pt.
+            let want = if name == "all-a0" { 72.0 } else { 72.0 * 297.0 / 594.0 };
+            let title = text_pt(&svg, "title");
+            eprintln!("{name}: title {title:.1} pt");
+            assert!(title >= want - 0.1, "{name}: title {title:.1} pt < {want:.1}");
+        }
+    }
+}
+
+/// Size in points on the paper of the poster text with class `class` (the smallest one).
+fn text_pt(svg: &str, class: &str) -> f64 {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let root = doc.root_element();
+    let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
+    let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text") && class_is(n, class))
+        .map(|n| attr_f(n, "font-size") * paper_w / view_w / (25.4 / 72.0))
+        .reduce(f64::min)
+        .unwrap_or_else(|| panic!("no text of class {class}"))
+}
+
+#[test]
+fn poster_titles_are_72_pt_on_a1_and_scale_with_the_paper() {
+    // A1 landscape: 72 pt; A2 portrait (0.71 × A1): 51 pt.
+    for (rel, want) in [("diagrams/hanh-trinh-dau-tu.svg", 72.0), ("diagrams/xay-dung.svg", 72.0 * 420.0 / 594.0)] {
+        let svg = svg_text(rel);
+        let title = text_pt(&svg, "title");
+        eprintln!("{rel}: title {title:.1} pt, smallest text {:.1} pt", min_text_pt(&svg));
+        assert!(title >= want - 0.1, "{rel}: title {title:.1} pt < {want:.1} pt");
     }
 }
 

@@ -2,7 +2,7 @@
 //! code and level in data attributes and a link to its page, so the same SVG
 //! serves the website, the poster renderers and the tests that read it back.
 
-use super::layout::{BlockBox, Labels, Layout, Profile, QR_SIZE};
+use super::layout::{AGENCY_W, BlockBox, Labels, Layout, Profile, QR_SIZE};
 use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
 use std::fmt::Write;
@@ -147,13 +147,27 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
     // Header.
     let mut y = pr.margin;
     if pr.poster {
-        w.lines(pr.margin, y, pr.title, Weight::Bold, LANE_FILL, &layout.header_lines, "title");
-        y += layout.header_lines.len() as f64 * pr.lh(pr.title);
+        // The title across the full width, then the subtitle with the agency at its right,
+        // as layout.rs measured them.
+        for (i, l) in layout.header_lines.iter().enumerate() {
+            // Tight display leading: each line in a box of title_lh, centred as `text` centres it.
+            let (size, lh) = (layout.title_size, layout.title_lh());
+            let top = y + i as f64 * lh - (pr.lh(size) - lh) / 2.0;
+            w.text(pr.margin, top, size, Weight::Bold, LANE_FILL, l, "title");
+        }
+        y += layout.header_lines.len() as f64 * layout.title_lh();
         w.lines(pr.margin, y, pr.subtitle, Weight::Regular, MUTED, &layout.subtitle_lines, "subtitle");
-        let agency_lines = m.wrap(Weight::SemiBold, &labels.agency, pr.lane, layout.width * 0.25);
+        let (agency_lines, agency_y) = if layout.agency_beside_title {
+            // On the title's first line, sharing its baseline.
+            let base = pr.margin + (pr.lh(layout.title_size) - layout.title_size) / 2.0 + layout.title_size * 0.93
+                - (pr.lh(layout.title_size) - layout.title_lh()) / 2.0;
+            (vec![labels.agency.clone()], base - (pr.lh(pr.lane) - pr.lane) / 2.0 - pr.lane * 0.93)
+        } else {
+            (m.wrap(Weight::SemiBold, &labels.agency, pr.lane, (layout.width - 2.0 * pr.margin) * AGENCY_W), y)
+        };
         for (i, l) in agency_lines.iter().enumerate() {
             let x = layout.width - pr.margin - m.width(Weight::SemiBold, l, pr.lane);
-            w.text(x, pr.margin + i as f64 * pr.lh(pr.lane), pr.lane, Weight::SemiBold, MUTED, l, "agency");
+            w.text(x, agency_y + i as f64 * pr.lh(pr.lane), pr.lane, Weight::SemiBold, MUTED, l, "agency");
         }
     }
 
