@@ -655,3 +655,19 @@ fn pdf_posters_have_title_and_language_and_read_lane_by_lane() {
     }
     assert!(pos(&flat, "hoặc 1.013216") > 0, "the “or” chip is read before the code: {flat}");
 }
+
+#[test]
+fn the_a2_construction_poster_fills_its_paper() {
+    let svg = svg_text("diagrams/xay-dung.svg");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
+    let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
+    let mm = paper_w / view_w;
+    let lowest = blocks(&svg).values().map(|b| b.y + b.h).fold(0.0, f64::max);
+    let legend = doc.descendants().find(|n| class_is(n, "legend-title")).expect("the poster has a legend");
+    let legend_top = attr_f(legend, "y") - attr_f(legend, "font-size");
+    let band = (legend_top - lowest) * mm;
+    eprintln!("xay-dung: empty band above the legend {band:.0} mm, smallest text {:.1} pt", min_text_pt(&svg));
+    assert!(band <= 30.0, "an empty band of {band:.0} mm between the blocks and the legend");
+}

@@ -193,7 +193,8 @@ pub const QR_SIZE: f64 = 38.0;
 /// Lays out the diagram. A fixed canvas that cannot hold it grows (same
 /// proportions, so text prints smaller) until it does: nothing is cut off.
 /// A canvas with room to spare shrinks towards `min_canvas_w` (text prints
-/// larger) while the diagram still fits, so a small diagram fills its paper.
+/// larger; posters down to 0.8 of it) while the diagram still fits, so a small
+/// diagram fills its paper.
 pub fn layout<'a>(
     site: &'a Site,
     d: &'a Diagram,
@@ -218,10 +219,20 @@ pub fn layout<'a>(
     let (first, fits) = try_layout(site, d, &profile, labels, m, times);
     if fits {
         let mut best = first;
-        while profile.canvas_h.is_some() && profile.canvas_w > min_canvas_w + 1e-6 {
+        // Down to 14 pt on the poster's own paper, and further (up to 1.25×) while
+        // the paper has room, so a short poster fills its height instead of leaving
+        // an empty band above the legend.
+        let smallest = if profile.poster { min_canvas_w * 0.8 } else { min_canvas_w };
+        while profile.canvas_h.is_some() && profile.canvas_w > smallest + 1e-6 {
             let mut smaller = profile.clone();
-            scale(&mut smaller, (min_canvas_w / profile.canvas_w).max(0.97));
-            let (l, fits) = try_layout(site, d, &smaller, labels, m, times);
+            scale(&mut smaller, (smallest / profile.canvas_w).max(0.97));
+            let (mut l, mut fits) = try_layout(site, d, &smaller, labels, m, times);
+            if !fits {
+                // A 3 % step can change the column count; try a finer one before stopping.
+                smaller = profile.clone();
+                scale(&mut smaller, (smallest / profile.canvas_w).max(0.99));
+                (l, fits) = try_layout(site, d, &smaller, labels, m, times);
+            }
             if !fits {
                 break;
             }
