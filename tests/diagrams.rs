@@ -581,5 +581,93 @@ fn layout_stays_readable_from_5_to_150_procedures() {
         let pt = min_text_pt(&svg);
         eprintln!("{name}: {count} procedures, smallest text {pt:.1} pt");
         assert!(pt >= min_pt - 0.01, "{name}: smallest text {pt:.1} pt < {min_pt}");
+        if min_pt >= 14.0 {
+            // The title scales with the paper: 72 pt on A1, ×0.5 on A3. An overfull A0
+            // (150 procedures) lets its 102 pt title yield before the body, down to A1's 72 pt.
+            let want = if name == "all-a0" { 72.0 } else { 72.0 * 297.0 / 594.0 };
+            let title = text_pt(&svg, "title");
+            eprintln!("{name}: title {title:.1} pt");
+            assert!(title >= want - 0.1, "{name}: title {title:.1} pt < {want:.1}");
+        }
     }
+}
+
+/// Size in points on the paper of the poster text with class `class` (the smallest one).
+fn text_pt(svg: &str, class: &str) -> f64 {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let root = doc.root_element();
+    let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
+    let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text") && class_is(n, class))
+        .map(|n| attr_f(n, "font-size") * paper_w / view_w / (25.4 / 72.0))
+        .reduce(f64::min)
+        .unwrap_or_else(|| panic!("no text of class {class}"))
+}
+
+#[test]
+fn poster_titles_are_72_pt_on_a1_and_scale_with_the_paper() {
+    // A1 landscape: 72 pt; A2 portrait (0.71 × A1): 51 pt.
+    for (rel, want) in [("diagrams/hanh-trinh-dau-tu.svg", 72.0), ("diagrams/xay-dung.svg", 72.0 * 420.0 / 594.0)] {
+        let svg = svg_text(rel);
+        let title = text_pt(&svg, "title");
+        eprintln!("{rel}: title {title:.1} pt, smallest text {:.1} pt", min_text_pt(&svg));
+        assert!(title >= want - 0.1, "{rel}: title {title:.1} pt < {want:.1} pt");
+    }
+}
+
+/// Position of `needle` in `hay` (panics with the text when it is missing).
+fn pos(hay: &str, needle: &str) -> usize {
+    hay.find(needle).unwrap_or_else(|| panic!("“{needle}” is not in the extracted text:\n{hay}"))
+}
+
+#[test]
+fn pdf_posters_have_title_and_language_and_read_lane_by_lane() {
+    if !poppler("pdf_posters_have_title_and_language_and_read_lane_by_lane") {
+        return;
+    }
+    for (rel, title, lang) in [
+        ("diagrams/xay-dung.pdf", "Thủ tục xây dựng và nghiệm thu công trình", "vi"),
+        ("en/diagrams/xay-dung.pdf", "Construction and completion acceptance", "en"),
+        ("diagrams/hanh-trinh-dau-tu.pdf", "Hành trình thủ tục của nhà đầu tư trong khu công nghiệp", "vi"),
+    ] {
+        let pdf = out(rel);
+        let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.lines().any(|l| l.starts_with("Title:") && l.contains(title)), "{rel} title: {info}");
+        let bytes = fs::read(&pdf).unwrap();
+        let lang_entry = format!("/Lang({lang})");
+        assert!(bytes.windows(lang_entry.len()).any(|w| w == lang_entry.as_bytes()), "{rel} declares {lang_entry}");
+    }
+    // Reading order (content order, as a screen reader or copy-paste meets it): each
+    // stage's heading, then its procedures, before the next stage begins; an "or" chip
+    // is read with the level band it sits in, before the code.
+    let raw = Command::new("pdftotext").arg("-raw").arg(out("diagrams/xay-dung.pdf")).arg("-").output().unwrap();
+    let raw = String::from_utf8(raw.stdout).unwrap();
+    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (lane4, lane5) = (pos(&flat, "4. Xây dựng"), pos(&flat, "5. Phòng cháy"));
+    assert!(lane4 < pos(&flat, "1.013216"), "stage 4's heading comes before its procedures");
+    for code in ["1.013216", "1.013239", "1.013236", "1.013238"] {
+        assert!(pos(&flat, code) < lane5, "{code} (stage 4) is read before stage 5's heading");
+    }
+    for code in ["1.115391", "3.000490", "1.009794"] {
+        assert!(pos(&flat, code) > lane5, "{code} (stage 5) is read after stage 5's heading");
+    }
+    assert!(pos(&flat, "hoặc 1.013216") > 0, "the “or” chip is read before the code: {flat}");
+}
+
+#[test]
+fn the_a2_construction_poster_fills_its_paper() {
+    let svg = svg_text("diagrams/xay-dung.svg");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
+    let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
+    let mm = paper_w / view_w;
+    let lowest = blocks(&svg).values().map(|b| b.y + b.h).fold(0.0, f64::max);
+    let legend = doc.descendants().find(|n| class_is(n, "legend-title")).expect("the poster has a legend");
+    let legend_top = attr_f(legend, "y") - attr_f(legend, "font-size");
+    let band = (legend_top - lowest) * mm;
+    eprintln!("xay-dung: empty band above the legend {band:.0} mm, smallest text {:.1} pt", min_text_pt(&svg));
+    assert!(band <= 30.0, "an empty band of {band:.0} mm between the blocks and the legend");
 }

@@ -36,9 +36,14 @@ pub const PT: f64 = 25.4 / 72.0;
 impl Profile {
     /// A poster canvas in millimetres. Text sizes are for A1 (14 pt body,
     /// legible at arm's length); smaller paper prints the same design scaled.
+    /// The title is 72 pt on A1 and scales with the paper (≈ 102 pt on A0, 51 pt
+    /// on A2): `title` is its size on the paper, and `layout` keeps it so whatever
+    /// the canvas scale.
     pub fn poster(d: &Diagram) -> Profile {
+        let (paper_short, _) = d.paper.size_mm();
         let (short, long) = d.paper.size_mm();
         let (short, long) = if short < 594.0 { (594.0, 841.0) } else { (short, long) };
+        let paper_scale = short / 594.0;
         let (w, h) = if d.landscape { (long, short) } else { (short, long) };
         Profile {
             canvas_w: w,
@@ -46,8 +51,8 @@ impl Profile {
             margin: 14.0,
             body: 14.0 * PT,
             lane: 16.0 * PT,
-            title: 36.0 * PT,
-            subtitle: 20.0 * PT,
+            title: 72.0 * PT * paper_short / 594.0,
+            subtitle: 20.0 * PT * paper_scale,
             gap: 10.0,
             row_gap: 6.0,
             pad: 2.6,
@@ -81,6 +86,10 @@ impl Profile {
     pub fn lh(&self, size: f64) -> f64 {
         size * 1.4
     }
+    /// Line height of the poster title: display type sets tighter than body text.
+    pub fn title_lh(&self) -> f64 {
+        self.title * TITLE_LH
+    }
 }
 
 /// Text for the diagram in one language.
@@ -91,6 +100,12 @@ pub struct Labels {
     pub footer: Option<String>,
     pub agency: String,
     pub strings: FxHashMap<&'static str, String>,
+}
+
+impl Layout<'_> {
+    pub fn title_lh(&self) -> f64 {
+        self.title_size * TITLE_LH
+    }
 }
 
 impl Labels {
@@ -139,6 +154,10 @@ pub struct Layout<'a> {
     pub width: f64,
     pub height: f64,
     pub header_lines: Vec<String>,
+    /// The title's size in canvas units (its size on the paper stays fixed as the canvas scales).
+    pub title_size: f64,
+    /// The agency's name stands right of the title's first line (else right of the subtitle).
+    pub agency_beside_title: bool,
     pub subtitle_lines: Vec<String>,
     pub lanes: Vec<Lane>,
     pub lane_y: f64,
@@ -165,12 +184,17 @@ struct Measured<'a> {
 }
 
 pub const FOOTER_W: f64 = 150.0;
+/// Line height of the poster title, in ems.
+pub const TITLE_LH: f64 = 1.1;
+/// Share of the inner width the agency's name may take, right of the subtitle.
+pub const AGENCY_W: f64 = 0.25;
 pub const QR_SIZE: f64 = 38.0;
 
 /// Lays out the diagram. A fixed canvas that cannot hold it grows (same
 /// proportions, so text prints smaller) until it does: nothing is cut off.
 /// A canvas with room to spare shrinks towards `min_canvas_w` (text prints
-/// larger) while the diagram still fits, so a small diagram fills its paper.
+/// larger; posters down to 0.8 of it) while the diagram still fits, so a small
+/// diagram fills its paper.
 pub fn layout<'a>(
     site: &'a Site,
     d: &'a Diagram,
@@ -181,17 +205,34 @@ pub fn layout<'a>(
     times: &dyn Fn(&Procedure) -> String,
 ) -> Layout<'a> {
     let mut profile = profile.clone();
+    // A poster's title keeps its size on the paper (`profile.title`) when the canvas scales.
+    let title_on_paper = profile.title;
+    let paper_w = min_canvas_w;
     let scale = |p: &mut Profile, k: f64| {
         p.canvas_w *= k;
         p.canvas_h = p.canvas_h.map(|h| h * k);
+        if p.poster {
+            p.title = title_on_paper * p.canvas_w / paper_w;
+        }
     };
+    scale(&mut profile, 1.0);
     let (first, fits) = try_layout(site, d, &profile, labels, m, times);
     if fits {
         let mut best = first;
-        while profile.canvas_h.is_some() && profile.canvas_w > min_canvas_w + 1e-6 {
+        // Down to 14 pt on the poster's own paper, and further (up to 1.25×) while
+        // the paper has room, so a short poster fills its height instead of leaving
+        // an empty band above the legend.
+        let smallest = if profile.poster { min_canvas_w * 0.8 } else { min_canvas_w };
+        while profile.canvas_h.is_some() && profile.canvas_w > smallest + 1e-6 {
             let mut smaller = profile.clone();
-            scale(&mut smaller, (min_canvas_w / profile.canvas_w).max(0.97));
-            let (l, fits) = try_layout(site, d, &smaller, labels, m, times);
+            scale(&mut smaller, (smallest / profile.canvas_w).max(0.97));
+            let (mut l, mut fits) = try_layout(site, d, &smaller, labels, m, times);
+            if !fits {
+                // A 3 % step can change the column count; try a finer one before stopping.
+                smaller = profile.clone();
+                scale(&mut smaller, (smallest / profile.canvas_w).max(0.99));
+                (l, fits) = try_layout(site, d, &smaller, labels, m, times);
+            }
             if !fits {
                 break;
             }
@@ -199,6 +240,23 @@ pub fn layout<'a>(
             profile = smaller;
         }
         return best;
+    }
+    // An overfull poster first lets a title larger than A1's 72 pt (A0's 102 pt) yield,
+    // down to 72 pt on the paper, before its body text would fall under 14 pt.
+    if profile.poster {
+        let floor = 72.0 * PT * profile.canvas_w / paper_w;
+        let full = profile.title;
+        for k in [0.95, 0.9, 0.85, 0.8, 0.75, 0.7] {
+            let mut p = profile.clone();
+            p.title = (full * k).max(floor);
+            let (l, fits) = try_layout(site, d, &p, labels, m, times);
+            if fits {
+                return l;
+            }
+            if p.title <= floor {
+                break;
+            }
+        }
     }
     for _ in 0..120 {
         scale(&mut profile, 1.015);
@@ -226,14 +284,24 @@ fn try_layout<'a>(
 
     // Header.
     let mut y = pr.margin;
+    let mut agency_beside_title = false;
     let (header_lines, subtitle_lines) = if pr.poster {
-        let h = m.wrap(Weight::Bold, &labels.title, pr.title, inner_w * 0.72);
+        // The title has the full width; the agency stands right of the subtitle.
+        let agency = m.wrap(Weight::SemiBold, &labels.agency, pr.lane, inner_w * AGENCY_W);
+        let h = m.wrap(Weight::Bold, &labels.title, pr.title, inner_w);
         let s = labels
             .subtitle
             .as_deref()
             .map(|s| m.wrap(Weight::Regular, s, pr.subtitle, inner_w * 0.72))
             .unwrap_or_default();
-        y += h.len() as f64 * pr.lh(pr.title) + s.len() as f64 * pr.lh(pr.subtitle) + pr.gap;
+        // A short title leaves room for the agency on its first line.
+        let beside = h.first().is_some_and(|t| {
+            m.width(Weight::Bold, t, pr.title) + pr.gap + m.width(Weight::SemiBold, &labels.agency, pr.lane) <= inner_w
+        });
+        let agency_h = if beside { 0.0 } else { agency.len() as f64 * pr.lh(pr.lane) };
+        // The header sits close above the lanes it introduces.
+        y += h.len() as f64 * pr.title_lh() + (s.len() as f64 * pr.lh(pr.subtitle)).max(agency_h) + pr.gap * 0.6;
+        agency_beside_title = beside;
         (h, s)
     } else {
         (Vec::new(), Vec::new())
@@ -335,6 +403,8 @@ fn try_layout<'a>(
             width: pr.canvas_w,
             height: pr.canvas_h.unwrap_or(100.0),
             header_lines,
+            title_size: pr.title,
+            agency_beside_title,
             subtitle_lines,
             lanes: vec![],
             lane_y,
@@ -416,6 +486,8 @@ fn try_layout<'a>(
         width: pr.canvas_w,
         height,
         header_lines,
+        title_size: pr.title,
+        agency_beside_title,
         subtitle_lines,
         lanes,
         lane_y,

@@ -103,7 +103,7 @@ pub fn draw(
         let (short, long) = d.paper.size_mm();
         if d.landscape { (long, short) } else { (short, long) }
     });
-    // A poster's text may grow up to 14 pt on its own paper, never beyond.
+    // A poster's text grows to 14 pt on its own paper, and up to 1.25× that while the paper has room.
     let min_w = physical.map_or(profile.canvas_w, |(w, _)| w);
     let l = layout::layout(site, d, profile, min_w, &labels, m, &times);
     let opts = svg::SvgOptions {

@@ -2,7 +2,7 @@
 //! code and level in data attributes and a link to its page, so the same SVG
 //! serves the website, the poster renderers and the tests that read it back.
 
-use super::layout::{Labels, Layout, Profile, QR_SIZE};
+use super::layout::{AGENCY_W, BlockBox, Labels, Layout, Profile, QR_SIZE};
 use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
 use std::fmt::Write;
@@ -119,7 +119,6 @@ impl W<'_> {
 pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m: &Measurer, o: &SvgOptions) -> String {
     let mut w = W { s: String::with_capacity(64 * 1024), pr, m };
     let id = o.id_prefix;
-    let lh = pr.lh(pr.body);
     let size_attrs =
         o.physical.map(|(pw, ph)| format!(r#" width="{}mm" height="{}mm""#, n(pw), n(ph))).unwrap_or_default();
     let _ = write!(
@@ -148,13 +147,27 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
     // Header.
     let mut y = pr.margin;
     if pr.poster {
-        w.lines(pr.margin, y, pr.title, Weight::Bold, LANE_FILL, &layout.header_lines, "title");
-        y += layout.header_lines.len() as f64 * pr.lh(pr.title);
+        // The title across the full width, then the subtitle with the agency at its right,
+        // as layout.rs measured them.
+        for (i, l) in layout.header_lines.iter().enumerate() {
+            // Tight display leading: each line in a box of title_lh, centred as `text` centres it.
+            let (size, lh) = (layout.title_size, layout.title_lh());
+            let top = y + i as f64 * lh - (pr.lh(size) - lh) / 2.0;
+            w.text(pr.margin, top, size, Weight::Bold, LANE_FILL, l, "title");
+        }
+        y += layout.header_lines.len() as f64 * layout.title_lh();
         w.lines(pr.margin, y, pr.subtitle, Weight::Regular, MUTED, &layout.subtitle_lines, "subtitle");
-        let agency_lines = m.wrap(Weight::SemiBold, &labels.agency, pr.lane, layout.width * 0.25);
+        let (agency_lines, agency_y) = if layout.agency_beside_title {
+            // On the title's first line, sharing its baseline.
+            let base = pr.margin + (pr.lh(layout.title_size) - layout.title_size) / 2.0 + layout.title_size * 0.93
+                - (pr.lh(layout.title_size) - layout.title_lh()) / 2.0;
+            (vec![labels.agency.clone()], base - (pr.lh(pr.lane) - pr.lane) / 2.0 - pr.lane * 0.93)
+        } else {
+            (m.wrap(Weight::SemiBold, &labels.agency, pr.lane, (layout.width - 2.0 * pr.margin) * AGENCY_W), y)
+        };
         for (i, l) in agency_lines.iter().enumerate() {
             let x = layout.width - pr.margin - m.width(Weight::SemiBold, l, pr.lane);
-            w.text(x, pr.margin + i as f64 * pr.lh(pr.lane), pr.lane, Weight::SemiBold, MUTED, l, "agency");
+            w.text(x, agency_y + i as f64 * pr.lh(pr.lane), pr.lane, Weight::SemiBold, MUTED, l, "agency");
         }
     }
 
@@ -191,8 +204,6 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             n(notch),
             n((ya + yb) / 2.0)
         );
-        let text_x = lane.x + if i == 0 { 0.0 } else { tip * 0.6 };
-        w.lines(text_x, ya + pr.pad, pr.lane, Weight::Bold, "#FFFFFF", &lane.title_lines, "lane-title");
     }
 
     // Arrows under the blocks' outlines.
@@ -213,8 +224,30 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         );
     }
 
-    // Blocks.
-    for b in &layout.blocks {
+    // Lane by lane: the stage's heading, then its blocks, so the text reads in
+    // journey order (PDF text extraction, screen readers), not all headings first.
+    for (i, lane) in layout.lanes.iter().enumerate() {
+        let tip = pr.lane * 0.7;
+        let text_x = lane.x + if i == 0 { 0.0 } else { tip * 0.6 };
+        w.lines(text_x, layout.lane_y + pr.pad, pr.lane, Weight::Bold, "#FFFFFF", &lane.title_lines, "lane-title");
+        for b in layout.blocks.iter().filter(|b| b.p.stage == lane.stage) {
+            write_block(&mut w, site, b, labels, o);
+        }
+    }
+
+    if pr.poster {
+        write_legend(&mut w, site, layout, labels, id);
+        write_footer(&mut w, layout, labels, o);
+    }
+    w.s.push_str("</svg>\n");
+    w.s
+}
+
+/// One procedure block: a link to its page around its box, level band, code, name and time.
+fn write_block(w: &mut W, site: &Site, b: &BlockBox, labels: &Labels, o: &SvgOptions) {
+    let (pr, m, id) = (w.pr, w.m, o.id_prefix);
+    let lh = pr.lh(pr.body);
+    {
         let p = b.p;
         let level = &site.levels[p.level];
         // The link's name (its <title>) starts with its visible text, in
@@ -296,9 +329,8 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             &b.band_lines,
             "level-label",
         );
-        // Code, "or" chip, markers.
+        // "Or" chip (read with the band it sits in), code, markers.
         let mut ly = b.y + b.band_h + pr.pad;
-        w.text(b.x + pr.pad, ly, pr.body, Weight::SemiBold, INK, &p.code, "code");
         if b.alternative {
             // A white "or" pill in the band, left of the swatch.
             let word = labels.get("or");
@@ -317,6 +349,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             );
             w.text(cx + pr.pad / 2.0, cy, pr.body, Weight::SemiBold, INK, word, "or");
         }
+        w.text(b.x + pr.pad, ly, pr.body, Weight::SemiBold, INK, &p.code, "code");
         let icon = lh * 0.8;
         let mut ix = b.x + b.w - pr.pad - icon;
         if p.service_center {
@@ -333,13 +366,6 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         w.lines(b.x + pr.pad + lh, ly, pr.body, Weight::Regular, MUTED, &b.time_lines, "time");
         w.s.push_str("</g></a>");
     }
-
-    if pr.poster {
-        write_legend(&mut w, site, layout, labels, id);
-        write_footer(&mut w, layout, labels, o);
-    }
-    w.s.push_str("</svg>\n");
-    w.s
 }
 
 fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &str) {
