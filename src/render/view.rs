@@ -102,30 +102,6 @@ pub fn time_text_in(c: &Channel, t: &Strings, lang: Lang) -> String {
     }
 }
 
-/// Time for a table cell: number and unit without the note; long texts
-/// shortened at a word boundary (the procedure page has the full text).
-pub fn short_time_text(c: &Channel, t: &Strings) -> String {
-    if let (Some(n), Some(u)) = (c.time, &c.time_unit) {
-        return format!("{} {}", format_number_vi(n), tr(t, &format!("unit_{u}")));
-    }
-    let full = time_text(c, t);
-    if full.chars().count() <= 70 {
-        return full;
-    }
-    let mut out = String::new();
-    for word in full.split_whitespace() {
-        if out.chars().count() + word.chars().count() > 60 {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out.push('…');
-    out
-}
-
 /// Fee text as published, with the amount when given.
 pub fn fee_text(c: &Channel, t: &Strings) -> String {
     fee_text_in(c, t, Lang::Vi)

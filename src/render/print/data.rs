@@ -297,7 +297,7 @@ fn rows(site: &Site, t: &Strings, only_online: bool) -> Vec<Value> {
             // The time as published, never cut off: the catalogue wraps it.
             let main = p.channel(ChannelKind::Online).or_else(|| p.channel(ChannelKind::Direct)).or(p.channels.first());
             let time = match main {
-                Some(c) if c.time.is_some() && c.time_unit.is_some() => view::short_time_text(c, t),
+                Some(c) if c.time.is_some() && c.time_unit.is_some() => view::time_short_in(c, t, Lang::Vi),
                 Some(c) => time_text(c, t),
                 None => tr(t, "no_info").to_string(),
             };
