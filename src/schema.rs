@@ -359,38 +359,9 @@ fn check_value(
     base: usize,
     out: &mut Vec<Diagnostic>,
 ) {
-    let wrong = |out: &mut Vec<Diagnostic>, at: usize, what: &str, field: &str| {
-        out.push(
-            Diagnostic::new("wrong-type", format!("expected {}, found {what}", key.ty.describe()))
-                .at(src, base + at)
-                .field(field)
-                .hint(key.doc),
-        );
-    };
+    let c = ValueCheck { key, field, src, base };
     let val = v.get_ref();
     let at = v.span().start;
-    let list_of = |out: &mut Vec<Diagnostic>, ok: fn(&DeValue<'_>) -> bool, elem: &str| match val.as_array() {
-        Some(items) => {
-            for (i, item) in items.iter().enumerate() {
-                if item.get_ref().as_str().is_some_and(|s| s.trim_start().starts_with("TODO")) {
-                    out.push(
-                        Diagnostic::new("todo", "this entry still says TODO")
-                            .at(src, base + item.span().start)
-                            .field(format!("{field}[{i}]"))
-                            .hint(format!("fill it in or remove it: {}", key.doc)),
-                    );
-                } else if !ok(item.get_ref()) {
-                    out.push(
-                        Diagnostic::new("wrong-type", format!("expected {elem}, found {}", item.get_ref().type_str()))
-                            .at(src, base + item.span().start)
-                            .field(format!("{field}[{i}]"))
-                            .hint(key.doc),
-                    );
-                }
-            }
-        }
-        None => wrong(out, at, val.type_str(), field),
-    };
     match key.ty {
         Ty::Str | Ty::Markdown => match val.as_str() {
             Some(s) if s.trim_start().starts_with("TODO") => out.push(
@@ -400,7 +371,7 @@ fn check_value(
                     .hint(format!("fill it in: {}", key.doc)),
             ),
             Some(_) => {}
-            None => wrong(out, at, val.type_str(), field),
+            None => out.push(c.wrong(at, val.type_str())),
         },
         Ty::Enum(allowed) => match val.as_str() {
             Some(s) if allowed.contains(&s) => {}
@@ -413,13 +384,9 @@ fn check_value(
                 }
                 out.push(d);
             }
-            None => wrong(out, at, val.type_str(), field),
+            None => out.push(c.wrong(at, val.type_str())),
         },
-        Ty::Bool => {
-            if !val.is_bool() {
-                wrong(out, at, val.type_str(), field)
-            }
-        }
+        Ty::Bool if !val.is_bool() => out.push(c.wrong(at, val.type_str())),
         Ty::Int => match val.as_integer() {
             Some(i) if i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_err() => out.push(
                 Diagnostic::new("bad-value", format!("{} is too large a number", i.as_str()))
@@ -428,89 +395,126 @@ fn check_value(
                     .hint(key.doc),
             ),
             Some(_) => {}
-            None => wrong(out, at, val.type_str(), field),
+            None => out.push(c.wrong(at, val.type_str())),
         },
-        Ty::Number => {
-            if !val.is_integer() && !val.is_float() {
-                wrong(out, at, val.type_str(), field)
-            }
-        }
+        Ty::Number if !val.is_integer() && !val.is_float() => out.push(c.wrong(at, val.type_str())),
         Ty::Date => match val.as_datetime() {
             Some(d) if d.date.is_some() && d.time.is_none() => {}
-            _ => wrong(out, at, val.type_str(), field),
+            _ => out.push(c.wrong(at, val.type_str())),
         },
-        Ty::StrList | Ty::MarkdownList | Ty::CodeList => list_of(out, |v| v.is_str(), "string"),
-        Ty::IntList => list_of(out, |v| v.is_integer(), "integer"),
+        Ty::StrList | Ty::MarkdownList | Ty::CodeList => c.list_of(v, |v| v.is_str(), "string", out),
+        Ty::IntList => c.list_of(v, |v| v.is_integer(), "integer", out),
         Ty::Table(keys) => match val.as_table() {
             Some(t) => check_table(t, v.span(), keys, field, src, base, out),
-            None => wrong(out, at, val.type_str(), field),
+            None => out.push(c.wrong(at, val.type_str())),
         },
         Ty::StrMap => match val.as_table() {
-            Some(t) => {
-                for (k, item) in t.iter() {
-                    let name: &str = k.get_ref();
-                    if name.is_empty() || !name.chars().all(char::is_alphanumeric) {
-                        out.push(
-                            Diagnostic::new("bad-value", format!("`{name}` is not one word of letters and digits"))
-                                .at(src, base + k.span().start)
-                                .field(join(field, name))
-                                .hint("write the abbreviation as readers type it, without spaces or dots: GPXD = \"giấy phép xây dựng\""),
-                        );
-                    }
-                    let blank = |x: &DeValue<'_>| x.as_str().is_some_and(|s| s.trim().is_empty());
-                    let ok = match item.get_ref() {
-                        DeValue::String(_) => true,
-                        DeValue::Array(a) => a.iter().all(|x| x.get_ref().is_str()),
-                        _ => false,
-                    };
-                    let empty = match item.get_ref() {
-                        DeValue::Array(a) => a.is_empty() || a.iter().any(|x| blank(x.get_ref())),
-                        v => blank(v),
-                    };
-                    if empty {
-                        out.push(
-                            Diagnostic::new("bad-value", "an abbreviation needs the words it stands for")
-                                .at(src, base + item.span().start)
-                                .field(join(field, name))
-                                .hint(key.doc),
-                        );
-                    } else if !ok {
-                        out.push(
-                            Diagnostic::new(
-                                "wrong-type",
-                                format!(
-                                    "expected a string or an array of strings, found {}",
-                                    item.get_ref().type_str()
-                                ),
-                            )
-                            .at(src, base + item.span().start)
-                            .field(join(field, name))
-                            .hint(key.doc),
-                        );
-                    }
-                }
-            }
-            None => wrong(out, at, val.type_str(), field),
+            Some(t) => c.str_map(t, out),
+            None => out.push(c.wrong(at, val.type_str())),
         },
         Ty::TableArray(keys) => match val.as_array() {
-            Some(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    match item.get_ref().as_table() {
-                        Some(t) => check_table(t, item.span(), keys, &format!("{field}[{i}]"), src, base, out),
-                        None => out.push(
-                            Diagnostic::new(
-                                "wrong-type",
-                                format!("expected a table, found {}", item.get_ref().type_str()),
-                            )
-                            .at(src, base + item.span().start)
-                            .field(format!("{field}[{i}]"))
-                            .hint(format!("write each entry as [[{}]]", key.name)),
-                        ),
-                    }
-                }
-            }
-            None => wrong(out, at, val.type_str(), field),
+            Some(items) => c.table_array(items, keys, out),
+            None => out.push(c.wrong(at, val.type_str())),
         },
+        Ty::Bool | Ty::Number => {}
+    }
+}
+
+/// One value being checked against its key: where it is, for located errors.
+struct ValueCheck<'a> {
+    key: &'a Key,
+    field: &'a str,
+    src: &'a SourceText,
+    base: usize,
+}
+
+impl ValueCheck<'_> {
+    fn wrong(&self, at: usize, found: &str) -> Diagnostic {
+        Diagnostic::new("wrong-type", format!("expected {}, found {found}", self.key.ty.describe()))
+            .at(self.src, self.base + at)
+            .field(self.field)
+            .hint(self.key.doc)
+    }
+
+    fn list_of(&self, v: &Spanned<DeValue<'_>>, ok: fn(&DeValue<'_>) -> bool, elem: &str, out: &mut Vec<Diagnostic>) {
+        let Some(items) = v.get_ref().as_array() else {
+            out.push(self.wrong(v.span().start, v.get_ref().type_str()));
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let at = self.base + item.span().start;
+            if item.get_ref().as_str().is_some_and(|s| s.trim_start().starts_with("TODO")) {
+                out.push(
+                    Diagnostic::new("todo", "this entry still says TODO")
+                        .at(self.src, at)
+                        .field(format!("{}[{i}]", self.field))
+                        .hint(format!("fill it in or remove it: {}", self.key.doc)),
+                );
+            } else if !ok(item.get_ref()) {
+                out.push(
+                    Diagnostic::new("wrong-type", format!("expected {elem}, found {}", item.get_ref().type_str()))
+                        .at(self.src, at)
+                        .field(format!("{}[{i}]", self.field))
+                        .hint(self.key.doc),
+                );
+            }
+        }
+    }
+
+    /// An abbreviation table: one word → a string or a list of strings.
+    fn str_map(&self, t: &DeTable<'_>, out: &mut Vec<Diagnostic>) {
+        for (k, item) in t.iter() {
+            let name: &str = k.get_ref();
+            let field = join(self.field, name);
+            if name.is_empty() || !name.chars().all(char::is_alphanumeric) {
+                out.push(
+                    Diagnostic::new("bad-value", format!("`{name}` is not one word of letters and digits"))
+                        .at(self.src, self.base + k.span().start)
+                        .field(&field)
+                        .hint("write the abbreviation as readers type it, without spaces or dots: GPXD = \"giấy phép xây dựng\""),
+                );
+            }
+            let blank = |x: &DeValue<'_>| x.as_str().is_some_and(|s| s.trim().is_empty());
+            let (ok, empty) = match item.get_ref() {
+                DeValue::String(_) => (true, blank(item.get_ref())),
+                DeValue::Array(a) => {
+                    (a.iter().all(|x| x.get_ref().is_str()), a.is_empty() || a.iter().any(|x| blank(x.get_ref())))
+                }
+                _ => (false, false),
+            };
+            let at = self.base + item.span().start;
+            if empty {
+                out.push(
+                    Diagnostic::new("bad-value", "an abbreviation needs the words it stands for")
+                        .at(self.src, at)
+                        .field(&field)
+                        .hint(self.key.doc),
+                );
+            } else if !ok {
+                let found = item.get_ref().type_str();
+                out.push(
+                    Diagnostic::new("wrong-type", format!("expected a string or an array of strings, found {found}"))
+                        .at(self.src, at)
+                        .field(&field)
+                        .hint(self.key.doc),
+                );
+            }
+        }
+    }
+
+    fn table_array(&self, items: &[Spanned<DeValue<'_>>], keys: &[Key], out: &mut Vec<Diagnostic>) {
+        for (i, item) in items.iter().enumerate() {
+            let field = format!("{}[{i}]", self.field);
+            match item.get_ref().as_table() {
+                Some(t) => check_table(t, item.span(), keys, &field, self.src, self.base, out),
+                None => out.push(
+                    Diagnostic::new("wrong-type", format!("expected a table, found {}", item.get_ref().type_str()))
+                        .at(self.src, self.base + item.span().start)
+                        .field(field)
+                        .hint(format!("write each entry as [[{}]]", self.key.name)),
+                ),
+            }
+        }
     }
 }
 

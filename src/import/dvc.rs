@@ -6,6 +6,8 @@
 //! normalised to NFC, never reworded. Anything of an unexpected shape is a
 //! `Problem` naming its JSON path, so the caller can skip the file and say why.
 
+use super::clean::{clean_line, clean_text, escape_md_line, markdown};
+use super::json_at::At;
 use crate::text;
 use serde_json::Value;
 
@@ -22,10 +24,10 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn at(path: &str, message: impl Into<String>) -> Self {
+    pub(super) fn at(path: &str, message: impl Into<String>) -> Self {
         Problem { path: path.to_string(), line: 0, col: 0, message: message.into(), hint: None }
     }
-    fn hint(mut self, h: impl Into<String>) -> Self {
+    pub(super) fn hint(mut self, h: impl Into<String>) -> Self {
         self.hint = Some(h.into());
         self
     }
@@ -99,7 +101,50 @@ pub struct Imported {
 
 /// Parses one portal answer.
 pub fn parse(json: &str) -> Result<Imported, Problem> {
-    let root: Value = serde_json::from_str(json).map_err(|e| {
+    let root = read_json(json)?;
+    let root = At { v: Some(&root), path: String::new() };
+    check_status(&root)?;
+    let d = root.key("data");
+    if !d.v.is_some_and(Value::is_object) {
+        return Err(d.fail("an object with the procedure"));
+    }
+    let (code, title) = code_and_title(&d)?;
+    let channels = channels(&d)?;
+    let requirements_raw = d.key("requirementsAndConditions").opt_str()?.unwrap_or("");
+    let keywords =
+        Some(clean_line(d.key("keywords").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()).into_iter().collect();
+    Ok(Imported {
+        portal_id: d.key("id").opt_str()?.map(str::to_string),
+        portal_updated_ms: d.key("updatedAt").opt_int()?,
+        field_names: field_names(&d)?,
+        level: level(&d, &channels)?,
+        public_postal: channels.iter().any(|c| c.kind == "postal"),
+        administrative_level: administrative_level(&d)?,
+        publication_decision: publication_decision(&d.key("procedureProposal"))?,
+        keywords,
+        summary: summary(&d, requirements_raw)?,
+        applicants: names(&d.key("subjectTypesDetails"))?,
+        agencies: Agencies {
+            competent: agency(&d, "departmentsAuthority", "unitGroupsAuthority", "delegatedAgencies")?,
+            executing: agency(&d, "departmentsExecuting", "unitGroupsExecuting", "executingAgencies")?,
+            authorised: agency(&d, "departmentsAuthorized", "unitGroupsAuthorized", "authorizedAgencies")?,
+            coordinating: agency(&d, "departmentsCoordinating", "unitGroupsCoordinating", "coordinatingAgencies")?,
+        },
+        where_to_submit: Some(markdown(d.key("dossierReceivingAddresses").opt_str()?.unwrap_or("")))
+            .filter(|s| !s.is_empty()),
+        steps: steps(&d, &title)?,
+        channels,
+        documents: documents(&d)?,
+        requirements: Some(markdown(requirements_raw)).filter(|s| !s.is_empty()),
+        result: names(&d.key("resultsDetails"))?,
+        legal_basis: legal_basis(&d)?,
+        code,
+        title,
+    })
+}
+
+fn read_json(json: &str) -> Result<Value, Problem> {
+    serde_json::from_str(json).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Eof => "the file ends too early (truncated?)",
             _ => "invalid JSON",
@@ -113,24 +158,23 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
             message: format!("{what}: {msg}"),
             hint: Some("download the record again from the portal".into()),
         }
-    })?;
-    let root = At { v: Some(&root), path: String::new() };
-    let status = root.key("code").opt_str()?;
-    if status != Some("OK") {
-        let message = root.key("message").opt_str().ok().flatten().unwrap_or("");
-        return Err(Problem::at(
-            "code",
-            format!("the portal answered {:?} instead of \"OK\" {message}", status.unwrap_or("nothing"))
-                .trim()
-                .to_string(),
-        )
-        .hint("save the answer of a successful request: {\"code\":\"OK\",\"data\":{…}}"));
-    }
-    let d = root.key("data");
-    if !d.v.is_some_and(Value::is_object) {
-        return Err(d.fail("an object with the procedure"));
-    }
+    })
+}
 
+fn check_status(root: &At) -> Result<(), Problem> {
+    let status = root.key("code").opt_str()?;
+    if status == Some("OK") {
+        return Ok(());
+    }
+    let message = root.key("message").opt_str().ok().flatten().unwrap_or("");
+    Err(Problem::at(
+        "code",
+        format!("the portal answered {:?} instead of \"OK\" {message}", status.unwrap_or("nothing")).trim().to_string(),
+    )
+    .hint("save the answer of a successful request: {\"code\":\"OK\",\"data\":{…}}"))
+}
+
+fn code_and_title(d: &At) -> Result<(String, String), Problem> {
     let code_at = d.key("code");
     let code = code_at.opt_str()?.map(str::trim).unwrap_or("").to_string();
     if !text::is_procedure_code(&code) {
@@ -141,13 +185,25 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
     if title.is_empty() {
         return Err(Problem::at(&d.key("name").path, "the procedure has no name"));
     }
+    Ok((code, title))
+}
 
-    let mut field_names = Vec::new();
-    for c in d.key("categoriesDetails").list()? {
-        push_unique(&mut field_names, clean_line(c.key("name").opt_str()?.unwrap_or("")));
+/// The distinct, non-empty `name`s of a list of objects.
+fn names(list: &At) -> Result<Vec<String>, Problem> {
+    let mut out = Vec::new();
+    for item in list.list()? {
+        push_unique(&mut out, clean_line(item.key("name").opt_str()?.unwrap_or("")));
     }
-    push_unique(&mut field_names, clean_line(d.key("category").key("name").opt_str()?.unwrap_or("")));
+    Ok(out)
+}
 
+fn field_names(d: &At) -> Result<Vec<String>, Problem> {
+    let mut out = names(&d.key("categoriesDetails"))?;
+    push_unique(&mut out, clean_line(d.key("category").key("name").opt_str()?.unwrap_or("")));
+    Ok(out)
+}
+
+fn channels(d: &At) -> Result<Vec<Channel>, Problem> {
     let mut channels: Vec<Channel> = Vec::new();
     for m in d.key("executionMethods").list()? {
         let c = channel(&m)?;
@@ -167,17 +223,22 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
             None => channels.push(c),
         }
     }
-    let has_online = channels.iter().any(|c| c.kind == "online");
-    let level = if d.key("isOfflineOnly").flag()? {
+    Ok(channels)
+}
+
+fn level(d: &At, channels: &[Channel]) -> Result<u8, Problem> {
+    Ok(if d.key("isOfflineOnly").flag()? {
         2
     } else if d.key("isFullProcess").flag()? {
         4
-    } else if has_online {
+    } else if channels.iter().any(|c| c.kind == "online") {
         3
     } else {
         2
-    };
+    })
+}
 
+fn administrative_level(d: &At) -> Result<Option<String>, Problem> {
     let mut admin = Vec::new();
     for (flag, label) in
         [("isMinistry", "Cấp bộ"), ("isProvince", "Cấp tỉnh"), ("isWard", "Cấp xã"), ("isOtherAgency", "Cơ quan khác")]
@@ -186,33 +247,37 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
             admin.push(label);
         }
     }
+    Ok(Some(admin.join(", ")).filter(|s| !s.is_empty()))
+}
 
-    let p = d.key("procedureProposal");
-    let publication_decision = match clean_line(p.key("proposalNumber").opt_str()?.unwrap_or("")) {
-        n if n.is_empty() => None,
-        mut n => {
-            if let Some(ms) = p.key("decisionDate").opt_int()? {
-                n.push_str(" ngày ");
-                n.push_str(&vn_date(ms));
-            }
-            let by = clean_line(p.key("issuingAgency").key("name").opt_str()?.unwrap_or(""));
-            if !by.is_empty() {
-                n.push_str(" của ");
-                n.push_str(&by);
-            }
-            Some(n)
-        }
-    };
+fn publication_decision(p: &At) -> Result<Option<String>, Problem> {
+    let mut n = clean_line(p.key("proposalNumber").opt_str()?.unwrap_or(""));
+    if n.is_empty() {
+        return Ok(None);
+    }
+    if let Some(ms) = p.key("decisionDate").opt_int()? {
+        n.push_str(" ngày ");
+        n.push_str(&vn_date(ms));
+    }
+    let by = clean_line(p.key("issuingAgency").key("name").opt_str()?.unwrap_or(""));
+    if !by.is_empty() {
+        n.push_str(" của ");
+        n.push_str(&by);
+    }
+    Ok(Some(n))
+}
 
-    let requirements_raw = d.key("requirementsAndConditions").opt_str()?.unwrap_or("");
+fn summary(d: &At, requirements_raw: &str) -> Result<Option<String>, Problem> {
     let description_raw = d.key("description").opt_str()?.unwrap_or("");
     // The portal often repeats the requirements as the description, or
     // says "Không": neither describes what the procedure is for.
-    let summary = match clean_text(description_raw) {
+    Ok(match clean_text(description_raw) {
         s if s.is_empty() || s == "Không" || s == clean_text(requirements_raw) => None,
         _ => Some(markdown(description_raw)),
-    };
+    })
+}
 
+fn steps(d: &At, title: &str) -> Result<Vec<String>, Problem> {
     let mut steps = Vec::new();
     for s in d.key("executionSteps").list()? {
         let name = clean_line(s.key("name").opt_str()?.unwrap_or(""));
@@ -228,7 +293,10 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
         };
         steps.push(step);
     }
+    Ok(steps)
+}
 
+fn documents(d: &At) -> Result<Vec<Document>, Problem> {
     let mut documents = Vec::new();
     for case in d.key("executionCases").list()? {
         let case_name = Some(clean_line(case.key("name").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty());
@@ -250,11 +318,11 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
             });
         }
     }
+    Ok(documents)
+}
 
-    let mut result = Vec::new();
-    for r in d.key("resultsDetails").list()? {
-        push_unique(&mut result, clean_line(r.key("name").opt_str()?.unwrap_or("")));
-    }
+/// (number, title) of each legal document; a number without a title stands as the title.
+fn legal_basis(d: &At) -> Result<Vec<(Option<String>, String)>, Problem> {
     let mut legal_basis = Vec::new();
     for l in d.key("legalBasisesDetails").list()? {
         let number = Some(clean_line(l.key("code").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty());
@@ -265,43 +333,7 @@ pub fn parse(json: &str) -> Result<Imported, Problem> {
             (n, t) => legal_basis.push((n, t)),
         }
     }
-    let mut applicants = Vec::new();
-    for s in d.key("subjectTypesDetails").list()? {
-        push_unique(&mut applicants, clean_line(s.key("name").opt_str()?.unwrap_or("")));
-    }
-
-    let agencies = Agencies {
-        competent: agency(&d, "departmentsAuthority", "unitGroupsAuthority", "delegatedAgencies")?,
-        executing: agency(&d, "departmentsExecuting", "unitGroupsExecuting", "executingAgencies")?,
-        authorised: agency(&d, "departmentsAuthorized", "unitGroupsAuthorized", "authorizedAgencies")?,
-        coordinating: agency(&d, "departmentsCoordinating", "unitGroupsCoordinating", "coordinatingAgencies")?,
-    };
-
-    let keywords =
-        Some(clean_line(d.key("keywords").opt_str()?.unwrap_or(""))).filter(|s| !s.is_empty()).into_iter().collect();
-    Ok(Imported {
-        code,
-        title,
-        portal_id: d.key("id").opt_str()?.map(str::to_string),
-        portal_updated_ms: d.key("updatedAt").opt_int()?,
-        field_names,
-        level,
-        public_postal: channels.iter().any(|c| c.kind == "postal"),
-        administrative_level: Some(admin.join(", ")).filter(|s| !s.is_empty()),
-        publication_decision,
-        keywords,
-        summary,
-        applicants,
-        agencies,
-        where_to_submit: Some(markdown(d.key("dossierReceivingAddresses").opt_str()?.unwrap_or("")))
-            .filter(|s| !s.is_empty()),
-        steps,
-        channels,
-        documents,
-        requirements: Some(markdown(requirements_raw)).filter(|s| !s.is_empty()),
-        result,
-        legal_basis,
-    })
+    Ok(legal_basis)
 }
 
 fn channel(m: &At) -> Result<Channel, Problem> {
@@ -430,329 +462,9 @@ pub fn iso_date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// A position in the JSON with its path, for located problems.
-struct At<'a> {
-    v: Option<&'a Value>,
-    path: String,
-}
-
-impl<'a> At<'a> {
-    fn key(&self, k: &str) -> At<'a> {
-        At {
-            v: self.v.and_then(|v| v.get(k)),
-            path: if self.path.is_empty() { k.to_string() } else { format!("{}.{k}", self.path) },
-        }
-    }
-
-    fn fail(&self, expected: &str) -> Problem {
-        let found = match self.v {
-            None => "nothing",
-            Some(Value::Null) => "null",
-            Some(Value::Bool(_)) => "a boolean",
-            Some(Value::Number(_)) => "a number",
-            Some(Value::String(_)) => "a text",
-            Some(Value::Array(_)) => "a list",
-            Some(Value::Object(_)) => "an object",
-        };
-        Problem::at(&self.path, format!("expected {expected}, found {found}"))
-            .hint("the record does not have the shape of the portal's procedure JSON; download it again")
-    }
-
-    /// A text; missing or null is `None`.
-    fn opt_str(&self) -> Result<Option<&'a str>, Problem> {
-        match self.v {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(self.fail("a text")),
-        }
-    }
-
-    /// A flag; missing or null is false.
-    fn flag(&self) -> Result<bool, Problem> {
-        match self.v {
-            None | Some(Value::Null) => Ok(false),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(_) => Err(self.fail("true or false")),
-        }
-    }
-
-    fn opt_int(&self) -> Result<Option<i64>, Problem> {
-        match self.v {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                .map(Some)
-                .ok_or_else(|| self.fail("a whole number")),
-            Some(_) => Err(self.fail("a whole number")),
-        }
-    }
-
-    /// A number of copies: a whole number ≥ 0.
-    fn count(&self) -> Result<Option<i64>, Problem> {
-        match self.opt_int()? {
-            Some(n) if n < 0 => Err(self.fail("a number of copies (0 or more)")),
-            n => Ok(n),
-        }
-    }
-
-    /// The items of a list; missing or null is empty.
-    fn list(&self) -> Result<Vec<At<'a>>, Problem> {
-        match self.v {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => Ok(items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| At { v: Some(v), path: format!("{}[{i}]", self.path) })
-                .collect()),
-            Some(_) => Err(self.fail("a list")),
-        }
-    }
-}
-
-/// Portal text → clean text: HTML tags and entities resolved, NFC, line
-/// ends unified, invisible and control characters dropped, runs of spaces
-/// collapsed, lines trimmed, runs of blank lines collapsed.
-pub fn clean_text(s: &str) -> String {
-    let s = decode_entities(&strip_tags(s));
-    let mut flat = String::with_capacity(s.len());
-    for c in s.replace("\r\n", "\n").chars() {
-        match c {
-            '\r' | '\u{2028}' | '\u{2029}' => flat.push('\n'),
-            '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{3000}' => flat.push(' '),
-            '\u{200b}' | '\u{feff}' | '\u{ad}' => {}
-            c if c.is_control() && c != '\n' => {}
-            c => flat.push(c),
-        }
-    }
-    let mut out = String::with_capacity(flat.len());
-    let mut blank = false;
-    for line in flat.lines() {
-        let line = line.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
-        if line.is_empty() {
-            blank = !out.is_empty();
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str(if blank { "\n\n" } else { "\n" });
-        }
-        blank = false;
-        out.push_str(&line);
-    }
-    text::nfc(&out)
-}
-
-/// One-line text for a name: all whitespace collapsed, and list markers the
-/// portal leaves in front of single names (`- `, `;- `, `+ `) dropped.
-pub fn clean_line(s: &str) -> String {
-    let t = clean_text(s);
-    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let rest = t.trim_start_matches(['-', '+', ';', '•', '*', '–', ' ']);
-    // A leading sign before a number ("-5") is text, not a marker.
-    if rest.starts_with(|c: char| c.is_ascii_digit()) {
-        return t;
-    }
-    rest.to_string()
-}
-
-/// Portal text → Markdown that renders to the same words: each line its own
-/// paragraph (the portal's line breaks are meaningful), `- `/`+ ` lines as
-/// list items, every other Markdown character escaped.
-pub fn markdown(s: &str) -> String {
-    let t = clean_text(s);
-    let mut out = String::with_capacity(t.len() + 32);
-    let mut prev_item = false;
-    for line in t.lines().filter(|l| !l.is_empty()) {
-        // "* " is kept as text: the portal uses it for notes ("* Đối với các xã …").
-        let marker = ["- ", "+ "].into_iter().find(|m| line.starts_with(m) && line.len() > 2);
-        if !out.is_empty() {
-            out.push_str(if marker.is_some() && prev_item { "\n" } else { "\n\n" });
-        }
-        match marker {
-            Some(m) => {
-                out.push_str(m);
-                out.push_str(&escape_md_line(&line[2..]));
-            }
-            None => out.push_str(&escape_md_line(line)),
-        }
-        prev_item = marker.is_some();
-    }
-    out
-}
-
-/// Escapes Markdown syntax in one line of text so it renders literally.
-fn escape_md_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    // A line starting with these could become a list, rule or heading
-    // underline (`*` is escaped below anyway).
-    if s.starts_with(['-', '+', '=']) {
-        out.push('\\');
-    }
-    for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '&' | '|' | '~' | '!') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Drops HTML tags; block-level tags become line breaks, `<li>` a list marker.
-fn strip_tags(s: &str) -> String {
-    if !s.contains('<') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
-        match (is_tag, after.find('>')) {
-            (true, Some(end)) => {
-                let tag = after[..end]
-                    .trim_start_matches('/')
-                    .split(|c: char| c.is_whitespace() || c == '/')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                match tag.as_str() {
-                    "br" | "p" | "div" | "tr" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" => {
-                        out.push('\n')
-                    }
-                    "li" if !after.starts_with('/') => out.push_str("\n- "),
-                    "td" | "th" => out.push(' '),
-                    _ => {}
-                }
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Resolves the HTML entities the portal's editor leaves in text.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &after[..e];
-            let c = match name {
-                "nbsp" => '\u{a0}',
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                "ndash" => '–',
-                "mdash" => '—',
-                "hellip" => '…',
-                _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    char::from_u32(u32::from_str_radix(&name[2..], 16).ok()?)?
-                }
-                _ if name.starts_with('#') => char::from_u32(name[1..].parse().ok()?)?,
-                _ => return None,
-            };
-            Some((c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cleans_html_entities_and_whitespace() {
-        assert_eq!(
-            clean_text("<p>Nộp&nbsp;hồ  sơ<br/>tại&amp;\tBộ phận</p>\r\n\r\n\r\n<ul><li>một</li><li>hai</li></ul>"),
-            "Nộp hồ sơ\ntại& Bộ phận\n\n- một\n- hai"
-        );
-        assert_eq!(clean_text("a < b và c > d"), "a < b và c > d");
-        // Decomposed Vietnamese becomes NFC.
-        assert_eq!(clean_text("Lê\u{0323} phi\u{0301}"), "Lệ phí");
-    }
-
-    #[test]
-    fn drops_list_markers_in_front_of_names_only() {
-        assert_eq!(clean_line("- Bản chính giấy phép;"), "Bản chính giấy phép;");
-        assert_eq!(clean_line(";- Văn bản về chủ trương"), "Văn bản về chủ trương");
-        assert_eq!(clean_line("Tờ khai\n  mẫu  01"), "Tờ khai mẫu 01");
-        assert_eq!(clean_line("-5 độ"), "-5 độ");
-    }
-
-    #[test]
-    fn markdown_keeps_lines_and_escapes_syntax() {
-        let md = markdown("Bước 1: nộp *hồ sơ* [bản sao]\n- một\n+ hai\n-+ ba\n# bốn\n* Ghi chú");
-        assert_eq!(md, "Bước 1: nộp \\*hồ sơ\\* \\[bản sao\\]\n\n- một\n+ hai\n\n\\-+ ba\n\n\\# bốn\n\n\\* Ghi chú");
-        let (html, errs) = crate::markdown::render(
-            &md,
-            &crate::markdown::MarkdownOptions { allow_html: false, base_path: "/", heading_ids: false },
-        );
-        assert!(errs.is_empty());
-        assert!(html.html.0.contains("nộp *hồ sơ* [bản sao]"), "{}", html.html.0);
-        assert!(
-            html.html.0.contains("<p>-+ ba</p>")
-                && html.html.0.contains("<p># bốn</p>")
-                && html.html.0.contains("<p>* Ghi chú</p>"),
-            "{}",
-            html.html.0
-        );
-    }
-
-    #[test]
-    fn multibyte_text_next_to_markers_entities_and_tags_does_not_panic() {
-        // Every slice in the cleaners starts or ends at an ASCII marker found
-        // in the text; these put multi-byte letters right beside each one.
-        for s in [
-            "&#xđ;",
-            "&#đ;",
-            "&đ",
-            "&ệệệệệệệệệệ;",
-            "&#x1F600;ệ",
-            "<đ>",
-            "<ệ",
-            "</ệ ệ>",
-            "<li>ệ</li>",
-            "- ệ",
-            "+ệ",
-            "-",
-            "+ ",
-            "ệ&",
-            "ệ<",
-            "\u{2028}ệ",
-            ";- ệ",
-            "•ệ",
-            "–5",
-        ] {
-            let _ = (clean_text(s), clean_line(s), markdown(s), escape_md_line(s));
-        }
-        assert_eq!(clean_line("&#x1F600;ệ"), "😀ệ");
-    }
 
     #[test]
     fn dates_are_vietnam_time() {

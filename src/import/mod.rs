@@ -10,7 +10,12 @@
 //! code as `onestop check` before it is written, so an imported record always
 //! loads.
 
+mod clean;
 pub mod dvc;
+mod json_at;
+mod record_toml;
+
+use record_toml::{SHA_PREFIX, hash, header, record_text};
 
 use crate::diag::Diagnostic;
 use crate::load::{self, Config};
@@ -18,11 +23,8 @@ use crate::model::Field;
 use crate::text;
 use dvc::Imported;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The line that carries the hash of the generated text (after the header).
-const SHA_PREFIX: &str = "# import-sha: ";
 /// Longest generated slug; longer titles are cut at a word.
 const MAX_SLUG: usize = 80;
 
@@ -205,84 +207,47 @@ fn import_one(
         record: None,
         problems: Vec::new(),
     };
-    let problem = |p: dvc::Problem| {
-        let mut d = Diagnostic::new("import", p.message).in_file(input).field(p.path);
-        d.line = p.line;
-        d.col = p.col;
-        match p.hint {
-            Some(h) => d.hint(h),
-            None => d,
-        }
-    };
-    let json = match std::fs::read(input) {
-        Ok(b) => match String::from_utf8(b) {
-            Ok(s) => s,
-            // Never import `�` in place of the letters: say where the file breaks.
-            Err(e) => {
-                report.problems.push(not_utf8(input, e));
-                return report;
-            }
-        },
-        Err(e) => {
-            report.problems.push(Diagnostic::new("io", format!("cannot read file: {e}")).in_file(input));
-            return report;
-        }
-    };
-    let rec = match dvc::parse(&json) {
-        Ok(r) => r,
-        Err(p) => {
-            report.problems.push(problem(p));
-            return report;
-        }
-    };
+    if let Err(d) = import_into(&mut report, opts, config, forced_field, existing, seen) {
+        report.outcome = Outcome::Skipped;
+        report.problems.push(d);
+    }
+    report
+}
+
+/// The steps of one import; the first problem skips the file.
+fn import_into(
+    report: &mut FileReport,
+    opts: &ImportOptions,
+    config: &Config,
+    forced_field: Option<&Field>,
+    existing: &mut Existing,
+    seen: &mut HashMap<String, PathBuf>,
+) -> Result<(), Diagnostic> {
+    let input = report.input.clone();
+    let input = input.as_path();
+    let json = read_input(input)?;
+    let rec = dvc::parse(&json).map_err(|p| located(input, p))?;
     report.code = Some(rec.code.clone());
     if let Some(first) = seen.get(&rec.code) {
-        report.problems.push(
-            Diagnostic::new(
-                "duplicate-code",
-                format!("{} was already imported from {} in this run", rec.code, first.display()),
-            )
-            .in_file(input)
-            .field("data.code")
-            .hint("give each record once"),
-        );
-        return report;
+        return Err(Diagnostic::new(
+            "duplicate-code",
+            format!("{} was already imported from {} in this run", rec.code, first.display()),
+        )
+        .in_file(input)
+        .field("data.code")
+        .hint("give each record once"));
     }
     seen.insert(rec.code.clone(), input.to_path_buf());
-
-    let field = match forced_field.or_else(|| match_field(&rec, &config.fields)) {
-        Some(f) => f,
-        None => {
-            let name = rec.field_names.first().map(String::as_str).unwrap_or("");
-            let msg = if name.is_empty() {
-                "the record names no field (lĩnh vực)".to_string()
-            } else {
-                format!("field `{name}` is not a field of site.toml")
-            };
-            report.problems.push(
-                Diagnostic::new("unknown-field", msg)
-                    .in_file(input)
-                    .field("data.categoriesDetails")
-                    .hint(format!("add a [[fields]] entry titled \"{name}\" (or add the name to an entry's portal_names) in site.toml, or pass --field KEY")),
-            );
-            return report;
-        }
-    };
-    let stage = match opts.stage.as_deref().or(field.stage.as_deref()) {
-        Some(s) => s,
-        None => {
-            report.problems.push(
-                Diagnostic::new("no-stage", format!("no journey stage for field `{}`", field.key))
-                    .in_file(input)
-                    .field("data.categoriesDetails")
-                    .hint(format!(
-                        "add stage = \"…\" to the [[fields]] entry `{}` in site.toml, or pass --stage KEY",
-                        field.key
-                    )),
-            );
-            return report;
-        }
-    };
+    let field = forced_field.or_else(|| match_field(&rec, &config.fields)).ok_or_else(|| unknown_field(input, &rec))?;
+    let stage = opts.stage.as_deref().or(field.stage.as_deref()).ok_or_else(|| {
+        Diagnostic::new("no-stage", format!("no journey stage for field `{}`", field.key))
+            .in_file(input)
+            .field("data.categoriesDetails")
+            .hint(format!(
+                "add stage = \"…\" to the [[fields]] entry `{}` in site.toml, or pass --stage KEY",
+                field.key
+            ))
+    })?;
 
     let body = record_text(&rec, stage, field);
     let text = format!("{}{body}", header(&rec, &body));
@@ -298,18 +263,15 @@ fn import_one(
     let errors = load::check_record_text(config, &rel, &text);
     if !errors.is_empty() {
         // A bug of the importer, not of the input: say so, with the details.
-        report.problems.push(
-            Diagnostic::new(
-                "import",
-                format!(
-                    "the generated record does not pass the checks: {}",
-                    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
-                ),
-            )
-            .in_file(input)
-            .hint("please report this with the input file"),
-        );
-        return report;
+        return Err(Diagnostic::new(
+            "import",
+            format!(
+                "the generated record does not pass the checks: {}",
+                errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+            ),
+        )
+        .in_file(input)
+        .hint("please report this with the input file"));
     }
     let path = opts.root.join(&rel);
     report.outcome = match std::fs::read_to_string(&path) {
@@ -320,14 +282,40 @@ fn import_one(
         Ok(_) => Outcome::Kept,
     };
     if matches!(report.outcome, Outcome::Created | Outcome::Updated) {
-        if let Err(e) = write_atomic(&path, &text) {
-            report.outcome = Outcome::Skipped;
-            report.problems.push(Diagnostic::new("io", format!("cannot write {}: {e}", path.display())).in_file(input));
-            return report;
-        }
+        write_atomic(&path, &text)
+            .map_err(|e| Diagnostic::new("io", format!("cannot write {}: {e}", path.display())).in_file(input))?;
         existing.by_code.insert(rec.code.clone(), rel);
     }
-    report
+    Ok(())
+}
+
+fn read_input(input: &Path) -> Result<String, Diagnostic> {
+    let bytes =
+        std::fs::read(input).map_err(|e| Diagnostic::new("io", format!("cannot read file: {e}")).in_file(input))?;
+    // Never import `�` in place of the letters: say where the file breaks.
+    String::from_utf8(bytes).map_err(|e| not_utf8(input, e))
+}
+
+fn located(input: &Path, p: dvc::Problem) -> Diagnostic {
+    let mut d = Diagnostic::new("import", p.message).in_file(input).field(p.path);
+    d.line = p.line;
+    d.col = p.col;
+    match p.hint {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
+
+fn unknown_field(input: &Path, rec: &Imported) -> Diagnostic {
+    let name = rec.field_names.first().map(String::as_str).unwrap_or("");
+    let msg = if name.is_empty() {
+        "the record names no field (lĩnh vực)".to_string()
+    } else {
+        format!("field `{name}` is not a field of site.toml")
+    };
+    Diagnostic::new("unknown-field", msg).in_file(input).field("data.categoriesDetails").hint(format!(
+        "add a [[fields]] entry titled \"{name}\" (or add the name to an entry's portal_names) in site.toml, or pass --field KEY"
+    ))
 }
 
 /// A located error for a file that is not UTF-8: the line and (character)
@@ -393,212 +381,6 @@ fn untouched(text: &str) -> bool {
     false
 }
 
-fn hash(body: &str) -> String {
-    use siphasher::sip128::{Hasher128, SipHasher13};
-    use std::hash::Hasher;
-    let mut h = SipHasher13::new();
-    h.write(body.as_bytes());
-    format!("{:032x}", h.finish128().as_u128())
-}
-
-fn header(rec: &Imported, body: &str) -> String {
-    let mut h =
-        String::from("# Imported from the national public service portal (dichvucong.gov.vn) by `onestop import dvc`");
-    match (&rec.portal_id, rec.portal_updated_ms) {
-        (Some(id), Some(ms)) => write!(h, ":\n# portal record {id}, updated there on {}.\n", dvc::iso_date(ms)).ok(),
-        (Some(id), None) => write!(h, ":\n# portal record {id}.\n").ok(),
-        _ => writeln!(h, ".").ok(),
-    };
-    h.push_str("# Edit freely: a later import keeps an edited file unless it is run with --force.\n");
-    h.push_str(SHA_PREFIX);
-    h.push_str(&hash(body));
-    h.push('\n');
-    h
-}
-
-/// The record's TOML text (everything after the header), in the order of
-/// docs/content-format.md.
-pub fn record_text(rec: &Imported, stage: &str, field: &Field) -> String {
-    let mut t = String::with_capacity(8 * 1024);
-    let kv = |t: &mut String, k: &str, v: &str| {
-        let _ = writeln!(t, "{k} = {v}");
-    };
-    kv(&mut t, "code", &toml_str(&rec.code));
-    kv(&mut t, "title", &toml_str(&rec.title));
-    kv(&mut t, "stage", &toml_str(stage));
-    kv(&mut t, "field", &toml_str(&field.key));
-    kv(&mut t, "level", &rec.level.to_string());
-    if rec.public_postal {
-        kv(&mut t, "public_postal", "true");
-    }
-    if let Some(a) = &rec.administrative_level {
-        kv(&mut t, "administrative_level", &toml_str(a));
-    }
-    if let Some(p) = &rec.publication_decision {
-        kv(&mut t, "publication_decision", &toml_str(p));
-    }
-    if !rec.keywords.is_empty() {
-        kv(&mut t, "keywords", &toml_list(&rec.keywords));
-    }
-    t.push('\n');
-    match &rec.summary {
-        Some(s) => kv(&mut t, "summary", &toml_text(s)),
-        None => {
-            t.push_str("# The portal has no description of this procedure: this sentence is the importer's.\n");
-            let s = format!(
-                "Thủ tục hành chính mã {}, lĩnh vực {}, theo Cơ sở dữ liệu quốc gia về thủ tục hành chính.",
-                rec.code, field.title.vi
-            );
-            kv(&mut t, "summary", &toml_str(&s));
-        }
-    }
-    if !rec.applicants.is_empty() {
-        kv(&mut t, "applicants", &toml_list(&rec.applicants));
-    }
-    if let Some(w) = &rec.where_to_submit {
-        kv(&mut t, "where_to_submit", &toml_text(w));
-    }
-    if !rec.steps.is_empty() {
-        t.push_str("steps = [\n");
-        for s in &rec.steps {
-            let _ = writeln!(t, "  {},", toml_text(s));
-        }
-        t.push_str("]\n");
-    }
-    if let Some(r) = &rec.requirements {
-        kv(&mut t, "requirements", &toml_text(r));
-    }
-    if !rec.result.is_empty() {
-        kv(&mut t, "result", &toml_list(&rec.result));
-    }
-
-    let a = &rec.agencies;
-    let agencies = [
-        ("competent", &a.competent),
-        ("executing", &a.executing),
-        ("authorised", &a.authorised),
-        ("coordinating", &a.coordinating),
-    ];
-    if agencies.iter().any(|(_, v)| v.is_some()) {
-        t.push_str("\n[agencies]\n");
-        for (k, v) in agencies {
-            if let Some(v) = v {
-                kv(&mut t, k, &toml_str(v));
-            }
-        }
-    }
-    for c in &rec.channels {
-        t.push_str("\n[[channels]]\n");
-        kv(&mut t, "kind", &toml_str(c.kind));
-        if let (Some(n), Some(u)) = (c.time, c.time_unit) {
-            kv(&mut t, "time", &number(n));
-            kv(&mut t, "time_unit", &toml_str(u));
-        }
-        if let Some(x) = &c.time_text {
-            kv(&mut t, "time_text", &toml_str(x));
-        }
-        if let Some(x) = &c.fee {
-            kv(&mut t, "fee", &toml_str(x));
-        }
-        if let Some(v) = c.fee_vnd {
-            kv(&mut t, "fee_vnd", &v.to_string());
-        }
-        if let Some(x) = &c.note {
-            kv(&mut t, "note", &toml_text(x));
-        }
-    }
-    for d in &rec.documents {
-        t.push_str("\n[[documents]]\n");
-        if let Some(c) = &d.case {
-            kv(&mut t, "case", &toml_str(c));
-        }
-        kv(&mut t, "name", &toml_str(&d.name));
-        if let Some(f) = &d.form {
-            kv(&mut t, "form", &toml_str(f));
-        }
-        if let Some(n) = d.originals {
-            kv(&mut t, "originals", &n.to_string());
-        }
-        if let Some(n) = d.copies {
-            kv(&mut t, "copies", &n.to_string());
-        }
-    }
-    for (number, title) in &rec.legal_basis {
-        t.push_str("\n[[legal_basis]]\n");
-        if let Some(n) = number {
-            kv(&mut t, "number", &toml_str(n));
-        }
-        kv(&mut t, "title", &toml_str(title));
-    }
-    t
-}
-
-fn number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
-}
-
-/// A one-line TOML string: a literal '…' when it needs no escapes (easier to
-/// read and edit), else a basic "…" string.
-fn toml_str(s: &str) -> String {
-    if s.contains('\'') || s.chars().any(|c| c.is_control()) { basic(s) } else { format!("'{s}'") }
-}
-
-/// A TOML string for text that may span lines: a multi-line literal '''…'''
-/// when possible.
-fn toml_text(s: &str) -> String {
-    if !s.contains('\n') {
-        return toml_str(s);
-    }
-    if s.contains("'''") || s.ends_with('\'') || s.chars().any(|c| c.is_control() && c != '\n') {
-        let mut out = String::from("\"\"\"\n");
-        for c in s.chars() {
-            match c {
-                '\n' => out.push('\n'),
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => {
-                    let _ = write!(out, "\\u{:04X}", c as u32);
-                }
-                c => out.push(c),
-            }
-        }
-        out.push_str("\"\"\"");
-        return out;
-    }
-    format!("'''\n{s}'''")
-}
-
-fn basic(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn toml_list(items: &[String]) -> String {
-    if items.len() == 1 {
-        return format!("[{}]", toml_str(&items[0]));
-    }
-    let mut out = String::from("[\n");
-    for i in items {
-        let _ = writeln!(out, "  {},", toml_str(i));
-    }
-    out.push(']');
-    out
-}
-
 /// Writes beside the target and renames, so a reader never sees half a file
 /// (the shared helper's temporary name starts with a dot: the loader skips it).
 fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
@@ -608,15 +390,6 @@ fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn toml_strings_round_trip() {
-        for s in ["Lệ phí 'x'", "a\\b \"c\"", "một\nhai '''\nba", "x\ty", "dòng\nkết thúc'"] {
-            let v: toml::Table = toml::from_str(&format!("k = {}\nm = {}\n", toml_str(s), toml_text(s))).unwrap();
-            assert_eq!(v["k"].as_str(), Some(s));
-            assert_eq!(v["m"].as_str(), Some(s));
-        }
-    }
 
     #[test]
     fn the_hash_notices_any_edit() {

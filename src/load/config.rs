@@ -108,9 +108,59 @@ pub struct Config {
 pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Config> {
     let start = out.len();
     let raw: RawSite = parse_toml(src, 0, &src.text, schema::SITE_KEYS, out)?;
-    let nfc = |s: &str| text::nfc(s);
+    let (base_url, base_path) = base_url(&raw, base_url_override, src, out);
+    let languages = languages(&raw, src, out);
+    for (name, u) in [
+        ("portal_url", &raw.portal_url),
+        ("national_portal_url", &raw.national_portal_url),
+        ("organisation.map_url", &raw.organisation.map_url),
+    ] {
+        if let Some(u) = u {
+            check_http(u, name, src, out);
+        }
+    }
+    let allow_html = raw.allow_html.unwrap_or(false);
+    let md = MdCtx { src, allow_html, base_path: &base_path };
+    let scheme = raw.level_scheme.clone().unwrap_or_else(|| "2011".into());
+    let levels = levels(&raw, &scheme, &md, out);
+    let stages = stages(&raw, &md, out);
+    let fields = fields(&raw, &stages, src, out);
+    let (target_low, target_high) = online_target(&raw, src, out);
     let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
+    let site = SiteConfig {
+        title: Text { vi: text::nfc(&raw.title), en: nfc_opt(&raw.title_en) },
+        description: Text {
+            vi: raw.description.as_deref().map(text::nfc).unwrap_or_default(),
+            en: nfc_opt(&raw.description_en),
+        },
+        base_url,
+        base_path,
+        languages,
+        level_scheme: scheme,
+        portal_url: opt_string(&raw.portal_url),
+        national_portal_url: opt_string(&raw.national_portal_url),
+        allow_html,
+        edition: raw.edition.map(|d| d.to_string()),
+        print_paper: raw.print_paper.clone().unwrap_or_else(|| "A4".into()),
+        print_standard: raw.print_standard.clone().unwrap_or_else(|| "pdf-ua-1".into()),
+        organisation: organisation(&raw.organisation),
+        target_low,
+        target_high,
+        abbreviations: abbreviations(&raw),
+    };
+    if out.len() > start {
+        return None;
+    }
+    Some(Config { site, levels, stages, fields })
+}
 
+/// The public address (always ending in `/`) and its path.
+fn base_url(
+    raw: &RawSite,
+    base_url_override: Option<&str>,
+    src: &SourceText,
+    out: &mut Vec<Diagnostic>,
+) -> (String, String) {
     let mut base_url = base_url_override.unwrap_or(raw.base_url.get_ref()).trim().to_string();
     let base_path = match url_path(&base_url) {
         Some(p) => p,
@@ -127,7 +177,10 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
+    (base_url, base_path)
+}
 
+fn languages(raw: &RawSite, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<String> {
     let languages = raw.languages.as_ref().map(|l| l.get_ref().clone()).unwrap_or_else(|| vec!["vi".into()]);
     if let Some(l) = &raw.languages
         && (languages.first().map(String::as_str) != Some("vi") || languages.iter().any(|x| x != "vi" && x != "en"))
@@ -139,20 +192,14 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
                 .hint("write languages = [\"vi\", \"en\"]"),
         );
     }
-    for (name, u) in [
-        ("portal_url", &raw.portal_url),
-        ("national_portal_url", &raw.national_portal_url),
-        ("organisation.map_url", &raw.organisation.map_url),
-    ] {
-        if let Some(u) = u {
-            check_http(u, name, src, out);
-        }
-    }
-    let allow_html = raw.allow_html.unwrap_or(false);
-    let md = MdCtx { src, allow_html, base_path: &base_path };
+    languages
+}
 
-    let scheme = raw.level_scheme.clone().unwrap_or_else(|| "2011".into());
-    let defs: Vec<(LevelDef, Option<usize>)> = match scheme.as_str() {
+fn levels(raw: &RawSite, scheme: &str, md: &MdCtx, out: &mut Vec<Diagnostic>) -> Vec<Level> {
+    let src = md.src;
+    let nfc = |s: &str| text::nfc(s);
+    let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
+    let defs: Vec<(LevelDef, Option<usize>)> = match scheme {
         "2022" => levels::scheme_2022().into_iter().map(|d| (d, None)).collect(),
         "custom" => match &raw.levels {
             Some(l) => custom_levels(l.get_ref(), l.span().start, src, out),
@@ -181,8 +228,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
             .hint("set level_scheme = \"custom\" or remove the [[levels]] tables"),
         );
     }
-    let levels: Vec<Level> = defs
-        .into_iter()
+    defs.into_iter()
         .map(|(d, at)| {
             let base = at.unwrap_or(0);
             let meaning = md.rich(&d.meaning, base, d.meaning_en.as_deref(), base, "levels.meaning", out);
@@ -196,8 +242,13 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
                 covers: d.covers,
             }
         })
-        .collect();
+        .collect()
+}
 
+fn stages(raw: &RawSite, md: &MdCtx, out: &mut Vec<Diagnostic>) -> Vec<Stage> {
+    let src = md.src;
+    let nfc = |s: &str| text::nfc(s);
+    let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
     let mut stages = Vec::new();
     for (i, s) in raw.stages.iter().enumerate() {
         check_key(&s.key, &format!("stages[{i}].key"), stages.iter().map(|x: &Stage| x.key.as_str()), src, out);
@@ -224,6 +275,12 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
                 .field("stages"),
         );
     }
+    stages
+}
+
+fn fields(raw: &RawSite, stages: &[Stage], src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<Field> {
+    let nfc = |s: &str| text::nfc(s);
+    let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
     let mut fields = Vec::new();
     for (i, f) in raw.fields.iter().enumerate() {
         check_key(&f.key, &format!("fields[{i}].key"), fields.iter().map(|x: &Field| x.key.as_str()), src, out);
@@ -249,8 +306,12 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
             portal_names: f.portal_names.iter().map(|n| nfc(n.trim())).collect(),
         });
     }
+    fields
+}
 
-    let (target_low, target_high) = match &raw.online_target {
+/// The band of the online share the province aims for, in percent.
+fn online_target(raw: &RawSite, src: &SourceText, out: &mut Vec<Diagnostic>) -> (f64, f64) {
+    match &raw.online_target {
         Some(t) => {
             let (low, high) = (t.get_ref().low, t.get_ref().high);
             if !(0.0..=100.0).contains(&low) || !(0.0..=100.0).contains(&high) || low >= high {
@@ -264,54 +325,35 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
             (low, high)
         }
         None => (15.0, 30.0),
-    };
-
-    let o = &raw.organisation;
-    let site = SiteConfig {
-        title: Text { vi: nfc(&raw.title), en: nfc_opt(&raw.title_en) },
-        description: Text {
-            vi: raw.description.as_deref().map(nfc).unwrap_or_default(),
-            en: nfc_opt(&raw.description_en),
-        },
-        base_url,
-        base_path,
-        languages,
-        level_scheme: scheme,
-        portal_url: opt_string(&raw.portal_url),
-        national_portal_url: opt_string(&raw.national_portal_url),
-        allow_html,
-        edition: raw.edition.map(|d| d.to_string()),
-        print_paper: raw.print_paper.clone().unwrap_or_else(|| "A4".into()),
-        print_standard: raw.print_standard.clone().unwrap_or_else(|| "pdf-ua-1".into()),
-        organisation: Organisation {
-            name: Text { vi: nfc(&o.name), en: nfc_opt(&o.name_en) },
-            address: nfc_opt(&o.address),
-            phone: o.phone.clone(),
-            email: o.email.clone(),
-            hours: nfc_opt(&o.hours),
-            map_url: opt_string(&o.map_url),
-            service_center: nfc_opt(&o.service_center),
-            service_center_address: nfc_opt(&o.service_center_address),
-        },
-        target_low,
-        target_high,
-        abbreviations: raw
-            .search
-            .iter()
-            .flat_map(|s| &s.abbreviations)
-            .map(|(k, v)| {
-                let list = match v {
-                    OneOrMany::One(s) => vec![nfc(s.trim())],
-                    OneOrMany::Many(l) => l.iter().map(|s| nfc(s.trim())).collect(),
-                };
-                (nfc(k), list)
-            })
-            .collect(),
-    };
-    if out.len() > start {
-        return None;
     }
-    Some(Config { site, levels, stages, fields })
+}
+
+fn organisation(o: &RawOrganisation) -> Organisation {
+    let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
+    Organisation {
+        name: Text { vi: text::nfc(&o.name), en: nfc_opt(&o.name_en) },
+        address: nfc_opt(&o.address),
+        phone: o.phone.clone(),
+        email: o.email.clone(),
+        hours: nfc_opt(&o.hours),
+        map_url: opt_string(&o.map_url),
+        service_center: nfc_opt(&o.service_center),
+        service_center_address: nfc_opt(&o.service_center_address),
+    }
+}
+
+fn abbreviations(raw: &RawSite) -> Vec<(String, Vec<String>)> {
+    raw.search
+        .iter()
+        .flat_map(|s| &s.abbreviations)
+        .map(|(k, v)| {
+            let list = match v {
+                OneOrMany::One(s) => vec![text::nfc(s.trim())],
+                OneOrMany::Many(l) => l.iter().map(|s| text::nfc(s.trim())).collect(),
+            };
+            (text::nfc(k), list)
+        })
+        .collect()
 }
 
 fn custom_levels(
