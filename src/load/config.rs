@@ -127,6 +127,12 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
+    // Print products always use site.toml's address (`build` replaces it with
+    // --base-url; `serve` leaves it): see `SiteConfig::print_base_url`.
+    let mut print_base_url = raw.base_url.get_ref().trim().to_string();
+    if !print_base_url.ends_with('/') {
+        print_base_url.push('/');
+    }
 
     let languages = raw.languages.as_ref().map(|l| l.get_ref().clone()).unwrap_or_else(|| vec!["vi".into()]);
     if let Some(l) = &raw.languages
@@ -275,6 +281,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         },
         base_url,
         base_path,
+        print_base_url,
         languages,
         level_scheme: scheme,
         portal_url: opt_string(&raw.portal_url),
