@@ -244,7 +244,12 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
     if let Some(m) = memo {
         m.commit();
     }
-    cache.prune();
+    // `serve` (Print::Defer) does not prune: the background job may be
+    // filling the cache, and an undone edit finds its products again. The
+    // next `build` prunes.
+    if run.print != Print::Defer {
+        cache.prune();
+    }
     let mut summary = summary;
     summary.warnings.extend(output_notes);
     Ok(BuildSummary { total_time: started.elapsed(), ..summary })
