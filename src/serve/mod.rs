@@ -221,6 +221,9 @@ struct Printer {
     /// A job is running; `wanted` is the description of a newer request.
     busy: bool,
     wanted: Option<String>,
+    /// The description the next request carries instead of its own: the
+    /// edit a follow-up build's products come from.
+    carry: Option<String>,
     /// Where the job's throwaway output goes (removed at exit).
     scratch: PathBuf,
 }
@@ -234,7 +237,7 @@ impl Printer {
     ) -> Result<Printer, ServeError> {
         // `onestop-serve-<pid>.tmp-0/`: a killed server's copy is removed by the next one.
         let dir = scratch.join(format!("{SCRATCH_PREFIX}{}.tmp-0", std::process::id()));
-        let mut printer = Printer { jobs: None, busy: false, wanted: None, scratch: dir.clone() };
+        let mut printer = Printer { jobs: None, busy: false, wanted: None, carry: None, scratch: dir.clone() };
         if run.print != Print::Defer {
             return Ok(printer);
         }
@@ -283,6 +286,8 @@ impl Printer {
     /// Asks for the deferred products of the build described by `what`.
     fn request(&mut self, what: &str) {
         let Some(jobs) = &self.jobs else { return };
+        let what = self.carry.take().unwrap_or_else(|| what.to_string());
+        let what = what.as_str();
         if self.busy {
             self.wanted = Some(what.to_string());
         } else if jobs.send(what.to_string()).is_ok() {
@@ -374,8 +379,11 @@ impl Server {
                 );
                 let _ = std::io::stdout().flush();
                 if r.made > 0 && swap {
-                    // Defers again (and asks for a job) if files changed meanwhile.
+                    // Defers again (and asks for a job, named after the newer
+                    // edit) if files changed meanwhile.
+                    self.printer.carry = wanted.clone();
                     self.rebuild(&[], "print products ready: ")?;
+                    self.printer.carry = None;
                 }
             }
             Ok(r) => {
