@@ -24,6 +24,32 @@ pub struct BuildOptions {
     pub progress: bool,
 }
 
+/// What a build does about print products: the typeset PDFs (leaflets, the
+/// guide, the catalogues) and the journey posters' PNG and PDF.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Print {
+    /// Make them all (from the cache when unchanged): `build`, the default.
+    #[default]
+    All,
+    /// Make none (`--no-print`): pages list only the products that exist, so
+    /// they link none and no link is broken.
+    Skip,
+    /// Take what the cache holds; for the rest, the last good build's copy
+    /// (if there is one) and a list in `BuildSummary::deferred`, for
+    /// `serve` to typeset in the background (`prepare_print`) and rebuild.
+    Defer,
+}
+
+/// Options of a build beyond `BuildOptions` (kept apart so the many callers
+/// of `build` need not spell them).
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub print: Print,
+    /// Base URL of the HTML pages only (`serve`'s own address); print
+    /// products keep site.toml's (`SiteConfig::print_base_url`).
+    pub preview_url: Option<String>,
+}
+
 #[derive(Debug)]
 pub struct BuildSummary {
     pub procedures: usize,
@@ -41,6 +67,8 @@ pub struct BuildSummary {
     pub cache_kinds: std::collections::BTreeMap<String, (usize, usize)>,
     /// Problems that did not stop the build (input files left out), sorted.
     pub warnings: Vec<Diagnostic>,
+    /// Print products not made by this build (`Print::Defer`): (kind, cache key).
+    pub deferred: Vec<(String, cache::Key)>,
 }
 
 #[derive(Debug)]
@@ -61,6 +89,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
 /// what is unchanged since the last good build with the same memo
 /// (`onestop serve`). The output is the same as `build`'s.
 pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSummary, BuildError> {
+    build_run(opts, memo, &RunOptions::default())
+}
+
+/// `build_with` with what `RunOptions` says about print products and the pages' address.
+pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let root = &opts.root;
     if !root.join(load::SITE_FILE).is_file() {
@@ -70,10 +103,10 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
             load::SITE_FILE
         )));
     }
-    if let Some(u) = &opts.base_url
-        && !(u.starts_with("http://") || u.starts_with("https://"))
-    {
-        return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
+    for u in opts.base_url.iter().chain(&run.preview_url) {
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
+        }
     }
     // Notes about the output folder itself (a restored output, an old one not deleted),
     // returned with the content warnings for the CLI to print.
@@ -99,11 +132,11 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     if let Some(m) = memo {
         m.begin(&opts.out_dir);
     }
-    let (site, theme) = rayon::join(
-        || load::load_site_with(root, opts.base_url.as_deref(), memo),
-        || theme::load_theme_with(root, memo),
-    );
-    let (site, theme) = match (site, theme) {
+    // The pages' address: serve's own, else --base-url, else site.toml's.
+    let page_url = run.preview_url.as_deref().or(opts.base_url.as_deref());
+    let (site, theme) =
+        rayon::join(|| load::load_site_with(root, page_url, memo), || theme::load_theme_with(root, memo));
+    let (mut site, theme) = match (site, theme) {
         (Ok(s), Ok(t)) => (s, t),
         (s, t) => {
             let mut errors = s.err().unwrap_or_default();
@@ -112,6 +145,10 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
             return Err(BuildError::Content(errors));
         }
     };
+    // Print products use --base-url when given, else site.toml's address (set by the loader).
+    if let Some(u) = &opts.base_url {
+        site.config.print_base_url = if u.ends_with('/') { u.trim().to_string() } else { format!("{}/", u.trim()) };
+    }
     let load_time = started.elapsed();
 
     let out = if opts.check_only {
@@ -121,7 +158,13 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
             BuildError::Io(format!("cannot create a staging folder beside {}: {e}", opts.out_dir.display()))
         })?
     };
-    let phases = render::phases();
+    let mut phases = render::phases();
+    if run.print == Print::Skip {
+        // No typesetting at all; the posters' PNG/PDF are skipped by the cache's mode.
+        for phase in &mut phases {
+            phase.retain(|r| r.name() != "print");
+        }
+    }
     let total: usize = phases.iter().flatten().map(|r| r.estimate(&site)).sum();
     let bar = if opts.progress {
         let bar = indicatif::ProgressBar::new(total as u64);
@@ -135,7 +178,12 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let cache = if opts.check_only { Cache::disabled() } else { Cache::open(root) };
+    let cache = match (opts.check_only, run.print) {
+        (true, _) => Cache::disabled(),
+        (false, Print::All) => Cache::open(root),
+        (false, Print::Skip) => Cache::open(root).with_mode(cache::Mode::Skip, None),
+        (false, Print::Defer) => Cache::open(root).with_mode(cache::Mode::Defer, Some(opts.out_dir.clone())),
+    };
     let ctx = RenderCtx { theme: &theme, cache: &cache, memo };
     let render_started = Instant::now();
     let tick = |n: u64| bar.inc(n);
@@ -164,7 +212,15 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
         cache_misses: cache.misses(),
         cache_kinds: cache.kind_counts(),
         // Print products carry the site's address in their QR codes: say when it cannot work.
-        warnings: site.warnings.iter().cloned().chain(render::print::print_address_warnings(&site)).collect(),
+        warnings: site
+            .warnings
+            .iter()
+            .cloned()
+            .chain(
+                (run.print != Print::Skip).then(|| render::print::print_address_warnings(&site)).into_iter().flatten(),
+            )
+            .collect(),
+        deferred: cache.deferred(),
     };
     if !errors.is_empty() {
         if let Some(m) = memo {
@@ -188,10 +244,69 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
     if let Some(m) = memo {
         m.commit();
     }
-    cache.prune();
+    // `serve` (Print::Defer) does not prune: the background job may be
+    // filling the cache, and an undone edit finds its products again. The
+    // next `build` prunes.
+    if run.print != Print::Defer {
+        cache.prune();
+    }
     let mut summary = summary;
     summary.warnings.extend(output_notes);
     Ok(BuildSummary { total_time: started.elapsed(), ..summary })
+}
+
+/// What `prepare_print` did.
+#[derive(Debug, Default)]
+pub struct PrintReport {
+    /// Products made now / taken from the cache.
+    pub made: usize,
+    pub reused: usize,
+    /// Errors of the print templates (a content error is left to the next build to report).
+    pub errors: Vec<Diagnostic>,
+    pub time: Duration,
+}
+
+/// The background half of a `Print::Defer` build (`serve`): loads the site
+/// as `build_run` does and runs only the renderers of print products
+/// (posters, typeset PDFs), which put what they make into the cache. Their
+/// files go to a staging folder beside `scratch` that is deleted: the next
+/// `Print::Defer` build finds them in the cache. `memo` must not be one a
+/// build uses at the same time (the counts would mix).
+pub fn prepare_print(
+    opts: &BuildOptions,
+    memo: Option<&Memo>,
+    run: &RunOptions,
+    scratch: &Path,
+) -> Result<PrintReport, BuildError> {
+    let started = Instant::now();
+    let page_url = run.preview_url.as_deref().or(opts.base_url.as_deref());
+    let (site, theme) =
+        rayon::join(|| load::load_site_with(&opts.root, page_url, memo), || theme::load_theme_with(&opts.root, memo));
+    let (Ok(mut site), Ok(theme)) = (site, theme) else {
+        // The build that runs on the same files reports them.
+        return Ok(PrintReport::default());
+    };
+    if let Some(u) = &opts.base_url {
+        site.config.print_base_url = if u.ends_with('/') { u.trim().to_string() } else { format!("{}/", u.trim()) };
+    }
+    let out = Output::staging_for(scratch)
+        .map_err(|e| BuildError::Io(format!("cannot create a staging folder beside {}: {e}", scratch.display())))?;
+    let cache = Cache::open(&opts.root);
+    let ctx = RenderCtx { theme: &theme, cache: &cache, memo: None };
+    let phases = render::phases();
+    let tick = |_: u64| {};
+    if let Some(first) = phases.first() {
+        rayon::scope(|s| {
+            for r in first {
+                let (site, ctx, out, tick) = (&site, &ctx, &out, &tick);
+                s.spawn(move |_| r.render(site, ctx, out, tick));
+            }
+        });
+    }
+    let mut errors = out.finish_checks(&site.config.base_path);
+    out.discard();
+    diag::sort(&mut errors);
+    Ok(PrintReport { made: cache.misses(), reused: cache.hits(), errors, time: started.elapsed() })
 }
 
 /// The folders of a site that hold what it is built from (and the cache):

@@ -54,9 +54,47 @@ impl KeyBuilder {
     }
 }
 
+/// What a cache does with a product it does not hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Render it (and store it): `build`.
+    #[default]
+    Render,
+    /// Do not render it now: `get_or_render` returns `Deferred` and the
+    /// product is listed in `deferred()` (`serve` typesets it in the background).
+    Defer,
+    /// Neither look it up nor render it: `--no-print`.
+    Skip,
+}
+
+/// A product the cache did not render because of its `Mode`. Renderers
+/// leave the product out, or put the last good build's copy (`previous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deferred;
+
+/// Code of the diagnostic a `Deferred` becomes (it never reaches a user).
+pub const DEFERRED: &str = "deferred";
+
+impl From<Deferred> for crate::diag::Diagnostic {
+    fn from(_: Deferred) -> Self {
+        crate::diag::Diagnostic::new(DEFERRED, "deferred: rendered in the background")
+    }
+}
+
+impl From<Deferred> for String {
+    fn from(_: Deferred) -> Self {
+        DEFERRED.to_string()
+    }
+}
+
 #[derive(Default)]
 pub struct Cache {
     dir: Option<PathBuf>,
+    mode: Mode,
+    /// The last good build's output folder, where `previous` reads a deferred product's old copy.
+    previous: Option<PathBuf>,
+    /// Products not rendered because of the mode: (kind, key).
+    deferred: Mutex<Vec<(String, Key)>>,
     used: Mutex<FxHashSet<PathBuf>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
@@ -72,6 +110,36 @@ impl Cache {
     /// No cache: every product is rendered (used by `check` and tests).
     pub fn disabled() -> Cache {
         Cache::default()
+    }
+
+    /// The cache with `mode` for what it does not hold; `previous` is the
+    /// output folder of the last good build (serve's), read by `previous()`.
+    pub fn with_mode(mut self, mode: Mode, previous: Option<PathBuf>) -> Cache {
+        self.mode = mode;
+        self.previous = previous;
+        self
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Products not rendered because of the mode, as (kind, key), sorted.
+    pub fn deferred(&self) -> Vec<(String, Key)> {
+        let mut d = self.deferred.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        d.sort_by(|a, b| (&a.0, a.1.as_str()).cmp(&(&b.0, b.1.as_str())));
+        d
+    }
+
+    /// The bytes of output file `path` in the last good build: what a
+    /// deferred product is served as until its new version is ready.
+    pub fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        let dir = self.previous.as_ref()?;
+        // Output paths are relative and checked by `OutPath`; refuse anything else.
+        if path.starts_with('/') || path.split('/').any(|c| c == "..") {
+            return None;
+        }
+        std::fs::read(dir.join(path)).ok()
     }
 
     fn path(&self, kind: &str, key: &Key) -> Option<PathBuf> {
@@ -105,15 +173,24 @@ impl Cache {
         }
     }
 
-    /// `get`, or render, store and return.
-    pub fn get_or_render<E>(
+    /// `get`, or render, store and return. With `Mode::Defer` a product not
+    /// in the cache is not rendered but listed (`deferred()`), with
+    /// `Mode::Skip` nothing is looked up or rendered: both return `Deferred`.
+    pub fn get_or_render<E: From<Deferred>>(
         &self,
         kind: &str,
         key: &Key,
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Vec<u8>, E> {
+        if self.mode == Mode::Skip {
+            return Err(Deferred.into());
+        }
         if let Some(bytes) = self.get(kind, key) {
             return Ok(bytes);
+        }
+        if self.mode == Mode::Defer {
+            self.deferred.lock().unwrap_or_else(|e| e.into_inner()).push((kind.to_string(), key.clone()));
+            return Err(Deferred.into());
         }
         let bytes = render()?;
         self.put(kind, key, &bytes);
@@ -135,7 +212,13 @@ impl Cache {
     /// the cache holds one generation and does not grow with every edit.
     pub fn prune(&self) {
         let Some(root) = &self.dir else { return };
-        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        // What this build deferred is being rendered in the background: keep it.
+        for (kind, key) in self.deferred.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            if let Some(p) = self.path(kind, key) {
+                used.insert(p);
+            }
+        }
         let kinds: FxHashSet<&Path> = used.iter().filter_map(|p| p.parent()).collect();
         for kind in kinds {
             let Ok(entries) = std::fs::read_dir(kind) else { continue };
@@ -177,13 +260,13 @@ mod tests {
         let c = Cache::open(dir.path());
         let mut renders = 0;
         let a = c
-            .get_or_render::<()>("poster", &key, || {
+            .get_or_render::<String>("poster", &key, || {
                 renders += 1;
                 Ok(b"pdf".to_vec())
             })
             .unwrap();
         let b = c
-            .get_or_render::<()>("poster", &key, || {
+            .get_or_render::<String>("poster", &key, || {
                 renders += 1;
                 Ok(b"other".to_vec())
             })

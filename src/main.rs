@@ -1,7 +1,7 @@
 //! The `onestop` command line: parses arguments, runs the pipeline, prints.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use onestop::build::{BuildError, BuildOptions, BuildSummary, build};
+use onestop::build::{BuildError, BuildOptions, BuildSummary, Print, RunOptions, build, build_run};
 use onestop::diag::Diagnostic;
 use onestop::import::{ImportError, ImportOptions, Outcome};
 use std::io::IsTerminal;
@@ -36,6 +36,9 @@ enum Command {
         /// Print no summary.
         #[arg(long, short)]
         quiet: bool,
+        /// A quick look: no print products (leaflets, guide, catalogues, the posters' PNG and PDF); pages do not link them. Not for publishing.
+        #[arg(long)]
+        no_print: bool,
     },
     /// Validate everything and check every internal link, writing nothing.
     ///
@@ -69,6 +72,9 @@ enum Command {
         /// Address to listen on: 127.0.0.1 is this machine only, 0.0.0.0 the local network too.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// No print products (leaflets, guide, catalogues, the posters' PNG and PDF): only the pages, which then do not link them.
+        #[arg(long)]
+        no_print: bool,
     },
     /// Write a commented skeleton for a new procedure record.
     ///
@@ -136,7 +142,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out, base_url, quiet } => {
+        Command::Build { root, out, base_url, quiet, no_print } => {
             let out_dir = out.unwrap_or_else(|| root.join("public"));
             let opts = BuildOptions {
                 root,
@@ -146,11 +152,15 @@ fn main() -> ExitCode {
                 progress: std::io::stderr().is_terminal() && !quiet,
             };
             let root = opts.root.clone();
-            match build(&opts) {
+            let print = if no_print { Print::Skip } else { Print::All };
+            match build_run(&opts, None, &RunOptions { print, preview_url: None }) {
                 Ok(s) => {
                     print_warnings(&s.warnings, Format::Text);
                     if !quiet {
                         print_summary(&s, &out_dir);
+                        if no_print {
+                            println!("  print products: none (--no-print); the pages do not link them");
+                        }
                     }
                     ExitCode::SUCCESS
                 }
@@ -191,8 +201,8 @@ fn main() -> ExitCode {
                 Err(e) => report(e, format, &root),
             }
         }
-        Command::Serve { root, port, bind } => {
-            match onestop::serve::serve(&onestop::serve::ServeOptions { root, bind, port }) {
+        Command::Serve { root, port, bind, no_print } => {
+            match onestop::serve::serve(&onestop::serve::ServeOptions { root, bind, port, no_print }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(onestop::serve::ServeError::Usage(msg)) => {
                     eprintln!("error: {msg}");

@@ -131,6 +131,49 @@ impl Memo {
     }
 }
 
+/// Base-context variables that change with content only some templates
+/// show: the inline journey diagram (every block is a procedure's title)
+/// and the poster downloads (their sizes). Pages key them only when their
+/// template can read them, so a title edit does not re-render every page.
+pub(crate) const NARROW_VARS: &[&str] = &["diagram", "posters"];
+
+/// Whether rendering `template` can read the context variable `var`:
+/// conservatively, whether `var` is named (as `var`, `var.x` or `var[..]`)
+/// in the template, the templates it extends, or any template they include
+/// or import macros from. An unknown template, or one that dumps the
+/// whole context (`__tera_context`), reads everything.
+pub(crate) fn template_reads(tera: &tera::Tera, template: &str, var: &str) -> bool {
+    let mut todo = vec![template.to_string()];
+    let mut seen = FxHashSet::default();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Ok(t) = tera.get_template(&name) else { return true };
+        // The parsed template's debug form names every variable as `Ident("…")`
+        // and every include as `Include(…, ["a.html", …], …)`.
+        let ast = format!("{:?}", t.ast);
+        if ast.contains("__tera_context") {
+            return true;
+        }
+        for (at, _) in ast.match_indices("Ident(\"") {
+            let rest = &ast[at + 7..];
+            if rest.strip_prefix(var).is_some_and(|r| r.starts_with(['"', '.', '['])) {
+                return true;
+            }
+        }
+        for (at, _) in ast.match_indices("Include(") {
+            let Some(list) = ast[at..].split_once('[').map(|(_, r)| r.split(']').next().unwrap_or_default()) else {
+                continue;
+            };
+            todo.extend(list.split(", ").map(|n| n.trim_matches('"').to_string()).filter(|n| !n.is_empty()));
+        }
+        todo.extend(t.parents.iter().cloned());
+        todo.extend(t.imported_macro_files.iter().map(|(file, _)| file.clone()));
+    }
+    false
+}
+
 /// Results per input file under a content key; entries of files that were
 /// not loaded in the last load are dropped (deleted or renamed files).
 pub(crate) struct Store<T> {
@@ -196,6 +239,25 @@ mod tests {
         assert_eq!(m.reuse("a.html", &k2), None);
         assert!(m.reuse("a.html", &k1).is_some());
         assert_eq!(m.stats().pages_reused, 1);
+    }
+
+    #[test]
+    fn templates_read_what_they_extend_include_and_name() {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(vec![
+            ("base.html", "<main>{% block main %}{% endblock %}</main>{{ footer }}"),
+            ("partials/d.html", "{% if diagram %}{{ diagram.title }}{% endif %}"),
+            ("home.html", "{% extends \"base.html\" %}{% block main %}{% include \"partials/d.html\" %}{% endblock %}"),
+            ("page.html", "{% extends \"base.html\" %}{% block main %}{{ diagrams_note }}{{ p.title }}{% endblock %}"),
+            ("dump.html", "{{ __tera_context }}"),
+        ])
+        .unwrap();
+        assert!(template_reads(&tera, "home.html", "diagram"));
+        assert!(template_reads(&tera, "home.html", "footer"));
+        assert!(!template_reads(&tera, "page.html", "diagram"), "diagrams_note is another variable");
+        assert!(template_reads(&tera, "page.html", "p"));
+        assert!(template_reads(&tera, "dump.html", "diagram"));
+        assert!(template_reads(&tera, "missing.html", "diagram"));
     }
 
     #[test]

@@ -51,6 +51,10 @@ pub struct SiteConfig {
     pub base_url: String,
     /// Path part of `base_url`, starts and ends with `/` (`/` or `/tthc/`).
     pub base_path: String,
+    /// The address print products (QR codes, printed links, posters) use:
+    /// site.toml's `base_url` or `build --base-url`, never `serve`'s local
+    /// address, so `build` and `serve` share one cache. Always ends with `/`.
+    pub print_base_url: String,
     pub languages: Vec<String>,
     pub level_scheme: String,
     pub portal_url: Option<String>,

@@ -689,3 +689,101 @@ fn serve_removes_the_temporary_folders_of_killed_servers_only() {
     assert_eq!(own.len(), 1, "{own:?}");
     assert!(scratch.path().join(&own[0]).join("index.html").is_file(), "{own:?}");
 }
+
+/// Issue 13: a title edit re-renders the pages that show the title (its own
+/// page, lists, neighbours' sidebars), not every page of the edition: the
+/// inline journey diagram, which names every procedure, is keyed only on the
+/// pages whose template shows it. It was 99 of 194 pages.
+#[test]
+fn a_title_edit_rerenders_only_the_pages_that_show_it() {
+    use onestop::build::{Print, RunOptions, build_run};
+    let site = copy_site();
+    let root = site.path();
+    // With the journey diagrams: the inline one names every procedure.
+    std::fs::create_dir(root.join("diagrams")).unwrap();
+    for e in std::fs::read_dir(support::root().join("diagrams")).unwrap().flatten() {
+        std::fs::copy(e.path(), root.join("diagrams").join(e.file_name())).unwrap();
+    }
+    let served = tempfile::tempdir().unwrap();
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: served.path().join("out"),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    };
+    // No typesetting: the pages and their keys are what is measured.
+    let run = RunOptions { print: Print::Skip, preview_url: Some("http://127.0.0.1:1111/".into()) };
+    let memo = Memo::new();
+    build_run(&opts, Some(&memo), &run).unwrap();
+    let total = memo.stats().pages_rendered;
+
+    edit(root, RECORD, TITLE, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (sửa)");
+    build_run(&opts, Some(&memo), &run).unwrap();
+    let s = memo.stats();
+    eprintln!("title edit: {s:?} of {total}");
+    assert!(s.pages_rendered >= 4, "its own page and the catalogue in both editions at least: {s:?}");
+    assert!(s.pages_rendered <= 30, "a title edit re-rendered {} of {total} pages", s.pages_rendered);
+    for page in ["index.html", "thu-tuc/index.html", "hanh-trinh/index.html"] {
+        let html = std::fs::read_to_string(served.path().join("out").join(page)).unwrap();
+        assert!(html.contains("bảo đảm đầu tư (sửa)"), "{page} shows the new title");
+    }
+}
+
+/// Issue 13: `build` fills the cache `serve` starts from (print products use
+/// site.toml's address, not serve's), an edit's pages are served before its
+/// print products are made (the background job is held by a test hook), the
+/// new products are swapped in when ready, and `build` then finds everything
+/// `serve` made in the cache.
+#[test]
+fn serve_shares_the_print_cache_with_build_and_updates_pages_before_print_products() {
+    let site = copy_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: out.path().join("public"),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    };
+    let cold = build(&opts).unwrap();
+    assert!(cold.cache_misses > 100, "{cold:?}");
+
+    let hold = out.path().join("hold-print");
+    std::fs::write(&hold, b"").unwrap();
+    let serve = serve_with_env(root, &[("ONESTOP_SERVE_HOLD_PRINT", &hold)]);
+    let start = serve.log();
+    let made: Vec<&str> = start.lines().filter(|l| l.starts_with("built in")).collect();
+    assert!(
+        made.len() == 1
+            && made[0].contains(&format!("print products: {} from the cache, 0 to make", cold.cache_misses)),
+        "serve did not start from build's cache:\n{start}"
+    );
+
+    let leaflet = "/in-an/ap-dung-bien-phap-bao-dam-dau-tu.pdf";
+    let (status, old) = serve.get(leaflet);
+    assert_eq!(status, 200, "{}", serve.log());
+    let n = serve.line_count();
+    edit(root, RECORD, TITLE, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (sửa)");
+    let line = serve
+        .wait_line(n, |l| l.contains("rebuilt in"), Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("no rebuild:\n{}", serve.log()));
+    assert!(line.contains("to make in the background") && !line.contains(" 0 to make"), "{line}");
+    assert!(serve.get(PAGE).1.contains("bảo đảm đầu tư (sửa)"), "the page shows the edit at once");
+    assert!(serve.get(leaflet).1 == old, "the old leaflet is served until the new one is made");
+
+    let n = serve.line_count();
+    std::fs::remove_file(&hold).unwrap();
+    serve
+        .wait_line(n, |l| l.starts_with("print products ready: rebuilt in"), Duration::from_secs(120))
+        .unwrap_or_else(|| panic!("the print products were not swapped in:\n{}", serve.log()));
+    let (status, new) = serve.get(leaflet);
+    assert!(status == 200 && new != old, "the new leaflet is served");
+    assert!(!serve.log().contains("error"), "{}", serve.log());
+    drop(serve);
+
+    // And the other way round: build finds what serve made.
+    let warm = build(&opts).unwrap();
+    assert_eq!((warm.cache_misses, warm.cache_hits), (0, cold.cache_misses), "{warm:?}");
+}

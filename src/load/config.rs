@@ -109,6 +109,12 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     let start = out.len();
     let raw: RawSite = parse_toml(src, 0, &src.text, schema::SITE_KEYS, out)?;
     let (base_url, base_path) = base_url(&raw, base_url_override, src, out);
+    // Print products always use site.toml's address (`build` replaces it with
+    // --base-url; `serve` leaves it): see `SiteConfig::print_base_url`.
+    let mut print_base_url = raw.base_url.get_ref().trim().to_string();
+    if !print_base_url.ends_with('/') {
+        print_base_url.push('/');
+    }
     let languages = languages(&raw, src, out);
     for (name, u) in [
         ("portal_url", &raw.portal_url),
@@ -135,6 +141,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         },
         base_url,
         base_path,
+        print_base_url,
         languages,
         level_scheme: scheme,
         portal_url: opt_string(&raw.portal_url),

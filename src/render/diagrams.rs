@@ -51,7 +51,8 @@ impl Renderer for DiagramRenderer {
                 Ok(m) => m,
                 Err(e) => return fail(e),
             };
-            let base = &site.config.base_url;
+            // Posters are print products: their links use site.toml's address, never serve's.
+            let base = &site.config.print_base_url;
             let link = |slug: &str| format!("{base}{}{}", lang.prefix(), urls::procedure(slug));
             let profile = diagram::layout::Profile::poster(d);
             let drawn =
@@ -78,6 +79,13 @@ impl Renderer for DiagramRenderer {
             });
             match png {
                 Ok(bytes) => out.put("diagrams", &format!("{stem}.png"), &bytes),
+                // Not made now (`--no-print`, or `serve` makes it in the background):
+                // the last good build's copy, if any, until then.
+                Err(e) if e == crate::cache::DEFERRED => {
+                    if let Some(old) = ctx.cache.previous(&format!("{stem}.png")) {
+                        out.put("diagrams", &format!("{stem}.png"), &old)
+                    }
+                }
                 Err(e) => fail(e),
             }
             progress(1);
@@ -90,6 +98,13 @@ impl Renderer for DiagramRenderer {
             });
             match pdf {
                 Ok(bytes) => out.put("diagrams", &format!("{stem}.pdf"), &bytes),
+                // Not made now (`--no-print`, or `serve` makes it in the background):
+                // the last good build's copy, if any, until then.
+                Err(e) if e == crate::cache::DEFERRED => {
+                    if let Some(old) = ctx.cache.previous(&format!("{stem}.pdf")) {
+                        out.put("diagrams", &format!("{stem}.pdf"), &old)
+                    }
+                }
                 Err(e) => fail(e),
             }
             progress(1);

@@ -165,7 +165,7 @@ struct Shared<'a> {
     fragments: Vec<Fragments>,
     /// With a memo: the key of the templates and the base context, which
     /// each page's key extends with its own keys.
-    memo_key: Option<KeyBuilder>,
+    memo_key: Option<MemoKey>,
     /// Print products (phase 1) that exist, with their sizes, by kind.
     print_groups: Vec<PrintGroup>,
     /// Per procedure, its leaflet (path and size), if one was made.
@@ -434,11 +434,18 @@ impl<'a> Shared<'a> {
             })
             .filter(|g| !g.items.is_empty())
             .collect();
+        // The base context's key leaves out what only some templates show
+        // (`memo::NARROW_VARS`); `page_key` adds it for those.
         let memo_key = ctx.memo.map(|_| {
-            let mut k = KeyBuilder::new("page-v1");
-            k.add(ctx.theme.templates_key.as_str().as_bytes())
-                .add(&serde_json::to_vec(&base.clone().into_json()).unwrap_or_default());
-            k
+            let mut json = base.clone().into_json();
+            let mut narrow = Vec::new();
+            for var in crate::memo::NARROW_VARS {
+                let value = json.as_object_mut().and_then(|o| o.remove(*var)).unwrap_or_default();
+                narrow.push((*var, serde_json::to_vec(&value).unwrap_or_default()));
+            }
+            let mut k = KeyBuilder::new("page-v2");
+            k.add(ctx.theme.templates_key.as_str().as_bytes()).add(&serde_json::to_vec(&json).unwrap_or_default());
+            MemoKey { base: k, narrow, reads: Default::default() }
         });
         let mut shared = Shared {
             site,
@@ -633,7 +640,7 @@ impl<'a> Shared<'a> {
         let file = urls::file(&format!("{}{}", self.lang.prefix(), path));
         // With a memo (serve), a page whose context is unchanged since the
         // last good build is copied from it instead of being rendered.
-        let key = self.memo_key.as_ref().map(|base| page_key(base, template, c));
+        let key = self.memo_key.as_ref().map(|m| page_key(m, &ctx.theme.tera, template, c));
         let reused = match (ctx.memo, &key) {
             (Some(m), Some(k)) => m.reuse(&file, k).map(|bytes| buf.extend_from_slice(&bytes)).is_some(),
             _ => false,
@@ -918,10 +925,34 @@ fn nav_key<'s>(site: &Site, path: &'s str) -> &'s str {
     "-"
 }
 
-/// Key of one page: the base key, the template and every page key's value
-/// (`PAGE_KEYS` is the complete list of what a page adds to the base context).
-fn page_key(base: &KeyBuilder, template: &str, c: &tera::Context) -> Key {
-    let mut k = base.clone();
+/// The memo's key of the base context, in two parts: what every page sees,
+/// and the narrow variables (`memo::NARROW_VARS`) with their values, added
+/// to a page's key only when its template reads them.
+struct MemoKey {
+    base: KeyBuilder,
+    narrow: Vec<(&'static str, Vec<u8>)>,
+    /// Per template: whether it reads each narrow variable.
+    reads: std::sync::Mutex<HashMap<&'static str, Vec<bool>>>,
+}
+
+/// Key of one page: the base key, the narrow variables its template reads,
+/// the template and every page key's value (`PAGE_KEYS` is the complete
+/// list of what a page adds to the base context).
+fn page_key(memo: &MemoKey, tera: &tera::Tera, template: &'static str, c: &tera::Context) -> Key {
+    let mut k = memo.base.clone();
+    let reads = {
+        let mut r = memo.reads.lock().unwrap_or_else(|e| e.into_inner());
+        r.entry(template)
+            .or_insert_with(|| {
+                memo.narrow.iter().map(|(var, _)| crate::memo::template_reads(tera, template, var)).collect()
+            })
+            .clone()
+    };
+    for ((var, value), read) in memo.narrow.iter().zip(reads) {
+        if read {
+            k.add_str(var).add(value);
+        }
+    }
     k.add_str(template);
     for key in PAGE_KEYS {
         k.add_str(key);

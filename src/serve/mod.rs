@@ -10,7 +10,7 @@
 
 mod http;
 
-use crate::build::{BuildError, BuildOptions, build_with};
+use crate::build::{BuildError, BuildOptions, Print, PrintReport, RunOptions, build_run, prepare_print};
 use crate::diag::Diagnostic;
 use crate::load::diagram::DIAGRAMS_DIR;
 use crate::load::{PAGES_DIR, PROCEDURES_DIR, SITE_FILE};
@@ -55,6 +55,29 @@ pub struct ServeOptions {
     pub bind: String,
     /// Port; 0 picks a free one (printed at start).
     pub port: u16,
+    /// `--no-print`: no print products at all (pages do not link them).
+    pub no_print: bool,
+}
+
+/// Test hook: while the file this variable names exists, the background
+/// print job waits before it starts (so a test can see the pages updated
+/// while the print products are still the old ones). Not for users.
+pub const HOLD_PRINT_ENV: &str = "ONESTOP_SERVE_HOLD_PRINT";
+
+/// What the main loop waits for: a file event, or the background print job's end.
+enum Msg {
+    Fs(notify::Result<notify::Event>),
+    Printed { what: String, report: Result<PrintReport, BuildError> },
+}
+
+/// What happened: changed files, or print products made in the background.
+enum Change {
+    /// Changed files, and the end of a job that came while they changed.
+    Files(BTreeSet<PathBuf>, Option<(String, Result<PrintReport, BuildError>)>),
+    Printed {
+        what: String,
+        report: Result<PrintReport, BuildError>,
+    },
 }
 
 #[derive(Debug)]
@@ -94,17 +117,30 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     let _ = std::fs::remove_dir_all(&out_dir);
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| ServeError::Io(format!("cannot create {}: {e}", out_dir.display())))?;
+    // The pages use the server's address; print products keep site.toml's,
+    // so `build` and `serve` share the cache (`SiteConfig::print_base_url`).
     let build_opts = BuildOptions {
         root: root.clone(),
         out_dir: out_dir.clone(),
-        base_url: Some(url.clone()),
+        base_url: None,
         check_only: false,
         progress: false,
     };
+    let run =
+        RunOptions { print: if opts.no_print { Print::Skip } else { Print::Defer }, preview_url: Some(url.clone()) };
 
-    let memo = Memo::new();
-    let (state_tx, state_rx) = tokio::sync::watch::channel(State::default());
-    let first = rebuild(&build_opts, &memo, &state_tx, &[])?;
+    // File events and the background job's reports come in on one channel.
+    let (tx, rx) = std::sync::mpsc::channel::<Msg>();
+    let printer = Printer::start(&build_opts, &run, &scratch, tx.clone())?;
+    let mut server = Server {
+        opts: build_opts,
+        run,
+        memo: Memo::new(),
+        state: tokio::sync::watch::channel(State::default()).0,
+        printer,
+    };
+    let state_rx = server.state.subscribe();
+    let first = server.rebuild(&[], "")?;
     if !first {
         http::write_placeholder(&out_dir)
             .map_err(|e| ServeError::Io(format!("cannot write into {}: {e}", out_dir.display())))?;
@@ -116,18 +152,19 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
         .enable_all()
         .build()
         .map_err(|e| ServeError::Io(format!("cannot start the server runtime: {e}")))?;
-    let server = {
+    let listener = {
         let _guard = runtime.enter();
         listener.set_nonblocking(true).map_err(|e| ServeError::Io(e.to_string()))?;
         tokio::net::TcpListener::from_std(listener).map_err(|e| ServeError::Io(e.to_string()))?
     };
-    runtime.spawn(http::run(server, out_dir.clone(), state_rx));
-    runtime.spawn(stop_on_signal(out_dir.clone()));
+    runtime.spawn(http::run(listener, out_dir.clone(), state_rx));
+    runtime.spawn(stop_on_signal(out_dir.clone(), server.printer.scratch.clone()));
 
     // Watch before announcing, so no save after the announcement is missed.
-    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher =
-        notify::recommended_watcher(tx).map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
+    let mut watcher = notify::recommended_watcher(move |e| {
+        let _ = tx.send(Msg::Fs(e));
+    })
+    .map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
     let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
     let mut watched = BTreeSet::new();
     watcher
@@ -146,51 +183,269 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     let _ = std::io::stdout().flush();
 
     loop {
-        let changed = next_change(&rx, &root_abs, &watched_dirs)?;
-        // A watched folder created after start (e.g. templates/) is watched from now on.
-        for dir in &watched_dirs {
-            if changed.iter().any(|p| p == Path::new(dir)) {
-                watch_dir(&mut watcher, &root_abs, dir, &mut watched);
+        match next_change(&rx, &root_abs, &watched_dirs)? {
+            Change::Files(changed, printed) => {
+                // The job's products are in the cache: the build for the files takes them.
+                if let Some((what, report)) = printed {
+                    server.printed(&what, report, false)?;
+                }
+                // A watched folder created after start (e.g. templates/) is watched from now on.
+                for dir in &watched_dirs {
+                    if changed.iter().any(|p| p == Path::new(dir)) {
+                        watch_dir(&mut watcher, &root_abs, dir, &mut watched);
+                    }
+                }
+                let changed: Vec<PathBuf> = changed.into_iter().collect();
+                server.rebuild(&changed, "")?;
+            }
+            Change::Printed { what, report } => server.printed(&what, report, true)?,
+        }
+    }
+}
+
+/// The main loop's state: what each rebuild needs.
+struct Server {
+    opts: BuildOptions,
+    run: RunOptions,
+    memo: Memo,
+    state: tokio::sync::watch::Sender<State>,
+    printer: Printer,
+}
+
+/// The background print job: one thread that, on request, makes the print
+/// products the last build deferred (`prepare_print`, into the cache), on a
+/// thread pool of its own one core smaller than the machine, so an edit's
+/// HTML is never queued behind typesetting.
+struct Printer {
+    jobs: Option<std::sync::mpsc::Sender<String>>,
+    /// A job is running; `wanted` is the description of a newer request.
+    busy: bool,
+    wanted: Option<String>,
+    /// The description the next request carries instead of its own: the
+    /// edit a follow-up build's products come from.
+    carry: Option<String>,
+    /// Where the job's throwaway output goes (removed at exit).
+    scratch: PathBuf,
+}
+
+impl Printer {
+    fn start(
+        opts: &BuildOptions,
+        run: &RunOptions,
+        scratch: &Path,
+        done: std::sync::mpsc::Sender<Msg>,
+    ) -> Result<Printer, ServeError> {
+        // `onestop-serve-<pid>.tmp-0/`: a killed server's copy is removed by the next one.
+        let dir = scratch.join(format!("{SCRATCH_PREFIX}{}.tmp-0", std::process::id()));
+        let mut printer = Printer { jobs: None, busy: false, wanted: None, carry: None, scratch: dir.clone() };
+        if run.print != Print::Defer {
+            return Ok(printer);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| ServeError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("onestop-serve-print-{i}"))
+            .build()
+            .map_err(|e| ServeError::Io(format!("cannot start the print thread pool: {e}")))?;
+        let (jobs, rx) = std::sync::mpsc::channel::<String>();
+        let (opts, run) = (
+            BuildOptions {
+                root: opts.root.clone(),
+                out_dir: opts.out_dir.clone(),
+                base_url: opts.base_url.clone(),
+                check_only: false,
+                progress: false,
+            },
+            run.clone(),
+        );
+        let out = dir.join("print");
+        std::thread::Builder::new()
+            .name("onestop-serve-print".into())
+            .spawn(move || {
+                // Its own memo: parsed files are reused from job to job without mixing
+                // with the counts the foreground builds report.
+                let memo = Memo::new();
+                let hold = std::env::var_os(HOLD_PRINT_ENV).map(PathBuf::from);
+                for what in rx {
+                    while hold.as_deref().is_some_and(Path::exists) {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    let report = pool.install(|| prepare_print(&opts, Some(&memo), &run, &out));
+                    if done.send(Msg::Printed { what, report }).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| ServeError::Io(format!("cannot start the print thread: {e}")))?;
+        printer.jobs = Some(jobs);
+        Ok(printer)
+    }
+
+    /// Asks for the deferred products of the build described by `what`.
+    fn request(&mut self, what: &str) {
+        let Some(jobs) = &self.jobs else { return };
+        let what = self.carry.take().unwrap_or_else(|| what.to_string());
+        let what = what.as_str();
+        if self.busy {
+            self.wanted = Some(what.to_string());
+        } else if jobs.send(what.to_string()).is_ok() {
+            self.busy = true;
+        }
+    }
+}
+
+impl Server {
+    /// One build; prints one line (or the errors) and tells the open pages.
+    /// Returns whether the build was good; only a usage error stops the server.
+    /// `label` replaces the description of `changed` in the log.
+    fn rebuild(&mut self, changed: &[PathBuf], label: &str) -> Result<bool, ServeError> {
+        let started = Instant::now();
+        let result = build_run(&self.opts, Some(&self.memo), &self.run);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let what = if label.is_empty() { describe_changes(changed) } else { label.to_string() };
+        match result {
+            Ok(summary) => {
+                let s = self.memo.stats();
+                // Pages first, then the log: a logged build is one the pages know about.
+                // A build that changed no page (print products made in the
+                // background that no page shows differently) reloads nothing.
+                if changed.is_empty() && !label.is_empty() && s.pages_rendered == 0 {
+                    self.state.send_modify(|st| st.errors = Arc::new(Vec::new()));
+                } else {
+                    self.state.send_modify(|st| {
+                        st.site += 1;
+                        st.errors = Arc::new(Vec::new());
+                    });
+                }
+                let deferred = summary.deferred.len();
+                let print = match self.run.print {
+                    Print::Skip => "; print products off (--no-print)".to_string(),
+                    _ => format!(
+                        "; print products: {} from the cache, {deferred} to make in the background",
+                        summary.cache_hits
+                    ),
+                };
+                if changed.is_empty() && label.is_empty() {
+                    println!("built in {ms:.0} ms: {} pages, {} files{print}", summary.html_pages, summary.files);
+                } else {
+                    println!(
+                        "{what}rebuilt in {ms:.0} ms: {} page{} re-rendered, {} unchanged; {} file{} parsed, {} unchanged{print}",
+                        s.pages_rendered,
+                        if s.pages_rendered == 1 { "" } else { "s" },
+                        s.pages_reused,
+                        s.files_parsed,
+                        if s.files_parsed == 1 { "" } else { "s" },
+                        s.files_reused
+                    );
+                }
+                let _ = std::io::stdout().flush();
+                if deferred > 0 {
+                    self.printer.request(&what);
+                }
+                Ok(true)
+            }
+            Err(BuildError::Usage(msg)) => Err(ServeError::Usage(msg)),
+            Err(BuildError::Content(errors)) => {
+                let errors = Arc::new(errors);
+                self.state.send_modify(|st| st.errors = errors.clone());
+                report(&what, &errors);
+                Ok(false)
+            }
+            Err(BuildError::Io(msg)) => {
+                let errors = Arc::new(vec![Diagnostic::new("io", msg)]);
+                self.state.send_modify(|st| st.errors = errors.clone());
+                report(&what, &errors);
+                Ok(false)
             }
         }
-        let changed: Vec<PathBuf> = changed.into_iter().collect();
-        rebuild(&build_opts, &memo, &state_tx, &changed)?;
+    }
+
+    /// The background job for the build described by `what` has ended: a
+    /// template error is shown like a build's; new products are swapped in
+    /// by a build that takes them from the cache (and re-renders the pages
+    /// that show their sizes).
+    fn printed(&mut self, what: &str, result: Result<PrintReport, BuildError>, swap: bool) -> Result<(), ServeError> {
+        self.printer.busy = false;
+        let wanted = self.printer.wanted.take();
+        match result {
+            Ok(r) if r.errors.is_empty() => {
+                println!(
+                    "{what}print products made in the background in {:.1} s: {} made, {} from the cache",
+                    r.time.as_secs_f64(),
+                    r.made,
+                    r.reused
+                );
+                let _ = std::io::stdout().flush();
+                if r.made > 0 && swap {
+                    // Defers again (and asks for a job, named after the newer
+                    // edit) if files changed meanwhile.
+                    self.printer.carry = wanted.clone();
+                    self.rebuild(&[], "print products ready: ")?;
+                    self.printer.carry = None;
+                }
+            }
+            Ok(r) => {
+                let errors = Arc::new(r.errors);
+                self.state.send_modify(|st| st.errors = errors.clone());
+                report(what, &errors);
+            }
+            Err(BuildError::Usage(msg)) => return Err(ServeError::Usage(msg)),
+            Err(BuildError::Content(errors)) => {
+                let errors = Arc::new(errors);
+                self.state.send_modify(|st| st.errors = errors.clone());
+                report(what, &errors);
+            }
+            Err(BuildError::Io(msg)) => eprintln!("warning: the background print job: {msg}"),
+        }
+        if let Some(w) = wanted
+            && !self.printer.busy
+        {
+            self.printer.request(&w);
+        }
+        Ok(())
     }
 }
 
 /// Waits for the next change of the site's inputs and returns the changed
 /// paths once no further change has come for `DEBOUNCE`. Reads (the build's
-/// own, an editor opening a file) are not changes.
-fn next_change(
-    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
-    root: &Path,
-    dirs: &[&str],
-) -> Result<BTreeSet<PathBuf>, ServeError> {
+/// own, an editor opening a file) are not changes. The end of a background
+/// print job is returned at once unless files are changing.
+fn next_change(rx: &std::sync::mpsc::Receiver<Msg>, root: &Path, dirs: &[&str]) -> Result<Change, ServeError> {
     use std::sync::mpsc::RecvTimeoutError;
     let stopped = || ServeError::Io("file watching stopped".into());
     let mut changed = BTreeSet::new();
     let mut quiet_until: Option<Instant> = None;
+    let mut printed = None;
     loop {
-        let event = match quiet_until {
+        let msg = match quiet_until {
             None => rx.recv().map_err(|_| stopped())?,
             Some(t) => match rx.recv_timeout(t.saturating_duration_since(Instant::now())) {
-                Ok(e) => e,
-                Err(RecvTimeoutError::Timeout) => return Ok(changed),
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return Err(stopped()),
             },
         };
-        match event {
-            Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => {
+        match msg {
+            Msg::Fs(Ok(e)) if !matches!(e.kind, notify::EventKind::Access(_)) => {
                 let found = relevant(root, dirs, &e.paths);
                 if !found.is_empty() {
                     changed.extend(found);
                     quiet_until = Some(Instant::now() + DEBOUNCE);
                 }
             }
-            Ok(_) => {}
-            Err(e) => eprintln!("warning: file watching: {e}"),
+            Msg::Fs(Ok(_)) => {}
+            Msg::Fs(Err(e)) => eprintln!("warning: file watching: {e}"),
+            Msg::Printed { what, report } => {
+                if quiet_until.is_none() {
+                    return Ok(Change::Printed { what, report });
+                }
+                printed = Some((what, report));
+            }
         }
     }
+    Ok(Change::Files(changed, printed))
 }
 
 /// Binds the listening socket, with an error that says what to do.
@@ -326,58 +581,6 @@ fn relevant(root: &Path, dirs: &[&str], paths: &[PathBuf]) -> BTreeSet<PathBuf> 
     out
 }
 
-/// One build; prints one line (or the errors) and tells the open pages.
-/// Returns whether the build was good; only a usage error stops the server.
-fn rebuild(
-    opts: &BuildOptions,
-    memo: &Memo,
-    state: &tokio::sync::watch::Sender<State>,
-    changed: &[PathBuf],
-) -> Result<bool, ServeError> {
-    let started = Instant::now();
-    let result = build_with(opts, Some(memo));
-    let ms = started.elapsed().as_secs_f64() * 1e3;
-    let what = describe_changes(changed);
-    match result {
-        Ok(summary) => {
-            // Pages first, then the log: a logged build is one the pages know about.
-            state.send_modify(|st| {
-                st.site += 1;
-                st.errors = Arc::new(Vec::new());
-            });
-            let s = memo.stats();
-            if changed.is_empty() {
-                println!("built in {ms:.0} ms: {} pages, {} files", summary.html_pages, summary.files);
-            } else {
-                println!(
-                    "{what}rebuilt in {ms:.0} ms: {} page{} re-rendered, {} unchanged; {} file{} parsed, {} unchanged",
-                    s.pages_rendered,
-                    if s.pages_rendered == 1 { "" } else { "s" },
-                    s.pages_reused,
-                    s.files_parsed,
-                    if s.files_parsed == 1 { "" } else { "s" },
-                    s.files_reused
-                );
-            }
-            let _ = std::io::stdout().flush();
-            Ok(true)
-        }
-        Err(BuildError::Usage(msg)) => Err(ServeError::Usage(msg)),
-        Err(BuildError::Content(errors)) => {
-            let errors = Arc::new(errors);
-            state.send_modify(|st| st.errors = errors.clone());
-            report(&what, &errors);
-            Ok(false)
-        }
-        Err(BuildError::Io(msg)) => {
-            let errors = Arc::new(vec![Diagnostic::new("io", msg)]);
-            state.send_modify(|st| st.errors = errors.clone());
-            report(&what, &errors);
-            Ok(false)
-        }
-    }
-}
-
 fn report(what: &str, errors: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in errors {
@@ -402,7 +605,7 @@ fn describe_changes(changed: &[PathBuf]) -> String {
 }
 
 /// Removes the temporary output folder and exits on Ctrl-C or SIGTERM.
-async fn stop_on_signal(out_dir: PathBuf) {
+async fn stop_on_signal(out_dir: PathBuf, print_dir: PathBuf) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -418,6 +621,7 @@ async fn stop_on_signal(out_dir: PathBuf) {
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
     let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_dir_all(&print_dir);
     println!("stopped");
     let _ = std::io::stdout().flush();
     std::process::exit(0);

@@ -17,7 +17,7 @@ pub fn vn_date(iso: &str) -> String {
 }
 
 fn rich(site: &Site, html: &Html) -> Value {
-    markup::nodes(&html.0, &site.config.base_url, &site.config.base_path)
+    markup::nodes(&html.0, &site.config.print_base_url, &site.config.base_path)
 }
 
 fn rich_opt(site: &Site, html: Option<&Html>) -> Value {
@@ -30,7 +30,7 @@ pub fn site_view(site: &Site, lang: Lang) -> Value {
     let o = &c.organisation;
     json!({
         "title": lang.pick(&c.title).0,
-        "url": c.base_url,
+        "url": c.print_base_url,
         "portal_url": c.portal_url,
         "national_portal_url": c.national_portal_url,
         "edition": c.edition.as_deref().map(vn_date),
@@ -279,12 +279,12 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
 /// What a leaflet's QR code opens: the procedure's own page on the site,
 /// in the leaflet's edition.
 pub fn leaflet_target(site: &Site, p: &Procedure, lang: Lang) -> String {
-    format!("{}{}{}", site.config.base_url, lang.prefix(), urls::procedure(&p.slug))
+    format!("{}{}{}", site.config.print_base_url, lang.prefix(), urls::procedure(&p.slug))
 }
 
 /// What the catalogues' QR codes open: the site's catalogue page.
 pub fn catalogue_target(site: &Site) -> String {
-    format!("{}{}", site.config.base_url, urls::CATALOGUE)
+    format!("{}{}", site.config.print_base_url, urls::CATALOGUE)
 }
 
 /// One catalogue row per procedure, in journey order.
@@ -331,7 +331,7 @@ pub fn guide(site: &Site, t: &Strings, page: &crate::model::Page) -> Value {
         "t": t,
         "site": site_view(site, Lang::Vi),
         "levels": levels_view(site, Lang::Vi),
-        "page": {"title": page.title.vi, "description": page.description, "body": rich(site, &page.body), "url": format!("{}{}", site.config.base_url, urls::page(&page.slug))},
+        "page": {"title": page.title.vi, "description": page.description, "body": rich(site, &page.body), "url": format!("{}{}", site.config.print_base_url, urls::page(&page.slug))},
         "rows": rows(site, t, true),
     })
 }

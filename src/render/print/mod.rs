@@ -192,7 +192,7 @@ pub fn print_address_warnings(site: &Site) -> Vec<Diagnostic> {
             || h.ends_with(".local")
             || h.ends_with(".test")
     };
-    let base = &site.config.base_url;
+    let base = &site.config.print_base_url;
     if placeholder(&host(base)) {
         out.push(
             Diagnostic::new(
@@ -361,6 +361,12 @@ impl Renderer for PrintRenderer {
                     let key_kind = if matches!(job, Job::Leaflet(..)) { "leaflet" } else { "print" };
                     match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
                         Ok(pdf) => out.put("print", &path, &pdf),
+                        // Typeset in the background (`serve`): the last good build's copy until then.
+                        Err(d) if d.code == crate::cache::DEFERRED => {
+                            if let Some(old) = ctx.cache.previous(&path) {
+                                out.put("print", &path, &old)
+                            }
+                        }
                         Err(mut d) => match template_errors.key(&d, template, &path, &origins) {
                             Some(key) => template_errors.add(key, index, d, source),
                             None => {
@@ -499,7 +505,7 @@ impl Typeset<'_> {
         }
         let doc = warned.output.map_err(|errs| self.typst_diag(world, path, &errs[0]))?;
         let options = typst_pdf::PdfOptions {
-            ident: Smart::Custom(format!("{}{path}", self.site.config.base_url)),
+            ident: Smart::Custom(format!("{}{path}", self.site.config.print_base_url)),
             timestamp: self.today.map(typst_pdf::Timestamp::new_utc),
             standards: world::pdf_standards(&self.site.config.print_standard),
             ..Default::default()
@@ -552,7 +558,7 @@ mod tests {
         let w = super::print_address_warnings(&site);
         assert!(w.iter().any(|d| d.message.contains("thutuc.example.gov.vn")), "{w:?}");
         assert!(w.iter().any(|d| d.message.contains("share the online_url")), "{w:?}");
-        site.config.base_url = "https://thutuc.hanam.gov.vn/".into();
+        site.config.print_base_url = "https://thutuc.hanam.gov.vn/".into();
         for p in &mut site.procedures {
             p.online_url = None;
         }
