@@ -7,9 +7,10 @@ use crate::diag::{self, Diagnostic};
 use crate::fsutil;
 use crate::load;
 use crate::memo::Memo;
+use crate::model::Site;
 use crate::output::{self, Output};
 use crate::render::{self, RenderCtx};
-use crate::theme;
+use crate::theme::{self, Theme};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -95,60 +96,16 @@ pub fn build_with(opts: &BuildOptions, memo: Option<&Memo>) -> Result<BuildSumma
 /// `build_with` with what `RunOptions` says about print products and the pages' address.
 pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let root = &opts.root;
-    if !root.join(load::SITE_FILE).is_file() {
-        return Err(BuildError::Usage(format!(
-            "{} has no {}: this is not an onestop site folder (use --root DIR, or `onestop new` inside a site)",
-            root.display(),
-            load::SITE_FILE
-        )));
-    }
-    for u in opts.base_url.iter().chain(&run.preview_url) {
-        if !(u.starts_with("http://") || u.starts_with("https://")) {
-            return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
-        }
-    }
+    check_arguments(opts, run)?;
     // Notes about the output folder itself (a restored output, an old one not deleted),
     // returned with the content warnings for the CLI to print.
-    let mut output_notes = Vec::new();
-    if !opts.check_only {
-        // Before anything is read or written: a bad --out touches nothing.
-        guard_out_dir(root, &opts.out_dir)?;
-        let cleanup = output::clean_leftovers(&opts.out_dir);
-        if let Some(old) = &cleanup.restored {
-            output_notes.push(Diagnostic::new(
-                "output-restored",
-                format!(
-                    "{} was missing; the last good output was put back from {} (left by a killed build)",
-                    opts.out_dir.display(),
-                    old.display()
-                ),
-            ));
-        }
-        output_notes.extend(cleanup.problems.iter().map(|p| Diagnostic::new("output-leftover", p.clone())));
-    }
+    let mut output_notes = if opts.check_only { Vec::new() } else { prepare_out_dir(opts)? };
     // The memo reuses pages from the folder the build replaces; `check` has none.
     let memo = memo.filter(|_| !opts.check_only);
     if let Some(m) = memo {
         m.begin(&opts.out_dir);
     }
-    // The pages' address: serve's own, else --base-url, else site.toml's.
-    let page_url = run.preview_url.as_deref().or(opts.base_url.as_deref());
-    let (site, theme) =
-        rayon::join(|| load::load_site_with(root, page_url, memo), || theme::load_theme_with(root, memo));
-    let (mut site, theme) = match (site, theme) {
-        (Ok(s), Ok(t)) => (s, t),
-        (s, t) => {
-            let mut errors = s.err().unwrap_or_default();
-            errors.extend(t.err().unwrap_or_default());
-            diag::sort(&mut errors);
-            return Err(BuildError::Content(errors));
-        }
-    };
-    // Print products use --base-url when given, else site.toml's address (set by the loader).
-    if let Some(u) = &opts.base_url {
-        site.config.print_base_url = if u.ends_with('/') { u.trim().to_string() } else { format!("{}/", u.trim()) };
-    }
+    let (site, theme) = load_all(opts, memo, run).map_err(BuildError::Content)?;
     let load_time = started.elapsed();
 
     let out = if opts.check_only {
@@ -166,35 +123,16 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
         }
     }
     let total: usize = phases.iter().flatten().map(|r| r.estimate(&site)).sum();
-    let bar = if opts.progress {
-        let bar = indicatif::ProgressBar::new(total as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg:10} [{bar:40}] {pos}/{len} files")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message(if opts.check_only { "checking" } else { "building" });
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(opts, total);
     let cache = match (opts.check_only, run.print) {
         (true, _) => Cache::disabled(),
-        (false, Print::All) => Cache::open(root),
-        (false, Print::Skip) => Cache::open(root).with_mode(cache::Mode::Skip, None),
-        (false, Print::Defer) => Cache::open(root).with_mode(cache::Mode::Defer, Some(opts.out_dir.clone())),
+        (false, Print::All) => Cache::open(&opts.root),
+        (false, Print::Skip) => Cache::open(&opts.root).with_mode(cache::Mode::Skip, None),
+        (false, Print::Defer) => Cache::open(&opts.root).with_mode(cache::Mode::Defer, Some(opts.out_dir.clone())),
     };
     let ctx = RenderCtx { theme: &theme, cache: &cache, memo };
     let render_started = Instant::now();
-    let tick = |n: u64| bar.inc(n);
-    for renderers in &phases {
-        rayon::scope(|s| {
-            for r in renderers {
-                let (site, ctx, out, tick) = (&site, &ctx, &out, &tick);
-                s.spawn(move |_| r.render(site, ctx, out, tick));
-            }
-        });
-    }
+    run_phases(&phases, &site, &ctx, &out, &|n: u64| bar.inc(n));
     bar.finish_and_clear();
     let render_time = render_started.elapsed();
 
@@ -255,6 +193,101 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
     Ok(BuildSummary { total_time: started.elapsed(), ..summary })
 }
 
+fn check_arguments(opts: &BuildOptions, run: &RunOptions) -> Result<(), BuildError> {
+    if !opts.root.join(load::SITE_FILE).is_file() {
+        return Err(BuildError::Usage(format!(
+            "{} has no {}: this is not an onestop site folder (use --root DIR, or `onestop new` inside a site)",
+            opts.root.display(),
+            load::SITE_FILE
+        )));
+    }
+    for u in opts.base_url.iter().chain(&run.preview_url) {
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            return Err(BuildError::Usage(format!("--base-url `{u}` must start with http:// or https://")));
+        }
+    }
+    Ok(())
+}
+
+/// Before anything is read or written: a bad --out touches nothing; leftovers
+/// of killed builds are cleaned (and a lost output put back), with notes.
+fn prepare_out_dir(opts: &BuildOptions) -> Result<Vec<Diagnostic>, BuildError> {
+    guard_out_dir(&opts.root, &opts.out_dir)?;
+    let cleanup = output::clean_leftovers(&opts.out_dir);
+    let mut notes = Vec::new();
+    if let Some(old) = &cleanup.restored {
+        notes.push(Diagnostic::new(
+            "output-restored",
+            format!(
+                "{} was missing; the last good output was put back from {} (left by a killed build)",
+                opts.out_dir.display(),
+                old.display()
+            ),
+        ));
+    }
+    notes.extend(cleanup.problems.iter().map(|p| Diagnostic::new("output-leftover", p.clone())));
+    Ok(notes)
+}
+
+/// The site and the theme, loaded side by side; all errors of both, sorted.
+fn load_all(
+    opts: &BuildOptions,
+    memo: Option<&Memo>,
+    run: &RunOptions,
+) -> Result<(Site, std::sync::Arc<Theme>), Vec<Diagnostic>> {
+    // The pages' address: serve's own, else --base-url, else site.toml's.
+    let page_url = run.preview_url.as_deref().or(opts.base_url.as_deref());
+    let (site, theme) =
+        rayon::join(|| load::load_site_with(&opts.root, page_url, memo), || theme::load_theme_with(&opts.root, memo));
+    match (site, theme) {
+        (Ok(mut site), Ok(theme)) => {
+            // Print products use --base-url when given, else site.toml's address (set by the loader).
+            if let Some(u) = &opts.base_url {
+                site.config.print_base_url =
+                    if u.ends_with('/') { u.trim().to_string() } else { format!("{}/", u.trim()) };
+            }
+            Ok((site, theme))
+        }
+        (s, t) => {
+            let mut errors = s.err().unwrap_or_default();
+            errors.extend(t.err().unwrap_or_default());
+            diag::sort(&mut errors);
+            Err(errors)
+        }
+    }
+}
+
+fn progress_bar(opts: &BuildOptions, total: usize) -> indicatif::ProgressBar {
+    if !opts.progress {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg:10} [{bar:40}] {pos}/{len} files")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(if opts.check_only { "checking" } else { "building" });
+    bar
+}
+
+/// Each phase's renderers in parallel; a phase starts when the one before has finished.
+fn run_phases(
+    phases: &[Vec<Box<dyn render::Renderer>>],
+    site: &Site,
+    ctx: &RenderCtx,
+    out: &Output,
+    tick: &(dyn Fn(u64) + Sync),
+) {
+    for renderers in phases {
+        rayon::scope(|s| {
+            for r in renderers {
+                s.spawn(move |_| r.render(site, ctx, out, tick));
+            }
+        });
+    }
+}
+
 /// What `prepare_print` did.
 #[derive(Debug, Default)]
 pub struct PrintReport {
@@ -279,30 +312,17 @@ pub fn prepare_print(
     scratch: &Path,
 ) -> Result<PrintReport, BuildError> {
     let started = Instant::now();
-    let page_url = run.preview_url.as_deref().or(opts.base_url.as_deref());
-    let (site, theme) =
-        rayon::join(|| load::load_site_with(&opts.root, page_url, memo), || theme::load_theme_with(&opts.root, memo));
-    let (Ok(mut site), Ok(theme)) = (site, theme) else {
+    let Ok((site, theme)) = load_all(opts, memo, run) else {
         // The build that runs on the same files reports them.
         return Ok(PrintReport::default());
     };
-    if let Some(u) = &opts.base_url {
-        site.config.print_base_url = if u.ends_with('/') { u.trim().to_string() } else { format!("{}/", u.trim()) };
-    }
     let out = Output::staging_for(scratch)
         .map_err(|e| BuildError::Io(format!("cannot create a staging folder beside {}: {e}", scratch.display())))?;
     let cache = Cache::open(&opts.root);
     let ctx = RenderCtx { theme: &theme, cache: &cache, memo: None };
+    // The first phase holds the print products (posters, typeset PDFs).
     let phases = render::phases();
-    let tick = |_: u64| {};
-    if let Some(first) = phases.first() {
-        rayon::scope(|s| {
-            for r in first {
-                let (site, ctx, out, tick) = (&site, &ctx, &out, &tick);
-                s.spawn(move |_| r.render(site, ctx, out, tick));
-            }
-        });
-    }
+    run_phases(&phases[..phases.len().min(1)], &site, &ctx, &out, &|_: u64| {});
     let mut errors = out.finish_checks(&site.config.base_path);
     out.discard();
     diag::sort(&mut errors);

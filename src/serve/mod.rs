@@ -9,11 +9,19 @@
 //! after a failed one they keep the last good page and show the errors.
 
 mod http;
+mod printer;
+mod scratch;
+mod watch;
 
-use crate::build::{BuildError, BuildOptions, Print, PrintReport, RunOptions, build_run, prepare_print};
+pub use printer::HOLD_PRINT_ENV;
+use printer::Printer;
+use scratch::{SCRATCH_PREFIX, remove_leftovers, scratch_dir};
+pub use watch::watched_dirs;
+use watch::{describe_changes, next_change, watch_dir};
+
+use crate::build::{BuildError, BuildOptions, Print, PrintReport, RunOptions, build_run};
 use crate::diag::Diagnostic;
-use crate::load::diagram::DIAGRAMS_DIR;
-use crate::load::{PAGES_DIR, PROCEDURES_DIR, SITE_FILE};
+use crate::load::SITE_FILE;
 use crate::memo::Memo;
 use notify::{RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
@@ -21,32 +29,7 @@ use std::io::Write as _;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-/// The top-level folders whose changes trigger a rebuild (site.toml is
-/// watched through the root): those the loader reads records, pages and
-/// diagrams from, and every folder the theme is read from (its own list, so a
-/// folder the theme learns to read is watched too).
-pub fn watched_dirs() -> Vec<&'static str> {
-    let mut dirs: Vec<&'static str> = Vec::new();
-    for path in [PROCEDURES_DIR, PAGES_DIR, DIAGRAMS_DIR].into_iter().chain(crate::theme::SITE_FOLDERS) {
-        let top = path.split('/').next().unwrap_or(path);
-        if !dirs.contains(&top) {
-            dirs.push(top);
-        }
-    }
-    dirs
-}
-
-/// Serve's temporary output folder is `onestop-serve-<pid>` in the scratch
-/// folder: the pid says whose it is, so the next `serve` can remove the
-/// folders of servers that were killed (SIGKILL runs no cleanup).
-const SCRATCH_PREFIX: &str = "onestop-serve-";
-
-/// Quiet time after the last file event before rebuilding: long enough to
-/// take an editor's save (write, rename, chmod) as one change, short enough
-/// to keep save → reload well under 100 ms.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+use std::time::Instant;
 
 pub struct ServeOptions {
     /// Site folder (the one with site.toml).
@@ -58,11 +41,6 @@ pub struct ServeOptions {
     /// `--no-print`: no print products at all (pages do not link them).
     pub no_print: bool,
 }
-
-/// Test hook: while the file this variable names exists, the background
-/// print job waits before it starts (so a test can see the pages updated
-/// while the print products are still the old ones). Not for users.
-pub const HOLD_PRINT_ENV: &str = "ONESTOP_SERVE_HOLD_PRINT";
 
 /// What the main loop waits for: a file event, or the background print job's end.
 enum Msg {
@@ -212,90 +190,6 @@ struct Server {
     printer: Printer,
 }
 
-/// The background print job: one thread that, on request, makes the print
-/// products the last build deferred (`prepare_print`, into the cache), on a
-/// thread pool of its own one core smaller than the machine, so an edit's
-/// HTML is never queued behind typesetting.
-struct Printer {
-    jobs: Option<std::sync::mpsc::Sender<String>>,
-    /// A job is running; `wanted` is the description of a newer request.
-    busy: bool,
-    wanted: Option<String>,
-    /// The description the next request carries instead of its own: the
-    /// edit a follow-up build's products come from.
-    carry: Option<String>,
-    /// Where the job's throwaway output goes (removed at exit).
-    scratch: PathBuf,
-}
-
-impl Printer {
-    fn start(
-        opts: &BuildOptions,
-        run: &RunOptions,
-        scratch: &Path,
-        done: std::sync::mpsc::Sender<Msg>,
-    ) -> Result<Printer, ServeError> {
-        // `onestop-serve-<pid>.tmp-0/`: a killed server's copy is removed by the next one.
-        let dir = scratch.join(format!("{SCRATCH_PREFIX}{}.tmp-0", std::process::id()));
-        let mut printer = Printer { jobs: None, busy: false, wanted: None, carry: None, scratch: dir.clone() };
-        if run.print != Print::Defer {
-            return Ok(printer);
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| ServeError::Io(format!("cannot create {}: {e}", dir.display())))?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("onestop-serve-print-{i}"))
-            .build()
-            .map_err(|e| ServeError::Io(format!("cannot start the print thread pool: {e}")))?;
-        let (jobs, rx) = std::sync::mpsc::channel::<String>();
-        let (opts, run) = (
-            BuildOptions {
-                root: opts.root.clone(),
-                out_dir: opts.out_dir.clone(),
-                base_url: opts.base_url.clone(),
-                check_only: false,
-                progress: false,
-            },
-            run.clone(),
-        );
-        let out = dir.join("print");
-        std::thread::Builder::new()
-            .name("onestop-serve-print".into())
-            .spawn(move || {
-                // Its own memo: parsed files are reused from job to job without mixing
-                // with the counts the foreground builds report.
-                let memo = Memo::new();
-                let hold = std::env::var_os(HOLD_PRINT_ENV).map(PathBuf::from);
-                for what in rx {
-                    while hold.as_deref().is_some_and(Path::exists) {
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                    let report = pool.install(|| prepare_print(&opts, Some(&memo), &run, &out));
-                    if done.send(Msg::Printed { what, report }).is_err() {
-                        break;
-                    }
-                }
-            })
-            .map_err(|e| ServeError::Io(format!("cannot start the print thread: {e}")))?;
-        printer.jobs = Some(jobs);
-        Ok(printer)
-    }
-
-    /// Asks for the deferred products of the build described by `what`.
-    fn request(&mut self, what: &str) {
-        let Some(jobs) = &self.jobs else { return };
-        let what = self.carry.take().unwrap_or_else(|| what.to_string());
-        let what = what.as_str();
-        if self.busy {
-            self.wanted = Some(what.to_string());
-        } else if jobs.send(what.to_string()).is_ok() {
-            self.busy = true;
-        }
-    }
-}
-
 impl Server {
     /// One build; prints one line (or the errors) and tells the open pages.
     /// Returns whether the build was good; only a usage error stops the server.
@@ -408,46 +302,6 @@ impl Server {
     }
 }
 
-/// Waits for the next change of the site's inputs and returns the changed
-/// paths once no further change has come for `DEBOUNCE`. Reads (the build's
-/// own, an editor opening a file) are not changes. The end of a background
-/// print job is returned at once unless files are changing.
-fn next_change(rx: &std::sync::mpsc::Receiver<Msg>, root: &Path, dirs: &[&str]) -> Result<Change, ServeError> {
-    use std::sync::mpsc::RecvTimeoutError;
-    let stopped = || ServeError::Io("file watching stopped".into());
-    let mut changed = BTreeSet::new();
-    let mut quiet_until: Option<Instant> = None;
-    let mut printed = None;
-    loop {
-        let msg = match quiet_until {
-            None => rx.recv().map_err(|_| stopped())?,
-            Some(t) => match rx.recv_timeout(t.saturating_duration_since(Instant::now())) {
-                Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return Err(stopped()),
-            },
-        };
-        match msg {
-            Msg::Fs(Ok(e)) if !matches!(e.kind, notify::EventKind::Access(_)) => {
-                let found = relevant(root, dirs, &e.paths);
-                if !found.is_empty() {
-                    changed.extend(found);
-                    quiet_until = Some(Instant::now() + DEBOUNCE);
-                }
-            }
-            Msg::Fs(Ok(_)) => {}
-            Msg::Fs(Err(e)) => eprintln!("warning: file watching: {e}"),
-            Msg::Printed { what, report } => {
-                if quiet_until.is_none() {
-                    return Ok(Change::Printed { what, report });
-                }
-                printed = Some((what, report));
-            }
-        }
-    }
-    Ok(Change::Files(changed, printed))
-}
-
 /// Binds the listening socket, with an error that says what to do.
 fn listen(bind: &str, port: u16) -> Result<std::net::TcpListener, ServeError> {
     let addrs: Vec<SocketAddr> = (bind, port)
@@ -480,65 +334,6 @@ fn listen(bind: &str, port: u16) -> Result<std::net::TcpListener, ServeError> {
     Err(ServeError::Usage(format!("cannot listen on {}: {e}\n  hint: {hint}", shown_addr(*addr))))
 }
 
-/// Where the served copy is built: in memory when the system offers it
-/// ($XDG_RUNTIME_DIR or /dev/shm are tmpfs on Linux). On a busy disk,
-/// writing and swapping the output took 300-500 ms per rebuild; in memory
-/// it takes a few ms, which is most of the save → reload time.
-fn scratch_dir() -> PathBuf {
-    let candidates = [std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from), Some(PathBuf::from("/dev/shm"))];
-    candidates.into_iter().flatten().find(|d| d.is_dir() && tempfile_ok(d)).unwrap_or_else(std::env::temp_dir)
-}
-
-fn tempfile_ok(dir: &Path) -> bool {
-    let probe = dir.join(format!(".onestop-probe-{}", std::process::id()));
-    let ok = std::fs::write(&probe, b"").is_ok();
-    let _ = std::fs::remove_file(&probe);
-    ok
-}
-
-/// Removes the temporary output folders (and their build's staging and old
-/// copies, `onestop-serve-<pid>.tmp-<n>` / `.old-<n>`) of servers whose
-/// process is gone. A folder whose process lives is never touched. Only where
-/// `/proc` tells which processes live (Linux); elsewhere nothing is removed.
-fn remove_leftovers(scratch: &Path) {
-    let proc = Path::new("/proc");
-    if !cfg!(target_os = "linux") || !proc.join("self").is_dir() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(scratch) else { return };
-    for e in entries.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(owner_pid) else { continue };
-        if pid == std::process::id() || proc.join(pid.to_string()).exists() {
-            continue;
-        }
-        // Not following a symlink: only a real folder is removed.
-        if e.file_type().is_ok_and(|t| t.is_dir()) {
-            match std::fs::remove_dir_all(e.path()) {
-                Ok(()) => eprintln!("removed {} (left by a server that was stopped abruptly)", e.path().display()),
-                Err(err) => eprintln!("warning: cannot remove {}: {err}", e.path().display()),
-            }
-        }
-    }
-}
-
-/// The owner's pid in `onestop-serve-<pid>`, `onestop-serve-<pid>.tmp-<n>`
-/// or `onestop-serve-<pid>.old-<n>`; `None` for any other name.
-fn owner_pid(name: &str) -> Option<u32> {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let rest = name.strip_prefix(SCRATCH_PREFIX)?;
-    let (pid, suffix) = rest.split_once('.').map_or((rest, None), |(p, s)| (p, Some(s)));
-    if let Some(suffix) = suffix {
-        let n = suffix.strip_prefix("tmp-").or_else(|| suffix.strip_prefix("old-"))?;
-        if !digits(n) {
-            return None;
-        }
-    }
-    if !digits(pid) {
-        return None;
-    }
-    pid.parse().ok()
-}
-
 /// The address as a browser URL host: 0.0.0.0 is reachable as 127.0.0.1.
 fn shown_addr(addr: SocketAddr) -> String {
     match addr.ip() {
@@ -546,39 +341,6 @@ fn shown_addr(addr: SocketAddr) -> String {
         ip if ip.is_unspecified() => format!("[::1]:{}", addr.port()),
         _ => addr.to_string(),
     }
-}
-
-fn watch_dir(watcher: &mut notify::RecommendedWatcher, root: &Path, dir: &str, watched: &mut BTreeSet<String>) {
-    let path = root.join(dir);
-    if path.is_dir() && !watched.contains(dir) {
-        match notify::Watcher::watch(watcher, &path, RecursiveMode::Recursive) {
-            Ok(()) => {
-                watched.insert(dir.to_string());
-            }
-            Err(e) => eprintln!("warning: cannot watch {}: {e}", path.display()),
-        }
-    }
-}
-
-/// The changed paths (relative to the root) that can change the site:
-/// site.toml and anything in the watched folders, except editor backups,
-/// swap files and hidden files.
-fn relevant(root: &Path, dirs: &[&str], paths: &[PathBuf]) -> BTreeSet<PathBuf> {
-    let mut out = BTreeSet::new();
-    for p in paths {
-        let Ok(rel) = p.strip_prefix(root) else { continue };
-        let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        let noise = name.starts_with('.')
-            || name.ends_with('~')
-            || name.ends_with(".swp")
-            || name.ends_with(".swx")
-            || name == "4913";
-        let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        if !noise && (rel == Path::new(SITE_FILE) || dirs.contains(&top.as_str())) {
-            out.insert(rel.to_path_buf());
-        }
-    }
-    out
 }
 
 fn report(what: &str, errors: &[Diagnostic]) {
@@ -593,15 +355,6 @@ fn report(what: &str, errors: &[Diagnostic]) {
         if n == 1 { "" } else { "s" }
     );
     let _ = err.flush();
-}
-
-/// "content/procedures/x.toml changed: " or "3 files changed: ".
-fn describe_changes(changed: &[PathBuf]) -> String {
-    match changed {
-        [] => String::new(),
-        [one] => format!("{} changed: ", one.display()),
-        many => format!("{} files changed: ", many.len()),
-    }
 }
 
 /// Removes the temporary output folder and exits on Ctrl-C or SIGTERM.
@@ -630,64 +383,6 @@ async fn stop_on_signal(out_dir: PathBuf, print_dir: PathBuf) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_site_inputs_trigger_rebuilds() {
-        let root = Path::new("/site");
-        let ev = |p: &str| root.join(p);
-        let events = [
-            ev("site.toml"),
-            ev("content/procedures/dau-tu/a.toml"),
-            ev("content/procedures/dau-tu/.a.toml.swp"),
-            ev("content/procedures/dau-tu/a.toml~"),
-            ev("public/index.html"),
-            ev(".onestop-cache/x"),
-            ev("templates"),
-            ev("print/leaflet.typ"),
-            ev("README.md"),
-        ];
-        let got: Vec<_> = relevant(root, &watched_dirs(), &events).into_iter().collect();
-        assert_eq!(
-            got,
-            [
-                PathBuf::from("content/procedures/dau-tu/a.toml"),
-                PathBuf::from("print/leaflet.typ"),
-                PathBuf::from("site.toml"),
-                PathBuf::from("templates")
-            ]
-        );
-    }
-
-    #[test]
-    fn every_folder_the_site_is_read_from_is_watched() {
-        let dirs = watched_dirs();
-        for d in ["content", "diagrams", "themes", "templates", "static", "print", "i18n"] {
-            assert!(dirs.contains(&d), "{d}/ is not watched: {dirs:?}");
-        }
-        for d in crate::theme::SITE_FOLDERS {
-            assert!(dirs.iter().any(|w| Path::new(d).starts_with(w)), "{d} is not watched: {dirs:?}");
-        }
-    }
-
-    #[test]
-    fn the_owner_of_a_scratch_folder_is_read_from_its_name() {
-        assert_eq!(owner_pid("onestop-serve-123"), Some(123));
-        assert_eq!(owner_pid("onestop-serve-123.tmp-123"), Some(123));
-        assert_eq!(owner_pid("onestop-serve-123.old-45"), Some(123));
-        for other in [
-            "onestop-serve-",
-            "onestop-serve-site-abc",
-            "onestop-serve-12a",
-            "onestop-serve-123.bak",
-            "onestop-serve-123.tmp-",
-            "onestop-serve-123.tmp-4.5",
-            "onestop-serve-99999999999",
-            "public.tmp-123",
-            ".onestop-probe-123",
-        ] {
-            assert_eq!(owner_pid(other), None, "{other}");
-        }
-    }
 
     #[test]
     fn unspecified_addresses_are_shown_as_loopback() {
