@@ -23,7 +23,6 @@ use crate::build::{BuildError, BuildOptions, Print, PrintReport, RunOptions, bui
 use crate::diag::Diagnostic;
 use crate::load::SITE_FILE;
 use crate::memo::Memo;
-use notify::{RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -139,19 +138,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     runtime.spawn(stop_on_signal(out_dir.clone(), server.printer.scratch.clone()));
 
     // Watch before announcing, so no save after the announcement is missed.
-    let mut watcher = notify::recommended_watcher(move |e| {
-        let _ = tx.send(Msg::Fs(e));
-    })
-    .map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
-    let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
-    let mut watched = BTreeSet::new();
-    watcher
-        .watch(&root_abs, RecursiveMode::NonRecursive)
-        .map_err(|e| ServeError::Io(format!("cannot watch {}: {e}", root.display())))?;
+    let (mut watcher, root_abs, mut watched) = watch::start(root, tx)?;
     let watched_dirs = watched_dirs();
-    for dir in &watched_dirs {
-        watch_dir(&mut watcher, &root_abs, dir, &mut watched);
-    }
 
     println!(
         "Serving {} at {url}  (watching site.toml and {}; Ctrl-C to stop)",

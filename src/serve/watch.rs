@@ -121,6 +121,27 @@ pub(super) fn describe_changes(changed: &[PathBuf]) -> String {
     }
 }
 
+/// Watches site.toml (through the root, not recursively) and every folder of
+/// `watched_dirs`; events go to `tx`. Returns the watcher, the absolute root
+/// and the folders watched so far.
+pub(super) fn start(
+    root: &Path,
+    tx: std::sync::mpsc::Sender<Msg>,
+) -> Result<(notify::RecommendedWatcher, PathBuf, BTreeSet<String>), ServeError> {
+    let mut watcher = notify::recommended_watcher(move |e| {
+        let _ = tx.send(Msg::Fs(e));
+    })
+    .map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
+    let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut watched = BTreeSet::new();
+    notify::Watcher::watch(&mut watcher, &root_abs, RecursiveMode::NonRecursive)
+        .map_err(|e| ServeError::Io(format!("cannot watch {}: {e}", root.display())))?;
+    for dir in &watched_dirs() {
+        watch_dir(&mut watcher, &root_abs, dir, &mut watched);
+    }
+    Ok((watcher, root_abs, watched))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
