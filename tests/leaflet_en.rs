@@ -242,6 +242,8 @@ fn english_fields_and_translatable_facts_are_printed_in_english() {
         .expect("the note is marked");
     assert!(mark < rest, "the mark comes before the Vietnamese note: {t}");
     assert!(t.contains("Hà Nam Provincial Public Administration Service Center"), "service centre in English: {t}");
+    // All of "Filing in person" is English here: no mark.
+    assert!(!t.contains(&format!("{} ({})", s("print_in_person"), s("only_vi"))), "{t}");
     // Free of charge, and "Không" never printed as a fee.
     let t = get("dang-ky-noi-quy-lao-dong");
     assert!(t.contains("Registration of an enterprise's internal labour rules"), "{t}");

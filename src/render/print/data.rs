@@ -7,7 +7,7 @@ use super::markup;
 use crate::model::{ChannelKind, Html, Procedure, Site};
 use crate::render::lang::Lang;
 use crate::render::urls;
-use crate::render::view::{self, Strings, fee_in_english, fee_text, has_vietnamese, time_in_english, time_text, tr};
+use crate::render::view::{self, Strings, fee_in_english, fee_text, time_in_english, time_text, tr};
 use serde_json::{Value, json};
 
 /// "2026-11-01" → "01/11/2026".
@@ -303,13 +303,14 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     let requirements = rich_opt(site, p.requirements.as_ref());
     let receiving = receiving_agency(p);
     let receiving_en = receiving.filter(|_| en).and_then(|a| agency_en(site, a));
-    let service_center_name = if p.service_center { site.config.organisation.service_center.as_deref() } else { None };
-    let service_center_name = service_center_name
-        .map(|n| if en { agency_en(site, n).unwrap_or_else(|| n.to_string()) } else { n.to_string() });
-    // Filing in person prints the service centre (named in Vietnamese only),
-    // the record's where-to-submit, else its receiving agency.
+    let service_center = if p.service_center { site.config.organisation.service_center.as_deref() } else { None };
+    let service_center_en = service_center.filter(|_| en).and_then(|n| agency_en(site, n));
+    let service_center_name = service_center_en.as_deref().or(service_center);
+    // Filing in person prints the service centre, the record's
+    // where-to-submit, else its receiving agency: marked when any of them is
+    // printed in Vietnamese.
     let in_person_vi = en
-        && (service_center_name.as_deref().is_some_and(has_vietnamese)
+        && ((service_center.is_some() && service_center_en.is_none())
             || !where_to_submit.is_null()
             || (receiving.is_some() && receiving_en.is_none()));
     // Parts printed in Vietnamese in another edition (all false in the
