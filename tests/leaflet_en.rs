@@ -88,7 +88,7 @@ fn leaflets() -> &'static Vec<(String, String)> {
 fn flat(text: &str) -> String {
     text.lines()
         .map(|l| l.trim_matches('\u{c}'))
-        .filter(|l| !l.contains("Updated:") && !(l.starts_with("Page ") && l.contains(" / ")))
+        .filter(|l| !(l.contains("Updated:") || (l.starts_with("Page ") && l.contains(" / "))))
         .collect::<Vec<_>>()
         .join(" ")
         .split_whitespace()

@@ -188,7 +188,9 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     // In English the time and fee are said in English where the record
     // allows (`view::time_in_english`), and what is left of the record's
     // Vietnamese words goes into `rest`, printed in one marked note.
-    let mut channels: Vec<(Vec<&str>, String, String, Value, Vec<Value>)> = Vec::new();
+    // (labels, time, fee, note, rest) of each group of channels.
+    type Group<'a> = (Vec<&'a str>, String, String, Value, Vec<Value>);
+    let mut channels: Vec<Group> = Vec::new();
     let see_note = tr(t, "print_see_note");
     for ch in &p.channels {
         let note = rich_opt(site, ch.note.as_ref());
