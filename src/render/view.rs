@@ -129,6 +129,244 @@ pub fn time_short_in(c: &Channel, t: &Strings, lang: Lang) -> String {
     }
 }
 
+/// Qualifiers of a processing time the national portal uses again and again,
+/// in English: an English leaflet says them in English instead of switching
+/// language mid-sentence. Longest first where one starts another. `{n}` is the
+/// time's own number (the phrase only restates it) or, in the regional phrases,
+/// any number.
+const TIME_QUALIFIERS: &[(&str, &str)] = &[
+    ("kể từ ngày nhận đủ hồ sơ hợp lệ", "from receipt of a complete, valid dossier"),
+    ("kể từ ngày nhận đầy đủ hồ sơ hợp lệ", "from receipt of a complete, valid dossier"),
+    ("kể từ ngày nhận được hồ sơ hợp lệ", "from receipt of a valid dossier"),
+    ("kể từ ngày nhận hồ sơ hợp lệ", "from receipt of a valid dossier"),
+    ("kể từ ngày nhận đủ hồ sơ", "from receipt of a complete dossier"),
+    ("kể từ ngày nhận được hồ sơ", "from receipt of the dossier"),
+    ("kể từ ngày nhận hồ sơ", "from receipt of the dossier"),
+    ("kể từ ngày nhận được tài liệu", "from receipt of the documents"),
+    ("kể từ ngày nhận được thông báo", "from receipt of the notice"),
+    (
+        "đối với các xã miền núi, hải đảo, vùng sâu, vùng xa, vùng có điều kiện kinh tế - xã hội khó khăn, vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn thì thời gian thực hiện không quá {n} ngày làm việc",
+        "in mountain and island communes, remote areas and areas with difficult or especially difficult socio-economic conditions: at most {n} working days",
+    ),
+    (
+        "đối với các xã miền núi, vùng sâu, vùng xa, vùng có điều kiện kinh tế - xã hội khó khăn, vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn thì thời gian thực hiện được tăng thêm {n} ngày làm việc",
+        "in mountain communes, remote areas and areas with difficult or especially difficult socio-economic conditions: {n} working days more",
+    ),
+];
+
+/// Words of a legal citation ("Nghị định 96/2026/NĐ-CP, Điều 54 khoản 4"), in English.
+const CITATION_WORDS: &[(&str, &str)] = &[
+    ("Luật Bảo vệ môi trường", "Law on Environmental Protection"),
+    ("Nghị định", "Decree"),
+    ("Thông tư", "Circular"),
+    ("Quyết định", "Decision"),
+    ("Điều", "Article"),
+    ("khoản", "clause"),
+    ("điểm", "point"),
+];
+
+/// Known fee texts, in English (`{free}` is the edition's "free of charge").
+const FEE_PHRASES: &[(&str, &str)] = &[
+    ("không thu phí", "{free}"),
+    ("miễn phí", "{free}"),
+    ("không", "{free}"),
+    ("theo quy định của hội đồng nhân dân cấp tỉnh", "as set by the provincial People's Council"),
+];
+
+/// What a fee amount is per ("/giấy phép"), in English.
+const FEE_UNITS: &[(&str, &str)] =
+    &[("giấy phép", "permit"), ("giấy chứng nhận", "certificate"), ("báo cáo", "report"), ("hồ sơ", "dossier")];
+
+/// True when `s` has a letter only Vietnamese uses: the text is not English.
+pub fn has_vietnamese(s: &str) -> bool {
+    const VI: &str = "ăâđêôơưàáảãạằắẳẵặầấẩẫậèẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ";
+    s.chars().flat_map(char::to_lowercase).any(|c| VI.contains(c))
+}
+
+/// `s` without the prefix `p` (ignoring the case of letters), or None.
+fn strip_prefix_ci<'a>(s: &'a str, p: &str) -> Option<&'a str> {
+    let mut chars = s.char_indices();
+    for pc in p.chars() {
+        let (_, sc) = chars.next()?;
+        if !sc.to_lowercase().eq(pc.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(chars.next().map_or("", |(i, _)| &s[i..]))
+}
+
+/// "07", "7,5" → 7.0, 7.5 (Vietnamese decimal comma).
+fn vi_number(s: &str) -> Option<f64> {
+    s.replace(',', ".").parse().ok()
+}
+
+/// Matches a phrase with an optional `{n}` (a number) at the start of `s`:
+/// the number as written and the rest of `s`.
+fn match_phrase<'a>(s: &'a str, phrase: &str) -> Option<(Option<f64>, &'a str)> {
+    match phrase.split_once("{n}") {
+        None => Some((None, strip_prefix_ci(s, phrase)?)),
+        Some((head, tail)) => {
+            let rest = strip_prefix_ci(s, head)?;
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ',')).unwrap_or(rest.len());
+            let end = if rest[..end].ends_with(',') { end - 1 } else { end };
+            let n = vi_number(&rest[..end])?;
+            Some((Some(n), strip_prefix_ci(&rest[end..], tail)?))
+        }
+    }
+}
+
+/// A legal citation in English when every word of it is known
+/// ("(Nghị định 96/2026/NĐ-CP, Điều 44)" → "(Decree 96/2026/NĐ-CP, Article 44)").
+fn citation_in_english(s: &str) -> Option<String> {
+    let mut out = s.to_string();
+    for (vi, en) in CITATION_WORDS {
+        out = out.replace(vi, en);
+    }
+    let vi_left = out.split_whitespace().any(|w| !w.contains('/') && has_vietnamese(w));
+    (!vi_left).then_some(out)
+}
+
+/// A processing time said in English where the record allows: the number and
+/// unit, then the qualifiers of `time_note` that `TIME_QUALIFIERS` knows
+/// ("10 working days from receipt of a valid dossier"). The second value is
+/// the Vietnamese rest of the note the table does not know, for a note marked
+/// as Vietnamese; a free-text time (`time_text`) is all rest, and the first
+/// value is then `see_note`.
+pub fn time_in_english(c: &Channel, t: &Strings, see_note: &str) -> (String, Option<String>) {
+    let (Some(n), Some(u)) = (c.time, &c.time_unit) else {
+        return match &c.time_text {
+            Some(text) if has_vietnamese(text) => (see_note.to_string(), Some(text.clone())),
+            Some(text) => (text.clone(), None),
+            None => (tr(t, "no_info").to_string(), None),
+        };
+    };
+    let number = Lang::En.number(n);
+    let unit_key = format!("unit_{u}");
+    let unit = tr(t, &unit_key);
+    let mut head = String::new();
+    let mut quals: Vec<String> = Vec::new();
+    let mut rest = c.time_note.as_deref().unwrap_or("").trim().trim_end_matches(['.', ';', ' ']);
+    'outer: loop {
+        rest = rest.trim_start_matches([',', ';', ' ', '.']);
+        if rest.is_empty() {
+            break;
+        }
+        // "Thời gian thực hiện:" and "tối đa"/"không quá N <unit>" restate the number.
+        if let Some(r) = strip_prefix_ci(rest, "thời gian thực hiện:") {
+            rest = r;
+            continue;
+        }
+        if let Some(r) = strip_prefix_ci(rest, "tối đa") {
+            head = "at most ".into();
+            rest = r;
+            continue;
+        }
+        let vi_unit = match u.as_str() {
+            "hours" => "giờ",
+            "days" => "ngày",
+            _ => "ngày làm việc",
+        };
+        if let Some((Some(m), r)) = match_phrase(rest, &format!("không quá {{n}} {vi_unit}"))
+            && m == n
+            && !r.starts_with(" làm việc")
+        {
+            head = "at most ".into();
+            rest = r;
+            continue;
+        }
+        for (vi, en) in TIME_QUALIFIERS {
+            if let Some((m, r)) = match_phrase(rest, vi) {
+                let en = en.replace("{n}", &m.map(|m| Lang::En.number(m)).unwrap_or_default());
+                // A clause of its own after the first.
+                quals.push(en);
+                rest = r;
+                continue 'outer;
+            }
+        }
+        if rest.starts_with('(')
+            && let Some(close) = rest.find(')')
+            && let Some(en) = citation_in_english(&rest[..=close])
+        {
+            quals.push(en);
+            rest = &rest[close + 1..];
+            continue;
+        }
+        break;
+    }
+    let mut s = format!("{head}{number} {unit}");
+    for (i, q) in quals.iter().enumerate() {
+        let sep = if q.starts_with('(') || (i == 0 && q.starts_with("from ")) { " " } else { "; " };
+        s.push_str(sep);
+        s.push_str(q);
+    }
+    let rest = rest.trim_end_matches(['.', ';', ' ']).trim();
+    (s, (!rest.is_empty()).then(|| rest.to_string()))
+}
+
+/// A fee said in English where the record allows: "Free of charge", the amount
+/// in VND with what it is per ("400,000 VND per permit"), a known phrase; the
+/// second value is the Vietnamese rest of the fee text for a marked note (all
+/// of it when nothing is known, the first value then `see_note`).
+pub fn fee_in_english(c: &Channel, t: &Strings, see_note: &str) -> (String, Option<String>) {
+    let free = tr(t, "glance_free");
+    let fee = c.fee.as_deref().map(str::trim).filter(|f| !f.is_empty());
+    let amount = |v: i64| format!("{} {}", Lang::En.number(v as f64), tr(t, "currency"));
+    let Some(f) = fee else {
+        return match c.fee_vnd {
+            Some(0) => (free.to_string(), None),
+            Some(v) => (amount(v), None),
+            None => (tr(t, "no_info").to_string(), None),
+        };
+    };
+    // The rest after a known start: nothing, or a parenthesis to keep.
+    let rest_of = |r: &str| {
+        let r = r.trim().trim_start_matches([',', ';', '.', ' ']).trim_end_matches(['.', ';', ' ']).trim();
+        let r = r.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(r).trim();
+        (!r.is_empty()).then(|| r.to_string())
+    };
+    for (vi, en) in FEE_PHRASES {
+        if let Some(r) = strip_prefix_ci(f, vi)
+            && (r.is_empty() || r.starts_with([' ', '(', ',', ';', '.']))
+        {
+            let en = en.replace("{free}", free);
+            // "Không" alone is "free" only when it is the whole text.
+            if *vi == "không" && rest_of(r).is_some() {
+                break;
+            }
+            return (en, rest_of(r));
+        }
+    }
+    // "400.000 đồng/giấy phép (…)": the amount, what it is per, the rest.
+    let digits = f.find(|ch: char| !(ch.is_ascii_digit() || ch == '.')).unwrap_or(f.len());
+    if digits > 0
+        && let Some(v) = f[..digits].replace('.', "").parse::<i64>().ok().filter(|&v| v > 0)
+        && c.fee_vnd.is_none_or(|x| x == v)
+    {
+        let after = f[digits..].trim_start();
+        if let Some(r) = ["đồng", "VNĐ", "VND"].iter().find_map(|w| after.strip_prefix(w)) {
+            let mut en = amount(v);
+            let mut r = r;
+            if let Some(u) = r.strip_prefix('/') {
+                match FEE_UNITS.iter().find_map(|(vi, en)| Some((strip_prefix_ci(u, vi)?, en))) {
+                    Some((after_unit, unit)) => {
+                        en.push_str(" per ");
+                        en.push_str(unit);
+                        r = after_unit;
+                    }
+                    None => return (en, Some(f.to_string())),
+                }
+            }
+            return (en, rest_of(r));
+        }
+    }
+    match c.fee_vnd {
+        Some(0) => (free.to_string(), Some(f.to_string())),
+        Some(v) => (amount(v), Some(f.to_string())),
+        None if !has_vietnamese(f) => (f.to_string(), None),
+        None => (see_note.to_string(), Some(f.to_string())),
+    }
+}
+
 /// Where a channel's fee amount was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -298,6 +536,103 @@ mod tests {
         t.insert("unit_working-days".into(), "working days".into());
         assert_eq!(time_short_in(&c, &t, Lang::En), "17.5 working days");
         assert_eq!(time_text_in(&c, &t, Lang::En), "17.5 working days");
+    }
+
+    fn english() -> Strings {
+        [
+            ("currency", "VND"),
+            ("no_info", "No information"),
+            ("glance_free", "Free of charge"),
+            ("unit_working-days", "working days"),
+            ("unit_days", "days"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    fn timed(n: f64, unit: &str, note: &str) -> Channel {
+        Channel {
+            time: Some(n),
+            time_unit: Some(unit.into()),
+            time_note: Some(note.into()),
+            ..channel(None, None, None)
+        }
+    }
+
+    #[test]
+    fn english_times_translate_known_qualifiers_and_keep_the_rest_apart() {
+        let t = english();
+        let en = |c: &Channel| time_in_english(c, &t, "see the note");
+        let c = timed(10.0, "working-days", "kể từ ngày nhận đủ hồ sơ hợp lệ");
+        assert_eq!(en(&c), ("10 working days from receipt of a complete, valid dossier".into(), None));
+        let c = timed(15.0, "working-days", "kể từ ngày nhận được hồ sơ (Nghị định 96/2026/NĐ-CP, Điều 80 khoản 3)");
+        assert_eq!(
+            en(&c),
+            ("15 working days from receipt of the dossier (Decree 96/2026/NĐ-CP, Article 80 clause 3)".into(), None)
+        );
+        let c = timed(7.5, "working-days", "Không quá 7,5 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ;");
+        assert_eq!(en(&c), ("at most 7.5 working days from receipt of a complete, valid dossier".into(), None));
+        let c = timed(30.0, "days", "tối đa, kể từ ngày nhận đầy đủ hồ sơ hợp lệ, đối với giấy phép thuộc thẩm quyền");
+        assert_eq!(
+            en(&c),
+            (
+                "at most 30 days from receipt of a complete, valid dossier".into(),
+                Some("đối với giấy phép thuộc thẩm quyền".into())
+            )
+        );
+        let c = timed(
+            10.0,
+            "working-days",
+            "Đối với các xã miền núi, vùng sâu, vùng xa, vùng có điều kiện kinh tế - xã hội khó khăn, vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn thì thời gian thực hiện được tăng thêm 10 ngày làm việc.",
+        );
+        let (s, rest) = en(&c);
+        assert_eq!(rest, None);
+        assert!(s.starts_with("10 working days; in mountain communes") && s.ends_with(": 10 working days more"), "{s}");
+        // An unknown note stays whole, apart; a free-text time is all note.
+        let c = timed(20.0, "working-days", "Không quá 17 ngày làm việc đối với trường hợp đăng ký đất đai");
+        assert_eq!(
+            en(&c),
+            ("20 working days".into(), Some("Không quá 17 ngày làm việc đối với trường hợp đăng ký đất đai".into()))
+        );
+        let c = Channel {
+            time: None,
+            time_unit: None,
+            time_text: Some("Lấy ý kiến: 02 ngày".into()),
+            ..channel(None, None, None)
+        };
+        assert_eq!(en(&c), ("see the note".into(), Some("Lấy ý kiến: 02 ngày".into())));
+    }
+
+    #[test]
+    fn english_fees_say_free_amounts_and_known_phrases() {
+        let t = english();
+        let en = |f: Option<&str>, v: Option<i64>| fee_in_english(&channel(f, v, None), &t, "see the note");
+        assert_eq!(en(Some("Không"), Some(0)), ("Free of charge".into(), None));
+        assert_eq!(en(None, Some(0)), ("Free of charge".into(), None));
+        assert_eq!(en(None, None), ("No information".into(), None));
+        assert_eq!(
+            en(Some("Không thu phí (biểu lệ phí của Ban)"), None),
+            ("Free of charge".into(), Some("biểu lệ phí của Ban".into()))
+        );
+        assert_eq!(
+            en(
+                Some("400.000 đồng/giấy phép (biểu lệ phí của Ban theo Quyết định 575/QĐ-UBND ngày 13/6/2014)"),
+                Some(400_000)
+            ),
+            (
+                "400,000 VND per permit".into(),
+                Some("biểu lệ phí của Ban theo Quyết định 575/QĐ-UBND ngày 13/6/2014".into())
+            )
+        );
+        assert_eq!(
+            en(Some("Theo quy định của Hội đồng nhân dân cấp tỉnh."), None),
+            ("as set by the provincial People's Council".into(), None)
+        );
+        let long = "Phí thẩm định: 5.000.000 đồng/báo cáo; thẩm định lại: 50%";
+        assert_eq!(en(Some(long), Some(5_000_000)), ("5,000,000 VND".into(), Some(long.into())));
+        let long = "Nghị quyết số 09/2025/NQ-HĐND ngày 27/10/2025";
+        assert_eq!(en(Some(long), None), ("see the note".into(), Some(long.into())));
     }
 
     #[test]

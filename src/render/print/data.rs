@@ -7,7 +7,7 @@ use super::markup;
 use crate::model::{ChannelKind, Html, Procedure, Site};
 use crate::render::lang::Lang;
 use crate::render::urls;
-use crate::render::view::{self, Strings, fee_text, time_text, tr};
+use crate::render::view::{self, Strings, fee_in_english, fee_text, time_in_english, time_text, tr};
 use serde_json::{Value, json};
 
 /// "2026-11-01" → "01/11/2026".
@@ -86,21 +86,87 @@ fn shorten(s: &str, max: usize) -> (String, bool) {
     (format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '.'])), true)
 }
 
+/// Agency and issuer names the national portal uses again and again, in
+/// English (the publishing agency's own English name comes from site.toml).
+const AGENCIES: &[(&str, &str)] = &[
+    ("Chính phủ", "Government"),
+    ("Quốc hội", "National Assembly"),
+    ("Bộ Nội vụ", "Ministry of Home Affairs"),
+    ("Ủy ban nhân dân tỉnh", "Provincial People's Committee"),
+    ("Ủy ban nhân dân cấp tỉnh", "Provincial People's Committee"),
+    ("Chủ tịch Ủy ban nhân dân tỉnh", "Chairman of the Provincial People's Committee"),
+    ("Ủy ban nhân dân cấp xã", "Commune People's Committee"),
+    ("Chủ tịch Ủy ban nhân dân cấp xã", "Chairman of the Commune People's Committee"),
+    ("Chủ tịch UBND cấp xã", "Chairman of the Commune People's Committee"),
+    ("Sở Xây dựng", "Department of Construction"),
+    ("Sở Tài chính", "Department of Finance"),
+    ("Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment"),
+    ("Văn phòng đăng ký đất đai", "Land Registration Office"),
+    ("Chi nhánh Văn phòng đăng ký đất đai khu vực", "Regional branch of the Land Registration Office"),
+    ("Thuế cơ sở", "Local tax office"),
+    ("Công an cấp tỉnh", "Provincial Police"),
+];
+
+/// An agency (or "; "-separated agencies) in English when every name is known
+/// (the table above, or the publishing agency with its English name); None
+/// when any is not, so a name is never half translated.
+pub fn agency_en(site: &Site, name: &str) -> Option<String> {
+    let o = &site.config.organisation.name;
+    let one = |n: &str| -> Option<String> {
+        let n = n.trim();
+        if n.to_lowercase() == o.vi.to_lowercase() {
+            return o.en.clone();
+        }
+        if let Some(en) = AGENCIES.iter().find(|(vi, _)| *vi == n).map(|(_, en)| en.to_string()) {
+            return Some(en);
+        }
+        // "Ủy ban nhân dân tỉnh Gia Lai" → "Gia Lai Provincial People's Committee".
+        for (vi, en) in [
+            ("Ủy ban nhân dân tỉnh ", "Provincial People's Committee"),
+            ("Hội đồng nhân dân tỉnh ", "Provincial People's Council"),
+            ("Trung tâm Phục vụ hành chính công tỉnh ", "Provincial Public Administration Service Center"),
+        ] {
+            if let Some(place) =
+                n.strip_prefix(vi).filter(|p| p.split_whitespace().all(|w| w.starts_with(char::is_uppercase)))
+            {
+                return Some(format!("{place} {en}"));
+            }
+        }
+        None
+    };
+    name.split("; ").map(one).collect::<Option<Vec<_>>>().map(|v| v.join("; "))
+}
+
 /// The numbered "how to file online" steps for one procedure, from UI
 /// strings with the procedure's code, agency and portal filled in.
-fn online_steps(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Vec<String> {
+///
+/// A step is a string, or `{text, vi, after}` when it names an agency that
+/// has no English name: the portal lists it in Vietnamese, so the English step
+/// says so in its own words and the name is tagged Vietnamese (never a
+/// "(only in Vietnamese)" inside the sentence).
+fn online_steps(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Vec<Value> {
     let url = short_url(online_url(site, p).unwrap_or_default());
-    // The agency as the portal lists it; the record names it in Vietnamese.
     // The record's own receiving agency; a record without one gets a step
     // without it (never the publishing Board's name in its place).
-    let agency = match receiving_agency(p) {
-        Some(a) if lang != Lang::Vi => Some(format!("{a} ({})", tr(t, "only_vi"))),
-        a => a.map(str::to_string),
+    let (agency, agency_vi) = match receiving_agency(p) {
+        Some(a) if lang != Lang::Vi => match agency_en(site, a) {
+            Some(en) => (Some(en), false),
+            None => (Some(a.to_string()), true),
+        },
+        a => (a.map(str::to_string), false),
     };
-    let fill = |key: &str| {
-        tr(t, key).replace("{url}", url).replace("{code}", &p.code).replace("{agency}", agency.as_deref().unwrap_or(""))
+    let fill = |key: &str| -> Value {
+        let s = tr(t, key).replace("{url}", url).replace("{code}", &p.code);
+        match (&agency, s.split_once("{agency}")) {
+            (Some(a), Some((text, after))) if agency_vi => json!({"text": text, "vi": a, "after": after}),
+            (a, _) => Value::String(s.replace("{agency}", a.as_deref().unwrap_or(""))),
+        }
     };
-    let find = if agency.is_some() { "print_step_find" } else { "print_step_find_code" };
+    let find = match (&agency, agency_vi) {
+        (None, _) => "print_step_find_code",
+        (Some(_), true) => "print_step_find_vi",
+        (Some(_), false) => "print_step_find",
+    };
     let mut steps = vec![fill("print_step_open"), fill("print_step_login"), fill(find), fill("print_step_fill")];
     if p.digital_signature {
         steps.push(fill("print_step_sign"));
@@ -119,9 +185,26 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     let en = lang != Lang::Vi;
     // Channels with the same time and fee share one row: a leaflet repeats
     // nothing (the website keeps one row per channel).
-    let mut channels: Vec<(Vec<&str>, String, String, Value)> = Vec::new();
+    // In English the time and fee are said in English where the record
+    // allows (`view::time_in_english`), and what is left of the record's
+    // Vietnamese words goes into `rest`, printed in one marked note.
+    // (labels, time, fee, note, rest) of each group of channels.
+    type Group<'a> = (Vec<&'a str>, String, String, Value, Vec<Value>);
+    let mut channels: Vec<Group> = Vec::new();
+    let see_note = tr(t, "print_see_note");
     for ch in &p.channels {
-        let (time, fee, note) = (time_text(ch, t), fee_text(ch, t), rich_opt(site, ch.note.as_ref()));
+        let note = rich_opt(site, ch.note.as_ref());
+        let (time, fee, rest) = if en {
+            let (time, time_rest) = time_in_english(ch, t, see_note);
+            let (fee, fee_rest) = fee_in_english(ch, t, see_note);
+            let rest: Vec<Value> = [("print_time", time_rest), ("print_fee", fee_rest)]
+                .into_iter()
+                .filter_map(|(k, r)| Some(json!({"label": tr(t, k), "text": r?})))
+                .collect();
+            (time, fee, rest)
+        } else {
+            (time_text(ch, t), fee_text(ch, t), Vec::new())
+        };
         let label = tr(
             t,
             match ch.kind {
@@ -130,22 +213,19 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
                 ChannelKind::Postal => "channel_postal",
             },
         );
-        match channels.iter_mut().find(|c| c.1 == time && c.2 == fee && c.3 == note) {
+        match channels.iter_mut().find(|c| c.1 == time && c.2 == fee && c.3 == note && c.4 == rest) {
             Some(c) => c.0.push(label),
-            None => channels.push((vec![label], time, fee, note)),
+            None => channels.push((vec![label], time, fee, note, rest)),
         }
     }
-    // Times as number and unit come from UI strings; notes, free-text times
-    // and fees are the record's (Vietnamese) words.
-    let channels_vi = p.channels.iter().any(|c| {
-        c.time_text.is_some()
-            || c.time_note.is_some()
-            || c.fee.is_some()
-            || c.note.as_ref().is_some_and(|n| !n.0.trim().is_empty())
-    });
+    // What stays in Vietnamese: the channels' notes and the rest of times
+    // and fees the tables do not know.
+    let channels_vi = en && channels.iter().any(|c| !c.3.is_null() || !c.4.is_empty());
     let channels: Vec<Value> = channels
         .into_iter()
-        .map(|(labels, time, fee, note)| json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note}))
+        .map(|(labels, time, fee, note, rest)| {
+            json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note, "rest": rest})
+        })
         .collect();
     let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
     for d in &p.documents {
@@ -155,6 +235,8 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
             None => groups.push((d.case.as_deref(), vec![doc])),
         }
     }
+    // Agency names in English where known; `agencies_vi` when any is not.
+    let mut agencies_vi = false;
     let agencies = p.agencies.as_ref().map(|a| {
         [
             ("agency_competent", &a.competent),
@@ -163,7 +245,12 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
             ("agency_coordinating", &a.coordinating),
         ]
         .into_iter()
-        .filter_map(|(k, v)| Some(json!({"label": tr(t, k), "name": v.as_deref()?})))
+        .filter_map(|(k, v)| {
+            let vi = v.as_deref()?;
+            let name = if en { agency_en(site, vi) } else { None };
+            agencies_vi |= en && name.is_none();
+            Some(json!({"label": tr(t, k), "name": name.as_deref().unwrap_or(vi)}))
+        })
         .collect::<Vec<_>>()
     });
     let has_agencies = agencies.as_ref().is_some_and(|a| !a.is_empty());
@@ -216,6 +303,18 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     let summary = rich_opt(site, Some(summary));
     let where_to_submit = rich_opt(site, p.where_to_submit.as_ref());
     let requirements = rich_opt(site, p.requirements.as_ref());
+    let receiving = receiving_agency(p);
+    let receiving_en = receiving.filter(|_| en).and_then(|a| agency_en(site, a));
+    let service_center = if p.service_center { site.config.organisation.service_center.as_deref() } else { None };
+    let service_center_en = service_center.filter(|_| en).and_then(|n| agency_en(site, n));
+    let service_center_name = service_center_en.as_deref().or(service_center);
+    // Filing in person prints the service centre, the record's
+    // where-to-submit, else its receiving agency: marked when any of them is
+    // printed in Vietnamese.
+    let in_person_vi = en
+        && ((service_center.is_some() && service_center_en.is_none())
+            || !where_to_submit.is_null()
+            || (receiving.is_some() && receiving_en.is_none()));
     // Parts printed in Vietnamese in another edition (all false in the
     // Vietnamese one).
     let vi_only = json!({
@@ -223,14 +322,14 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
         "summary": summary_vi && !summary.is_null(),
         "field": field_vi,
         "level": level_vi,
-        "in_person": en && (p.service_center || !where_to_submit.is_null()),
+        "in_person": in_person_vi,
         "steps": en && !p.steps.is_empty(),
         "documents": en && !p.documents.is_empty(),
         "requirements": en && !requirements.is_null(),
-        "channels": en && channels_vi,
+        "channels": channels_vi,
         "result": en && !p.result.is_empty(),
         "legal_basis": en && !p.legal_basis.is_empty(),
-        "agencies": en && has_agencies,
+        "agencies": en && has_agencies && agencies_vi,
         "applicants": en && !p.applicants.is_empty(),
     });
     json!({
@@ -244,8 +343,8 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
             "url": leaflet_target(site, p, lang),
             "short_url": short_url(&leaflet_target(site, p, lang)),
             "online_service": if online { online_url(site, p).map(|u| json!({"url": u, "short": short_url(u)})) } else { None },
-            "receiving_agency": receiving_agency(p),
-            "service_center_name": if p.service_center { site.config.organisation.service_center.as_deref() } else { None },
+            "receiving_agency": receiving_en.as_deref().or(receiving),
+            "service_center_name": service_center_name,
             "service_center_address": if p.service_center { site.config.organisation.service_center_address.as_deref() } else { None },
             "document_count": condensed.len(),
             "documents_condensed": condensed,
@@ -269,7 +368,10 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
             "document_groups": groups.into_iter().map(|(case, docs)| json!({"case": case, "documents": docs})).collect::<Vec<_>>(),
             "requirements": requirements,
             "result": p.result,
-            "legal_basis": p.legal_basis.iter().map(|l| json!({"number": l.number, "title": l.title, "date": l.date.as_deref().map(vn_date), "issuer": l.issuer})).collect::<Vec<_>>(),
+            "legal_basis": p.legal_basis.iter().map(|l| {
+                let issuer = l.issuer.as_deref().map(|i| if en { agency_en(site, i).unwrap_or_else(|| i.to_string()) } else { i.to_string() });
+                json!({"number": l.number, "title": l.title, "date": l.date.as_deref().map(vn_date), "issuer": issuer})
+            }).collect::<Vec<_>>(),
             "agencies": agencies,
             "vi_only": vi_only,
         },
