@@ -125,34 +125,12 @@ pub fn load_record(
 ) -> Option<(Procedure, RecordSpans)> {
     let start = out.len();
     let raw: RawRecord = parse_toml(src, 0, &src.text, schema::RECORD_KEYS, out)?;
-    let err = |code, msg: String, at: usize, field: &str| Diagnostic::new(code, msg).at(src, at).field(field);
     let md = MdCtx { src, allow_html: config.site.allow_html, base_path: &config.site.base_path };
-
     let code = raw.code.get_ref().trim();
-    if !text::is_procedure_code(code) {
-        out.push(err("bad-code", format!("`{code}` is not a procedure code"), raw.code.span().start, "code").hint(
-            "codes look like \"1.009664\" (D.DDDDDD) or \"1.013216.01\" for a sub-case, as on the national database",
-        ));
-    }
-    if raw.title.get_ref().trim().is_empty() {
-        out.push(err("empty", "title is empty".into(), raw.title.span().start, "title"));
-    }
+    check_identity(&raw, code, src, out);
     let stage = lookup(&raw.stage, "stage", config.stages.iter().map(|s| s.key.as_str()), "[[stages]]", src, out);
     let field = lookup(&raw.field, "field", config.fields.iter().map(|f| f.key.as_str()), "[[fields]]", src, out);
-    let base_level = *raw.level.get_ref();
-    let level = if (1..=4).contains(&base_level) {
-        config.levels.iter().position(|l| l.covers.contains(&(base_level as u8)))
-    } else {
-        out.push(
-            err("bad-level", format!("level {base_level} is not 1–4"), raw.level.span().start, "level")
-                .hint("records use the Decree 43/2011 levels 1–4; site.toml's level_scheme decides how they are shown"),
-        );
-        None
-    };
-    if let Some(u) = &raw.online_url {
-        check_http(u, "online_url", src, out);
-    }
-
+    let level = level(&raw, config, src, out);
     let summary = md.rich(
         raw.summary.get_ref(),
         raw.summary.span().start,
@@ -163,278 +141,34 @@ pub fn load_record(
     );
     if summary.plain.trim().is_empty() {
         out.push(
-            err("empty", "summary is empty".into(), raw.summary.span().start, "summary")
+            err(src, "empty", "summary is empty".into(), raw.summary.span().start, "summary")
                 .hint("say in a sentence what the procedure is for"),
         );
     }
     let steps = raw.steps.iter().enumerate().map(|(i, s)| md.html(s, &format!("steps[{i}]"), out)).collect();
-
-    let mut channels: Vec<Channel> = Vec::new();
-    for (i, c) in raw.channels.iter().enumerate() {
-        let f = |k: &str| format!("channels[{i}].{k}");
-        let at = c.span().start;
-        let c = c.get_ref();
-        let Some(kind) = ChannelKind::parse(&c.kind) else { continue }; // reported by the schema check
-        if let Some(t) = &c.time {
-            let (max, unit) = match c.time_unit.as_deref() {
-                Some("hours") => (schema::MAX_TIME_HOURS, "hours"),
-                _ => (schema::MAX_TIME_DAYS, "days"),
-            };
-            let v = *t.get_ref();
-            if !(v.is_finite() && v > 0.0) {
-                out.push(
-                    err("bad-value", format!("time {v} must be a positive number"), t.span().start, &f("time"))
-                        .hint(format!("a number of {unit} above 0 and at most {max}")),
-                );
-            } else if v > max {
-                out.push(
-                    err("bad-value", format!("time {v} {unit} is out of range"), t.span().start, &f("time")).hint(
-                        format!(
-                            "time is at most {} days or {} hours; use time_text for anything else",
-                            schema::MAX_TIME_DAYS,
-                            schema::MAX_TIME_HOURS
-                        ),
-                    ),
-                );
-            }
-            if c.time_unit.is_none() {
-                out.push(
-                    err("missing-key", "time is given without time_unit".into(), t.span().start, &f("time_unit"))
-                        .hint("add time_unit = \"working-days\", \"days\" or \"hours\""),
-                );
-            }
-        } else if c.time_unit.is_some() {
-            out.push(
-                err("missing-key", "time_unit is given without time".into(), at, &f("time"))
-                    .hint("add time = <number>, or remove time_unit"),
-            );
-        }
-        if let Some(fv) = &c.fee_vnd {
-            let v = *fv.get_ref();
-            if v < 0 {
-                out.push(err("bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
-            } else if v > schema::MAX_FEE_VND {
-                out.push(
-                    err("bad-value", format!("fee_vnd {v} is out of range"), fv.span().start, &f("fee_vnd")).hint(
-                        format!("fee_vnd is 0 ..= {} đồng; use fee (text) for anything else", schema::MAX_FEE_VND),
-                    ),
-                );
-            }
-        }
-        if channels
-            .iter()
-            .any(|x| x.kind == kind && x.time == c.time.as_ref().map(|t| *t.get_ref()) && x.time_text == c.time_text)
-        {
-            out.push(err(
-                "dup-channel",
-                format!("channel `{}` is listed twice with the same time", c.kind),
-                at,
-                &f("kind"),
-            ));
-        }
-        channels.push(Channel {
-            kind,
-            time: c.time.as_ref().map(|t| *t.get_ref()),
-            time_unit: c.time_unit.clone(),
-            time_text: c.time_text.as_deref().map(text::nfc),
-            time_note: c.time_note.as_deref().map(text::nfc),
-            fee: c.fee.as_deref().map(text::nfc),
-            fee_vnd: c.fee_vnd.as_ref().map(|v| *v.get_ref()),
-            note: c.note.as_ref().map(|n| md.html(n, &f("note"), out)),
-        });
-    }
-    if raw.online_url.is_some() && base_level < 3 {
-        // Not an error: a level-2 service may still link its forms online.
-    }
-
-    let mut documents = Vec::new();
-    for (i, d) in raw.documents.iter().enumerate() {
-        let f = |k: &str| format!("documents[{i}].{k}");
-        for (k, n) in [("originals", &d.originals), ("copies", &d.copies)] {
-            if let Some(n) = n
-                && *n.get_ref() < 0
-            {
-                out.push(err("bad-value", format!("{k} cannot be negative"), n.span().start, &f(k)));
-            } else if let Some(n) = n
-                && *n.get_ref() > schema::MAX_DOCUMENT_COPIES
-            {
-                out.push(
-                    err("bad-value", format!("{k} {} is out of range", n.get_ref()), n.span().start, &f(k))
-                        .hint(format!("{k} is 0 ..= {}", schema::MAX_DOCUMENT_COPIES)),
-                );
-            }
-        }
-        if let Some(u) = &d.form_url
-            && crate::markdown::check_url(u.get_ref(), "/").is_none()
-        {
-            out.push(
-                err("bad-url", format!("`{}` is not an allowed link", u.get_ref()), u.span().start, &f("form_url"))
-                    .hint("use an https:// address or a path under static/"),
-            );
-        }
-        documents.push(Document {
-            case: d.case.as_deref().map(text::nfc),
-            name: text::nfc(d.name.trim()),
-            form: d.form.as_deref().map(text::nfc),
-            form_url: d
-                .form_url
-                .as_ref()
-                .map(|u| crate::markdown::check_url(u.get_ref(), &config.site.base_path).unwrap_or_default()),
-            originals: d.originals.as_ref().map(|n| *n.get_ref()),
-            copies: d.copies.as_ref().map(|n| *n.get_ref()),
-            required: d.required.unwrap_or(true),
-            note: d.note.as_ref().map(|n| md.html(n, &f("note"), out)),
-        });
-    }
-
-    let mut legal_basis = Vec::new();
-    for (i, l) in raw.legal_basis.iter().enumerate() {
-        if let Some(u) = &l.url {
-            check_http(u, &format!("legal_basis[{i}].url"), src, out);
-        }
-        legal_basis.push(LegalBasis {
-            number: l.number.as_deref().map(text::nfc),
-            title: text::nfc(&l.title),
-            date: l.date.map(|d| d.to_string()),
-            issuer: l.issuer.as_deref().map(text::nfc),
-            url: opt_string(&l.url),
-        });
-    }
-
-    let mut statistics: Vec<YearStats> = Vec::new();
-    for (i, s) in raw.statistics.iter().enumerate() {
-        let f = |k: &str| format!("statistics[{i}].{k}");
-        let s = s.get_ref();
-        let year = *s.year.get_ref();
-        if !(2000..=2100).contains(&year) {
-            out.push(err(
-                "bad-value",
-                format!("year {year} is out of range 2000–2100"),
-                s.year.span().start,
-                &f("year"),
-            ));
-        }
-        // Figures cannot come from after the edition the site describes.
-        if let Some(edition_year) =
-            config.site.edition.as_deref().and_then(|e| e.get(..4)).and_then(|y| y.parse::<i64>().ok())
-            && year > edition_year
-            && (2000..=2100).contains(&year)
-        {
-            out.push(
-                err(
-                    "bad-value",
-                    format!(
-                        "year {year} is after the site's edition ({})",
-                        config.site.edition.as_deref().unwrap_or_default()
-                    ),
-                    s.year.span().start,
-                    &f("year"),
-                )
-                .hint("figures are for years already closed; check the year or `edition` in site.toml"),
-            );
-        }
-        if statistics.iter().any(|x| x.year == year) {
-            out.push(err("dup-year", format!("figures for {year} are given twice"), s.year.span().start, &f("year")));
-        }
-        for (k, v) in [
-            ("received", &s.received),
-            ("received_online", &s.received_online),
-            ("resolved_online", &s.resolved_online),
-            ("resolved_on_time", &s.resolved_on_time),
-        ] {
-            if let Some(v) = v.as_ref().filter(|v| *v.get_ref() < 0) {
-                out.push(err("bad-value", format!("{k} cannot be negative"), v.span().start, &f(k)));
-            } else if let Some(v) = v.as_ref().filter(|v| *v.get_ref() > schema::MAX_DOSSIERS) {
-                out.push(
-                    err("bad-value", format!("{k} {} is out of range", v.get_ref()), v.span().start, &f(k))
-                        .hint(format!("dossier counts are 0 ..= {} a year", schema::MAX_DOSSIERS)),
-                );
-            }
-        }
-        let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
-        // A total out of range is already reported; comparing parts with it would only add noise.
-        let total = val(&s.received).filter(|&t| (0..=schema::MAX_DOSSIERS).contains(&t));
-        if let (Some(total), Some(online)) = (total, &s.received_online)
-            && *online.get_ref() > total
-        {
-            out.push(
-                err(
-                    "bad-value",
-                    format!("received_online ({}) is more than received ({total})", online.get_ref()),
-                    online.span().start,
-                    &f("received_online"),
-                )
-                .hint("dossiers received online are part of all dossiers received"),
-            );
-        }
-        for (k, part) in [("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
-            if let (Some(total), Some(p)) = (total, part)
-                && *p.get_ref() > total
-            {
-                out.push(err(
-                    "bad-value",
-                    format!("{k} ({}) is more than received ({total})", p.get_ref()),
-                    p.span().start,
-                    &f(k),
-                ));
-            }
-        }
-        statistics.push(YearStats {
-            year,
-            received: val(&s.received),
-            received_online: val(&s.received_online),
-            resolved_online: val(&s.resolved_online),
-            resolved_on_time: val(&s.resolved_on_time),
-        });
-    }
-
-    let codes = |v: &[Spanned<String>]| v.iter().map(|c| c.get_ref().trim().to_string()).collect::<Vec<_>>();
-    for (name, list) in [("alternative_to", &raw.alternative_to), ("after", &raw.after), ("related", &raw.related)] {
-        for (i, c) in list.iter().enumerate() {
-            if !text::is_procedure_code(c.get_ref().trim()) {
-                out.push(
-                    err(
-                        "bad-code",
-                        format!("`{}` is not a procedure code", c.get_ref()),
-                        c.span().start,
-                        &format!("{name}[{i}]"),
-                    )
-                    .hint("list codes like \"1.009664\""),
-                );
-            } else if c.get_ref().trim() == code {
-                out.push(err(
-                    "self-reference",
-                    "a procedure cannot refer to itself".into(),
-                    c.span().start,
-                    &format!("{name}[{i}]"),
-                ));
-            }
-        }
-    }
-
+    let channels = channels(&raw.channels, &md, out);
+    let documents = documents(&raw.documents, &md, &config.site.base_path, out);
+    let legal_basis = legal_basis(&raw.legal_basis, src, out);
+    let statistics = statistics(&raw.statistics, config.site.edition.as_deref(), src, out);
+    check_references(&raw, code, src, out);
     if out.len() > start {
         return None;
     }
     let nfc_list = |v: &[String]| v.iter().map(|s| text::nfc(s.trim())).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    let codes = |v: &[Spanned<String>]| v.iter().map(|c| c.get_ref().trim().to_string()).collect::<Vec<_>>();
+    let title = text::nfc(raw.title.get_ref().trim());
     let procedure = Procedure {
         slug: slug.to_string(),
         source: src.path.clone(),
         code: code.to_string(),
-        title: Text {
-            vi: text::nfc(raw.title.get_ref().trim()),
-            en: raw.title_en.as_deref().map(|s| text::nfc(s.trim())),
-        },
         short_title: Text {
-            vi: raw
-                .short_title
-                .as_deref()
-                .map(|s| text::nfc(s.trim()))
-                .unwrap_or_else(|| default_short_title(&text::nfc(raw.title.get_ref().trim()))),
+            vi: raw.short_title.as_deref().map(|s| text::nfc(s.trim())).unwrap_or_else(|| default_short_title(&title)),
             en: raw.short_title_en.as_deref().or(raw.title_en.as_deref()).map(|s| text::nfc(s.trim())),
         },
+        title: Text { vi: title, en: raw.title_en.as_deref().map(|s| text::nfc(s.trim())) },
         stage: stage?,
         field: field?,
-        base_level: base_level as u8,
+        base_level: *raw.level.get_ref() as u8,
         level: level?,
         digital_signature: raw.digital_signature.unwrap_or(false),
         service_center: raw.service_center.unwrap_or(false),
@@ -475,6 +209,287 @@ pub fn load_record(
         related: locs(&raw.related),
     };
     Some((procedure, spans))
+}
+
+fn err(src: &SourceText, code: &'static str, msg: String, at: usize, field: &str) -> Diagnostic {
+    Diagnostic::new(code, msg).at(src, at).field(field)
+}
+
+fn check_identity(raw: &RawRecord, code: &str, src: &SourceText, out: &mut Vec<Diagnostic>) {
+    if !text::is_procedure_code(code) {
+        out
+            .push(err(src, "bad-code", format!("`{code}` is not a procedure code"), raw.code.span().start, "code").hint(
+            "codes look like \"1.009664\" (D.DDDDDD) or \"1.013216.01\" for a sub-case, as on the national database",
+        ));
+    }
+    if raw.title.get_ref().trim().is_empty() {
+        out.push(err(src, "empty", "title is empty".into(), raw.title.span().start, "title"));
+    }
+    if let Some(u) = &raw.online_url {
+        check_http(u, "online_url", src, out);
+    }
+}
+
+/// The index of the site's level that covers the record's Decree 43/2011 level.
+fn level(raw: &RawRecord, config: &Config, src: &SourceText, out: &mut Vec<Diagnostic>) -> Option<usize> {
+    let base_level = *raw.level.get_ref();
+    if (1..=4).contains(&base_level) {
+        return config.levels.iter().position(|l| l.covers.contains(&(base_level as u8)));
+    }
+    out.push(
+        err(src, "bad-level", format!("level {base_level} is not 1–4"), raw.level.span().start, "level")
+            .hint("records use the Decree 43/2011 levels 1–4; site.toml's level_scheme decides how they are shown"),
+    );
+    None
+}
+
+fn channels(raw: &[Spanned<RawChannel>], md: &MdCtx, out: &mut Vec<Diagnostic>) -> Vec<Channel> {
+    let src = md.src;
+    let mut channels: Vec<Channel> = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
+        let f = |k: &str| format!("channels[{i}].{k}");
+        let at = c.span().start;
+        let c = c.get_ref();
+        let Some(kind) = ChannelKind::parse(&c.kind) else { continue }; // reported by the schema check
+        check_time(c, at, &f, src, out);
+        if let Some(fv) = &c.fee_vnd {
+            let v = *fv.get_ref();
+            if v < 0 {
+                out.push(err(src, "bad-value", "fee_vnd cannot be negative".into(), fv.span().start, &f("fee_vnd")));
+            } else if v > schema::MAX_FEE_VND {
+                out.push(
+                    err(src, "bad-value", format!("fee_vnd {v} is out of range"), fv.span().start, &f("fee_vnd")).hint(
+                        format!("fee_vnd is 0 ..= {} đồng; use fee (text) for anything else", schema::MAX_FEE_VND),
+                    ),
+                );
+            }
+        }
+        if channels
+            .iter()
+            .any(|x| x.kind == kind && x.time == c.time.as_ref().map(|t| *t.get_ref()) && x.time_text == c.time_text)
+        {
+            let msg = format!("channel `{}` is listed twice with the same time", c.kind);
+            out.push(err(src, "dup-channel", msg, at, &f("kind")));
+        }
+        channels.push(Channel {
+            kind,
+            time: c.time.as_ref().map(|t| *t.get_ref()),
+            time_unit: c.time_unit.clone(),
+            time_text: c.time_text.as_deref().map(text::nfc),
+            time_note: c.time_note.as_deref().map(text::nfc),
+            fee: c.fee.as_deref().map(text::nfc),
+            fee_vnd: c.fee_vnd.as_ref().map(|v| *v.get_ref()),
+            note: c.note.as_ref().map(|n| md.html(n, &f("note"), out)),
+        });
+    }
+    channels
+}
+
+/// A channel's time: positive, in range, and given with its unit.
+fn check_time(c: &RawChannel, at: usize, f: &dyn Fn(&str) -> String, src: &SourceText, out: &mut Vec<Diagnostic>) {
+    let Some(t) = &c.time else {
+        if c.time_unit.is_some() {
+            out.push(
+                err(src, "missing-key", "time_unit is given without time".into(), at, &f("time"))
+                    .hint("add time = <number>, or remove time_unit"),
+            );
+        }
+        return;
+    };
+    let (max, unit) = match c.time_unit.as_deref() {
+        Some("hours") => (schema::MAX_TIME_HOURS, "hours"),
+        _ => (schema::MAX_TIME_DAYS, "days"),
+    };
+    let v = *t.get_ref();
+    if !(v.is_finite() && v > 0.0) {
+        out.push(
+            err(src, "bad-value", format!("time {v} must be a positive number"), t.span().start, &f("time"))
+                .hint(format!("a number of {unit} above 0 and at most {max}")),
+        );
+    } else if v > max {
+        out.push(err(src, "bad-value", format!("time {v} {unit} is out of range"), t.span().start, &f("time")).hint(
+            format!(
+                "time is at most {} days or {} hours; use time_text for anything else",
+                schema::MAX_TIME_DAYS,
+                schema::MAX_TIME_HOURS
+            ),
+        ));
+    }
+    if c.time_unit.is_none() {
+        out.push(
+            err(src, "missing-key", "time is given without time_unit".into(), t.span().start, &f("time_unit"))
+                .hint("add time_unit = \"working-days\", \"days\" or \"hours\""),
+        );
+    }
+}
+
+fn documents(raw: &[RawDocument], md: &MdCtx, base_path: &str, out: &mut Vec<Diagnostic>) -> Vec<Document> {
+    let src = md.src;
+    let mut documents = Vec::new();
+    for (i, d) in raw.iter().enumerate() {
+        let f = |k: &str| format!("documents[{i}].{k}");
+        for (k, n) in [("originals", &d.originals), ("copies", &d.copies)] {
+            if let Some(n) = n
+                && *n.get_ref() < 0
+            {
+                out.push(err(src, "bad-value", format!("{k} cannot be negative"), n.span().start, &f(k)));
+            } else if let Some(n) = n
+                && *n.get_ref() > schema::MAX_DOCUMENT_COPIES
+            {
+                out.push(
+                    err(src, "bad-value", format!("{k} {} is out of range", n.get_ref()), n.span().start, &f(k))
+                        .hint(format!("{k} is 0 ..= {}", schema::MAX_DOCUMENT_COPIES)),
+                );
+            }
+        }
+        if let Some(u) = &d.form_url
+            && crate::markdown::check_url(u.get_ref(), "/").is_none()
+        {
+            let msg = format!("`{}` is not an allowed link", u.get_ref());
+            out.push(
+                err(src, "bad-url", msg, u.span().start, &f("form_url"))
+                    .hint("use an https:// address or a path under static/"),
+            );
+        }
+        documents.push(Document {
+            case: d.case.as_deref().map(text::nfc),
+            name: text::nfc(d.name.trim()),
+            form: d.form.as_deref().map(text::nfc),
+            form_url: d
+                .form_url
+                .as_ref()
+                .map(|u| crate::markdown::check_url(u.get_ref(), base_path).unwrap_or_default()),
+            originals: d.originals.as_ref().map(|n| *n.get_ref()),
+            copies: d.copies.as_ref().map(|n| *n.get_ref()),
+            required: d.required.unwrap_or(true),
+            note: d.note.as_ref().map(|n| md.html(n, &f("note"), out)),
+        });
+    }
+    documents
+}
+
+fn legal_basis(raw: &[RawLegal], src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<LegalBasis> {
+    let mut legal_basis = Vec::new();
+    for (i, l) in raw.iter().enumerate() {
+        if let Some(u) = &l.url {
+            check_http(u, &format!("legal_basis[{i}].url"), src, out);
+        }
+        legal_basis.push(LegalBasis {
+            number: l.number.as_deref().map(text::nfc),
+            title: text::nfc(&l.title),
+            date: l.date.map(|d| d.to_string()),
+            issuer: l.issuer.as_deref().map(text::nfc),
+            url: opt_string(&l.url),
+        });
+    }
+    legal_basis
+}
+
+fn statistics(
+    raw: &[Spanned<RawStats>],
+    edition: Option<&str>,
+    src: &SourceText,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<YearStats> {
+    let mut statistics: Vec<YearStats> = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        let f = |k: &str| format!("statistics[{i}].{k}");
+        let s = s.get_ref();
+        let year = *s.year.get_ref();
+        let at = s.year.span().start;
+        if !(2000..=2100).contains(&year) {
+            out.push(err(src, "bad-value", format!("year {year} is out of range 2000–2100"), at, &f("year")));
+        }
+        // Figures cannot come from after the edition the site describes.
+        if let Some(edition_year) = edition.and_then(|e| e.get(..4)).and_then(|y| y.parse::<i64>().ok())
+            && year > edition_year
+            && (2000..=2100).contains(&year)
+        {
+            let msg = format!("year {year} is after the site's edition ({})", edition.unwrap_or_default());
+            out.push(
+                err(src, "bad-value", msg, at, &f("year"))
+                    .hint("figures are for years already closed; check the year or `edition` in site.toml"),
+            );
+        }
+        if statistics.iter().any(|x| x.year == year) {
+            out.push(err(src, "dup-year", format!("figures for {year} are given twice"), at, &f("year")));
+        }
+        check_figures(s, &f, src, out);
+        let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
+        statistics.push(YearStats {
+            year,
+            received: val(&s.received),
+            received_online: val(&s.received_online),
+            resolved_online: val(&s.resolved_online),
+            resolved_on_time: val(&s.resolved_on_time),
+        });
+    }
+    statistics
+}
+
+/// A year's dossier counts: in range, and no part larger than the total received.
+fn check_figures(s: &RawStats, f: &dyn Fn(&str) -> String, src: &SourceText, out: &mut Vec<Diagnostic>) {
+    for (k, v) in [
+        ("received", &s.received),
+        ("received_online", &s.received_online),
+        ("resolved_online", &s.resolved_online),
+        ("resolved_on_time", &s.resolved_on_time),
+    ] {
+        if let Some(v) = v.as_ref().filter(|v| *v.get_ref() < 0) {
+            out.push(err(src, "bad-value", format!("{k} cannot be negative"), v.span().start, &f(k)));
+        } else if let Some(v) = v.as_ref().filter(|v| *v.get_ref() > schema::MAX_DOSSIERS) {
+            out.push(
+                err(src, "bad-value", format!("{k} {} is out of range", v.get_ref()), v.span().start, &f(k))
+                    .hint(format!("dossier counts are 0 ..= {} a year", schema::MAX_DOSSIERS)),
+            );
+        }
+    }
+    // A total out of range is already reported; comparing parts with it would only add noise.
+    let total = s.received.as_ref().map(|v| *v.get_ref()).filter(|&t| (0..=schema::MAX_DOSSIERS).contains(&t));
+    let Some(total) = total else { return };
+    if let Some(online) = &s.received_online
+        && *online.get_ref() > total
+    {
+        out.push(
+            err(
+                src,
+                "bad-value",
+                format!("received_online ({}) is more than received ({total})", online.get_ref()),
+                online.span().start,
+                &f("received_online"),
+            )
+            .hint("dossiers received online are part of all dossiers received"),
+        );
+    }
+    for (k, part) in [("resolved_online", &s.resolved_online), ("resolved_on_time", &s.resolved_on_time)] {
+        if let Some(p) = part
+            && *p.get_ref() > total
+        {
+            let msg = format!("{k} ({}) is more than received ({total})", p.get_ref());
+            out.push(err(src, "bad-value", msg, p.span().start, &f(k)));
+        }
+    }
+}
+
+/// `alternative_to`, `after` and `related` hold procedure codes, never the record's own.
+fn check_references(raw: &RawRecord, code: &str, src: &SourceText, out: &mut Vec<Diagnostic>) {
+    for (name, list) in [("alternative_to", &raw.alternative_to), ("after", &raw.after), ("related", &raw.related)] {
+        for (i, c) in list.iter().enumerate() {
+            let field = format!("{name}[{i}]");
+            if !text::is_procedure_code(c.get_ref().trim()) {
+                let msg = format!("`{}` is not a procedure code", c.get_ref());
+                out.push(err(src, "bad-code", msg, c.span().start, &field).hint("list codes like \"1.009664\""));
+            } else if c.get_ref().trim() == code {
+                out.push(err(
+                    src,
+                    "self-reference",
+                    "a procedure cannot refer to itself".into(),
+                    c.span().start,
+                    &field,
+                ));
+            }
+        }
+    }
 }
 
 /// Resolves a reference to a stage or field key, with a did-you-mean hint.
