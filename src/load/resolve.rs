@@ -15,6 +15,37 @@ pub fn resolve(
     failed_codes: &HashSet<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Site {
+    let by_code = index_records(&records, errors);
+    check_references(&records, &by_code, failed_codes, errors);
+    let order = journey_order(&records, &by_code, errors);
+    let mut slots: Vec<Option<Procedure>> = records.into_iter().map(|(p, _)| Some(p)).collect();
+    let mut procedures: Vec<Procedure> = Vec::with_capacity(slots.len());
+    for (n, i) in order.into_iter().enumerate() {
+        if let Some(mut p) = slots[i].take() {
+            p.journey_index = n;
+            procedures.push(p);
+        }
+    }
+    let by_code: HashMap<String, usize> = procedures.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
+    link_alternatives(&mut procedures, &by_code);
+    check_page_names(&pages, errors);
+    pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+
+    Site {
+        config: config.site,
+        levels: config.levels,
+        stages: config.stages,
+        fields: config.fields,
+        procedures,
+        pages,
+        by_code,
+        diagrams: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Records by code; a code or slug used twice is an error at the second.
+fn index_records<'a>(records: &'a [(Procedure, RecordSpans)], errors: &mut Vec<Diagnostic>) -> HashMap<&'a str, usize> {
     let mut by_code: HashMap<&str, usize> = HashMap::with_capacity(records.len());
     let mut by_slug: HashMap<&str, usize> = HashMap::with_capacity(records.len());
     for (i, (p, spans)) in records.iter().enumerate() {
@@ -44,12 +75,23 @@ pub fn resolve(
             by_slug.insert(&p.slug, i);
         }
     }
+    by_code
+}
+
+/// Every `alternative_to`, `after` and `related` code names a procedure
+/// (or one whose file failed to load, already reported).
+fn check_references(
+    records: &[(Procedure, RecordSpans)],
+    by_code: &HashMap<&str, usize>,
+    failed_codes: &HashSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let all_codes: Vec<&str> = {
         let mut v: Vec<&str> = by_code.keys().copied().collect();
         v.sort_unstable();
         v
     };
-    for (p, spans) in &records {
+    for (p, spans) in records {
         for (name, list, offsets) in [
             ("alternative_to", &p.alternative_to, &spans.alternative_to),
             ("after", &p.after, &spans.after),
@@ -69,19 +111,12 @@ pub fn resolve(
             }
         }
     }
+}
 
-    let order = journey_order(&records, &by_code, errors);
-    let mut slots: Vec<Option<Procedure>> = records.into_iter().map(|(p, _)| Some(p)).collect();
-    let mut procedures: Vec<Procedure> = Vec::with_capacity(slots.len());
-    for (n, i) in order.into_iter().enumerate() {
-        if let Some(mut p) = slots[i].take() {
-            p.journey_index = n;
-            procedures.push(p);
-        }
-    }
-    let by_code: HashMap<String, usize> = procedures.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
+/// `alternatives`: the record's own `alternative_to` and every record that names it there.
+fn link_alternatives(procedures: &mut [Procedure], by_code: &HashMap<String, usize>) {
     let mut alternatives: Vec<Vec<String>> = procedures.iter().map(|p| p.alternative_to.clone()).collect();
-    for p in &procedures {
+    for p in procedures.iter() {
         for a in &p.alternative_to {
             if let Some(&j) = by_code.get(a) {
                 alternatives[j].push(p.code.clone());
@@ -93,9 +128,11 @@ pub fn resolve(
         alts.dedup();
         p.alternatives = alts;
     }
+}
 
+fn check_page_names(pages: &[Page], errors: &mut Vec<Diagnostic>) {
     let reserved = crate::routes::reserved_names();
-    for p in &pages {
+    for p in pages {
         if reserved.contains(&p.slug.as_str()) {
             errors.push(
                 Diagnostic::new("reserved-slug", format!("page name `{}` is used by the site itself", p.slug))
@@ -103,19 +140,6 @@ pub fn resolve(
                     .hint(format!("rename the file; reserved names: {}", reserved.join(", "))),
             );
         }
-    }
-    pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
-
-    Site {
-        config: config.site,
-        levels: config.levels,
-        stages: config.stages,
-        fields: config.fields,
-        procedures,
-        pages,
-        by_code,
-        diagrams: Vec::new(),
-        warnings: Vec::new(),
     }
 }
 
