@@ -36,60 +36,10 @@ struct RawDiagram {
 pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Diagnostic>) -> Option<Diagram> {
     let before = out.len();
     let raw: RawDiagram = parse_toml(src, 0, &src.text, schema::DIAGRAM_KEYS, out)?;
-    let refs =
-        |list: &Option<Vec<Spanned<String>>>, field: &str, known: Vec<&str>, out: &mut Vec<Diagnostic>| -> Vec<usize> {
-            let mut found = Vec::new();
-            for k in list.iter().flatten() {
-                match known.iter().position(|x| *x == k.get_ref().as_str()) {
-                    Some(i) => found.push(i),
-                    None => {
-                        let hint = match did_you_mean(k.get_ref(), known.iter().copied()) {
-                            Some(s) => format!("did you mean \"{s}\"?"),
-                            None => format!("known keys (site.toml): {}", known.join(", ")),
-                        };
-                        out.push(
-                            Diagnostic::new("unknown-ref", format!("unknown {field} `{}`", k.get_ref()))
-                                .at(src, k.span().start)
-                                .field(field)
-                                .hint(hint),
-                        );
-                    }
-                }
-            }
-            found
-        };
-    let stages = refs(&raw.stages, "stages", site.stages.iter().map(|s| s.key.as_str()).collect(), out);
-    let fields = refs(&raw.fields, "fields", site.fields.iter().map(|f| f.key.as_str()).collect(), out);
-    let mut levels = Vec::new();
-    for l in raw.levels.iter().flatten() {
-        match u8::try_from(*l.get_ref()) {
-            Ok(v @ 1..=4) => levels.push(v),
-            _ => out.push(
-                Diagnostic::new("bad-value", format!("level {} does not exist", l.get_ref()))
-                    .at(src, l.span().start)
-                    .field("levels")
-                    .hint("levels are the Decree 43/2011 levels 1, 2, 3 and 4"),
-            ),
-        }
-    }
-    let mut procedures = Vec::new();
-    for c in raw.procedures.iter().flatten() {
-        let code = c.get_ref().trim();
-        if site.by_code.contains_key(code) {
-            procedures.push(code.to_string());
-        } else {
-            let hint = match did_you_mean(code, site.procedures.iter().map(|p| p.code.as_str())) {
-                Some(s) => format!("did you mean \"{s}\"?"),
-                None => "use the `code` of a record under content/procedures/".to_string(),
-            };
-            out.push(
-                Diagnostic::new("unknown-ref", format!("no procedure has code `{code}`"))
-                    .at(src, c.span().start)
-                    .field("procedures")
-                    .hint(hint),
-            );
-        }
-    }
+    let stages = key_refs(&raw.stages, "stages", site.stages.iter().map(|s| s.key.as_str()).collect(), src, out);
+    let fields = key_refs(&raw.fields, "fields", site.fields.iter().map(|f| f.key.as_str()).collect(), src, out);
+    let levels = levels(&raw, src, out);
+    let procedures = procedures(&raw, site, src, out);
     let dpi = match &raw.dpi {
         None => 150,
         Some(d) => match u32::try_from(*d.get_ref()) {
@@ -141,6 +91,73 @@ pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Dia
         return None;
     }
     Some(diagram)
+}
+
+/// Positions of the listed keys in `known`; an unknown key is an error with a did-you-mean hint.
+fn key_refs(
+    list: &Option<Vec<Spanned<String>>>,
+    field: &str,
+    known: Vec<&str>,
+    src: &SourceText,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    let mut found = Vec::new();
+    for k in list.iter().flatten() {
+        match known.iter().position(|x| *x == k.get_ref().as_str()) {
+            Some(i) => found.push(i),
+            None => {
+                let hint = match did_you_mean(k.get_ref(), known.iter().copied()) {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => format!("known keys (site.toml): {}", known.join(", ")),
+                };
+                out.push(
+                    Diagnostic::new("unknown-ref", format!("unknown {field} `{}`", k.get_ref()))
+                        .at(src, k.span().start)
+                        .field(field)
+                        .hint(hint),
+                );
+            }
+        }
+    }
+    found
+}
+
+fn levels(raw: &RawDiagram, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<u8> {
+    let mut levels = Vec::new();
+    for l in raw.levels.iter().flatten() {
+        match u8::try_from(*l.get_ref()) {
+            Ok(v @ 1..=4) => levels.push(v),
+            _ => out.push(
+                Diagnostic::new("bad-value", format!("level {} does not exist", l.get_ref()))
+                    .at(src, l.span().start)
+                    .field("levels")
+                    .hint("levels are the Decree 43/2011 levels 1, 2, 3 and 4"),
+            ),
+        }
+    }
+    levels
+}
+
+fn procedures(raw: &RawDiagram, site: &Site, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut procedures = Vec::new();
+    for c in raw.procedures.iter().flatten() {
+        let code = c.get_ref().trim();
+        if site.by_code.contains_key(code) {
+            procedures.push(code.to_string());
+        } else {
+            let hint = match did_you_mean(code, site.procedures.iter().map(|p| p.code.as_str())) {
+                Some(s) => format!("did you mean \"{s}\"?"),
+                None => "use the `code` of a record under content/procedures/".to_string(),
+            };
+            out.push(
+                Diagnostic::new("unknown-ref", format!("no procedure has code `{code}`"))
+                    .at(src, c.span().start)
+                    .field("procedures")
+                    .hint(hint),
+            );
+        }
+    }
+    procedures
 }
 
 /// At most one diagram is shown on the home and journey pages.
