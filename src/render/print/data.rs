@@ -183,116 +183,11 @@ fn online_steps(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Vec<Valu
 pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
     let level = &site.levels[p.level];
     let en = lang != Lang::Vi;
-    // Channels with the same time and fee share one row: a leaflet repeats
-    // nothing (the website keeps one row per channel).
-    // In English the time and fee are said in English where the record
-    // allows (`view::time_in_english`), and what is left of the record's
-    // Vietnamese words goes into `rest`, printed in one marked note.
-    // (labels, time, fee, note, rest) of each group of channels.
-    type Group<'a> = (Vec<&'a str>, String, String, Value, Vec<Value>);
-    let mut channels: Vec<Group> = Vec::new();
-    let see_note = tr(t, "print_see_note");
-    for ch in &p.channels {
-        let note = rich_opt(site, ch.note.as_ref());
-        let (time, fee, rest) = if en {
-            let (time, time_rest) = time_in_english(ch, t, see_note);
-            let (fee, fee_rest) = fee_in_english(ch, t, see_note);
-            let rest: Vec<Value> = [("print_time", time_rest), ("print_fee", fee_rest)]
-                .into_iter()
-                .filter_map(|(k, r)| Some(json!({"label": tr(t, k), "text": r?})))
-                .collect();
-            (time, fee, rest)
-        } else {
-            (time_text(ch, t), fee_text(ch, t), Vec::new())
-        };
-        let label = tr(
-            t,
-            match ch.kind {
-                ChannelKind::Direct => "channel_direct",
-                ChannelKind::Online => "channel_online",
-                ChannelKind::Postal => "channel_postal",
-            },
-        );
-        match channels.iter_mut().find(|c| c.1 == time && c.2 == fee && c.3 == note && c.4 == rest) {
-            Some(c) => c.0.push(label),
-            None => channels.push((vec![label], time, fee, note, rest)),
-        }
-    }
-    // What stays in Vietnamese: the channels' notes and the rest of times
-    // and fees the tables do not know.
-    let channels_vi = en && channels.iter().any(|c| !c.3.is_null() || !c.4.is_empty());
-    let channels: Vec<Value> = channels
-        .into_iter()
-        .map(|(labels, time, fee, note, rest)| {
-            json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note, "rest": rest})
-        })
-        .collect();
-    let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
-    for d in &p.documents {
-        let doc = json!({"name": d.name, "form": d.form, "originals": d.originals, "copies": d.copies, "required": d.required, "note": rich_opt(site, d.note.as_ref())});
-        match groups.iter_mut().find(|(case, _)| *case == d.case.as_deref()) {
-            Some((_, docs)) => docs.push(doc),
-            None => groups.push((d.case.as_deref(), vec![doc])),
-        }
-    }
-    // Agency names in English where known; `agencies_vi` when any is not.
-    let mut agencies_vi = false;
-    let agencies = p.agencies.as_ref().map(|a| {
-        [
-            ("agency_competent", &a.competent),
-            ("agency_executing", &a.executing),
-            ("agency_authorised", &a.authorised),
-            ("agency_coordinating", &a.coordinating),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| {
-            let vi = v.as_deref()?;
-            let name = if en { agency_en(site, vi) } else { None };
-            agencies_vi |= en && name.is_none();
-            Some(json!({"label": tr(t, k), "name": name.as_deref().unwrap_or(vi)}))
-        })
-        .collect::<Vec<_>>()
-    });
+    let (channels, channels_vi) = leaflet_channels(site, p, t, en);
+    let groups = document_groups(site, p);
+    let (agencies, agencies_vi) = leaflet_agencies(site, p, t, en);
     let has_agencies = agencies.as_ref().is_some_and(|a| !a.is_empty());
-    // The condensed list for a leaflet whose full list does not fit two
-    // pages: every distinct document once, its name shortened, with the
-    // cases it belongs to (none when it belongs to every case).
-    let cases: Vec<&str> = groups.iter().filter_map(|(c, _)| *c).collect();
-    let case_label = |i: usize, c: &str| -> String {
-        match c.strip_prefix('(').and_then(|r| r.split_once(')')) {
-            Some((n, _)) if n.len() <= 8 => format!("({n})"),
-            _ => format!("({})", i + 1),
-        }
-    };
-    let mut condensed: Vec<(&str, Vec<usize>, bool)> = Vec::new();
-    for d in &p.documents {
-        let case = d.case.as_deref().and_then(|c| cases.iter().position(|x| *x == c));
-        match condensed.iter_mut().find(|(n, ..)| *n == d.name.as_str()) {
-            Some((_, cs, _)) => cs.extend(case),
-            None => condensed.push((d.name.as_str(), case.into_iter().collect(), d.required)),
-        }
-    }
-    let condensed: Vec<Value> = condensed
-        .into_iter()
-        .map(|(name, cs, required)| {
-            let (short, cut) = shorten(name, 160);
-            let (shorter, cut2) = shorten(name, 80);
-            let (shortest, _) = shorten(name, 50);
-            let every = cases.is_empty() || cs.len() == cases.len();
-            let labels: Vec<String> = if every { Vec::new() } else { cs.iter().map(|&i| case_label(i, cases[i])).collect() };
-            json!({"name": short, "short": shorter, "shortest": shortest, "cut": cut || cut2, "cases": labels, "required": required})
-        })
-        .collect();
-    // "(1.1) Đối với…" → label "(1.1)", name "Đối với…" (not the label twice).
-    let case_list: Vec<Value> = cases
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let label = case_label(i, c);
-            let name = c.strip_prefix(label.as_str()).unwrap_or(c).trim();
-            json!({"label": label, "name": shorten(name, 160).0})
-        })
-        .collect();
+    let (condensed, case_list) = condensed_documents(p, &groups);
     let online = is_online(p) && online_url(site, p).is_some();
     let (title, title_vi) = lang.pick(&p.title);
     let (summary, summary_vi) = lang.pick_rich(&p.summary);
@@ -376,6 +271,135 @@ pub fn leaflet(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> Value {
             "vi_only": vi_only,
         },
     })
+}
+
+/// The channels, those with the same time and fee in one row (a leaflet
+/// repeats nothing; the website keeps one row per channel), and whether any
+/// part of them stays in Vietnamese in another edition.
+fn leaflet_channels(site: &Site, p: &Procedure, t: &Strings, en: bool) -> (Vec<Value>, bool) {
+    // In English the time and fee are said in English where the record
+    // allows (`view::time_in_english`), and what is left of the record's
+    // Vietnamese words goes into `rest`, printed in one marked note.
+    // (labels, time, fee, note, rest) of each group of channels.
+    type Group<'a> = (Vec<&'a str>, String, String, Value, Vec<Value>);
+    let mut channels: Vec<Group> = Vec::new();
+    let see_note = tr(t, "print_see_note");
+    for ch in &p.channels {
+        let note = rich_opt(site, ch.note.as_ref());
+        let (time, fee, rest) = if en {
+            let (time, time_rest) = time_in_english(ch, t, see_note);
+            let (fee, fee_rest) = fee_in_english(ch, t, see_note);
+            let rest: Vec<Value> = [("print_time", time_rest), ("print_fee", fee_rest)]
+                .into_iter()
+                .filter_map(|(k, r)| Some(json!({"label": tr(t, k), "text": r?})))
+                .collect();
+            (time, fee, rest)
+        } else {
+            (time_text(ch, t), fee_text(ch, t), Vec::new())
+        };
+        let label = tr(
+            t,
+            match ch.kind {
+                ChannelKind::Direct => "channel_direct",
+                ChannelKind::Online => "channel_online",
+                ChannelKind::Postal => "channel_postal",
+            },
+        );
+        match channels.iter_mut().find(|c| c.1 == time && c.2 == fee && c.3 == note && c.4 == rest) {
+            Some(c) => c.0.push(label),
+            None => channels.push((vec![label], time, fee, note, rest)),
+        }
+    }
+    // What stays in Vietnamese: the channels' notes and the rest of times
+    // and fees the tables do not know.
+    let channels_vi = en && channels.iter().any(|c| !c.3.is_null() || !c.4.is_empty());
+    let channels: Vec<Value> = channels
+        .into_iter()
+        .map(|(labels, time, fee, note, rest)| {
+            json!({"label": labels.join(", "), "time": time, "fee": fee, "note": note, "rest": rest})
+        })
+        .collect();
+    (channels, channels_vi)
+}
+
+/// The documents grouped by case, in the record's order.
+fn document_groups<'a>(site: &Site, p: &'a Procedure) -> Vec<(Option<&'a str>, Vec<Value>)> {
+    let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
+    for d in &p.documents {
+        let doc = json!({"name": d.name, "form": d.form, "originals": d.originals, "copies": d.copies, "required": d.required, "note": rich_opt(site, d.note.as_ref())});
+        match groups.iter_mut().find(|(case, _)| *case == d.case.as_deref()) {
+            Some((_, docs)) => docs.push(doc),
+            None => groups.push((d.case.as_deref(), vec![doc])),
+        }
+    }
+    groups
+}
+
+/// The agencies with their labels, and whether any name stays in Vietnamese.
+fn leaflet_agencies(site: &Site, p: &Procedure, t: &Strings, en: bool) -> (Option<Vec<Value>>, bool) {
+    // Agency names in English where known; `agencies_vi` when any is not.
+    let mut agencies_vi = false;
+    let agencies = p.agencies.as_ref().map(|a| {
+        [
+            ("agency_competent", &a.competent),
+            ("agency_executing", &a.executing),
+            ("agency_authorised", &a.authorised),
+            ("agency_coordinating", &a.coordinating),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let vi = v.as_deref()?;
+            let name = if en { agency_en(site, vi) } else { None };
+            agencies_vi |= en && name.is_none();
+            Some(json!({"label": tr(t, k), "name": name.as_deref().unwrap_or(vi)}))
+        })
+        .collect::<Vec<_>>()
+    });
+    (agencies, agencies_vi)
+}
+
+/// The condensed document list and the cases it refers to.
+fn condensed_documents(p: &Procedure, groups: &[(Option<&str>, Vec<Value>)]) -> (Vec<Value>, Vec<Value>) {
+    // The condensed list for a leaflet whose full list does not fit two
+    // pages: every distinct document once, its name shortened, with the
+    // cases it belongs to (none when it belongs to every case).
+    let cases: Vec<&str> = groups.iter().filter_map(|(c, _)| *c).collect();
+    let case_label = |i: usize, c: &str| -> String {
+        match c.strip_prefix('(').and_then(|r| r.split_once(')')) {
+            Some((n, _)) if n.len() <= 8 => format!("({n})"),
+            _ => format!("({})", i + 1),
+        }
+    };
+    let mut condensed: Vec<(&str, Vec<usize>, bool)> = Vec::new();
+    for d in &p.documents {
+        let case = d.case.as_deref().and_then(|c| cases.iter().position(|x| *x == c));
+        match condensed.iter_mut().find(|(n, ..)| *n == d.name.as_str()) {
+            Some((_, cs, _)) => cs.extend(case),
+            None => condensed.push((d.name.as_str(), case.into_iter().collect(), d.required)),
+        }
+    }
+    let condensed: Vec<Value> = condensed
+        .into_iter()
+        .map(|(name, cs, required)| {
+            let (short, cut) = shorten(name, 160);
+            let (shorter, cut2) = shorten(name, 80);
+            let (shortest, _) = shorten(name, 50);
+            let every = cases.is_empty() || cs.len() == cases.len();
+            let labels: Vec<String> = if every { Vec::new() } else { cs.iter().map(|&i| case_label(i, cases[i])).collect() };
+            json!({"name": short, "short": shorter, "shortest": shortest, "cut": cut || cut2, "cases": labels, "required": required})
+        })
+        .collect();
+    // "(1.1) Đối với…" → label "(1.1)", name "Đối với…" (not the label twice).
+    let case_list: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let label = case_label(i, c);
+            let name = c.strip_prefix(label.as_str()).unwrap_or(c).trim();
+            json!({"label": label, "name": shorten(name, 160).0})
+        })
+        .collect();
+    (condensed, case_list)
 }
 
 /// What a leaflet's QR code opens: the procedure's own page on the site,
