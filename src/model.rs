@@ -106,6 +106,61 @@ pub struct Field {
     pub portal_names: Vec<String>,
 }
 
+/// A unit or position of the Board that handles dossiers (`[[units]]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    pub key: String,
+    pub name: Text,
+    /// `one-stop`, `division`, `leadership`, `clerk` or `other`.
+    pub kind: String,
+}
+
+/// Who does a step of an internal process.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Responsible {
+    /// Index into `Site::units`.
+    Unit(usize),
+    /// Another agency, by name.
+    Agency(String),
+}
+
+/// One step of an internal process.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessStep {
+    pub action: Text,
+    pub responsible: Responsible,
+    /// As written, with its unit (`hours` or `working-days`).
+    pub time: f64,
+    pub time_unit: String,
+    /// The time in working hours (8 a working day).
+    pub hours: f64,
+    pub electronic: bool,
+    pub output: Option<String>,
+}
+
+/// The decision that approved an internal process.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub number: Option<String>,
+    pub date: Option<String>,
+    pub issuer: Option<String>,
+    pub url: Option<String>,
+}
+
+/// How the Board handles a dossier inside (quy trình nội bộ / điện tử).
+#[derive(Debug, Clone, Serialize)]
+pub struct InternalProcess {
+    pub channel: Option<ChannelKind>,
+    pub case: Option<String>,
+    pub decision: Option<Decision>,
+    pub steps: Vec<ProcessStep>,
+    /// Sum of the steps, in working hours.
+    pub total_hours: f64,
+    /// The legal processing time it must equal, in working hours, when the record gives one.
+    pub limit_hours: Option<f64>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Agencies {
     pub competent: Option<String>,
@@ -225,6 +280,7 @@ pub struct Procedure {
     pub result: Vec<String>,
     pub legal_basis: Vec<LegalBasis>,
     pub statistics: Vec<YearStats>,
+    pub internal_process: Vec<InternalProcess>,
     /// Position on the journey (0-based, across all stages).
     pub journey_index: usize,
     /// When the record last changed (git, else the file's time; `load::history`).
@@ -266,6 +322,8 @@ pub struct Site {
     pub levels: Vec<Level>,
     pub stages: Vec<Stage>,
     pub fields: Vec<Field>,
+    /// The Board's units (`[[units]]`), for internal processes.
+    pub units: Vec<Unit>,
     /// In journey order: by stage, then so that every `after` comes first, then by code.
     pub procedures: Vec<Procedure>,
     pub pages: Vec<Page>,

@@ -3,7 +3,7 @@
 use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, SourceText};
 use crate::levels::{self, LevelDef};
-use crate::model::{Field, Level, Organisation, SiteConfig, Stage, Text};
+use crate::model::{Field, Level, Organisation, SiteConfig, Stage, Text, Unit};
 use crate::schema;
 use crate::text;
 use serde::Deserialize;
@@ -30,6 +30,16 @@ struct RawSite {
     fields: Vec<RawField>,
     levels: Option<Spanned<Vec<RawLevel>>>,
     search: Option<RawSearch>,
+    #[serde(default)]
+    units: Vec<RawUnit>,
+}
+
+#[derive(Deserialize)]
+struct RawUnit {
+    key: Spanned<String>,
+    name: String,
+    name_en: Option<String>,
+    kind: String,
 }
 
 #[derive(Deserialize)]
@@ -103,6 +113,7 @@ pub struct Config {
     pub levels: Vec<Level>,
     pub stages: Vec<Stage>,
     pub fields: Vec<Field>,
+    pub units: Vec<Unit>,
 }
 
 pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Config> {
@@ -132,6 +143,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     let stages = stages(&raw, &md, out);
     let fields = fields(&raw, &stages, src, out);
     let (target_low, target_high) = online_target(&raw, src, out);
+    let units = units(&raw, src, out);
     let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
     let site = SiteConfig {
         title: Text { vi: text::nfc(&raw.title), en: nfc_opt(&raw.title_en) },
@@ -158,7 +170,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     if out.len() > start {
         return None;
     }
-    Some(Config { site, levels, stages, fields })
+    Some(Config { site, levels, stages, fields, units })
 }
 
 /// The public address (always ending in `/`) and its path.
@@ -333,6 +345,19 @@ fn online_target(raw: &RawSite, src: &SourceText, out: &mut Vec<Diagnostic>) -> 
         }
         None => (15.0, 30.0),
     }
+}
+
+fn units(raw: &RawSite, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    for (i, u) in raw.units.iter().enumerate() {
+        check_key(&u.key, &format!("units[{i}].key"), units.iter().map(|x| x.key.as_str()), src, out);
+        units.push(Unit {
+            key: u.key.get_ref().clone(),
+            name: Text { vi: text::nfc(u.name.trim()), en: u.name_en.as_deref().map(|n| text::nfc(n.trim())) },
+            kind: u.kind.clone(),
+        });
+    }
+    units
 }
 
 fn organisation(o: &RawOrganisation) -> Organisation {

@@ -9,6 +9,7 @@ mod config;
 pub mod diagram;
 pub mod history;
 mod page;
+pub mod process;
 mod record;
 mod resolve;
 
@@ -98,8 +99,19 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
     let mut failed_codes = std::collections::HashSet::new();
     for (loaded, out, failed_code) in records {
         errors.extend(out);
-        procedures.extend(loaded.map(|(mut p, spans): (crate::model::Procedure, _)| {
+        procedures.extend(loaded.map(|(mut p, spans): (crate::model::Procedure, record::RecordSpans)| {
             p.updated = history.get(&p.source).cloned();
+            for at in &spans.unchecked_processes {
+                warnings.push(
+                    Diagnostic::new(
+                        "process-unchecked",
+                        "the record gives no processing time in working days or hours: the steps' total is not checked",
+                    )
+                    .at_loc(&p.source, *at)
+                    .field("internal_process")
+                    .hint("give the channel's time and time_unit (\"working-days\" or \"hours\")"),
+                );
+            }
             (p, spans)
         }));
         failed_codes.extend(failed_code);

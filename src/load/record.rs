@@ -2,6 +2,7 @@
 //! cross-record checks (`resolve`) need to point at.
 
 use super::config::{Config, check_http};
+use super::process::{RawProcess, internal_processes};
 use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, Loc, SourceText, did_you_mean};
 use crate::model::{Agencies, Channel, ChannelKind, Document, LegalBasis, Procedure, Text, YearStats};
@@ -55,6 +56,8 @@ struct RawRecord {
     legal_basis: Vec<RawLegal>,
     #[serde(default)]
     statistics: Vec<Spanned<RawStats>>,
+    #[serde(default)]
+    internal_process: Vec<Spanned<RawProcess>>,
 }
 
 #[derive(Deserialize)]
@@ -115,6 +118,8 @@ pub struct RecordSpans {
     pub alternative_to: Vec<Loc>,
     pub after: Vec<Loc>,
     pub related: Vec<Loc>,
+    /// Internal processes the record gives no legal time to compare with (a warning).
+    pub unchecked_processes: Vec<Loc>,
 }
 
 pub fn load_record(
@@ -150,6 +155,7 @@ pub fn load_record(
     let documents = documents(&raw.documents, &md, &config.site.base_path, out);
     let legal_basis = legal_basis(&raw.legal_basis, src, out);
     let statistics = statistics(&raw.statistics, config.site.edition.as_deref(), src, out);
+    let (internal_process, unchecked) = internal_processes(&raw.internal_process, &channels, &config.units, src, out);
     check_references(&raw, code, src, out);
     if out.len() > start {
         return None;
@@ -198,6 +204,7 @@ pub fn load_record(
         result: nfc_list(&raw.result),
         legal_basis,
         statistics,
+        internal_process,
         journey_index: 0,
         updated: None,
     };
@@ -207,6 +214,7 @@ pub fn load_record(
         alternative_to: locs(&raw.alternative_to),
         after: locs(&raw.after),
         related: locs(&raw.related),
+        unchecked_processes: unchecked.iter().map(|u| u.at).collect(),
     };
     Some((procedure, spans))
 }

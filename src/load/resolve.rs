@@ -36,6 +36,7 @@ pub fn resolve(
         levels: config.levels,
         stages: config.stages,
         fields: config.fields,
+        units: config.units,
         procedures,
         pages,
         by_code,
