@@ -170,6 +170,8 @@ struct Shared<'a> {
     print_groups: Vec<PrintGroup>,
     /// Per procedure, its leaflet (path and size), if one was made.
     leaflets: Vec<Option<PrintItem>>,
+    /// The organisation's names, folded (`board_names`).
+    board_names: Vec<String>,
 }
 
 /// A print product as the pages link it: "PDF, A4, 2 trang · 58 KB".
@@ -460,6 +462,7 @@ impl<'a> Shared<'a> {
             memo_key,
             print_groups,
             leaflets,
+            board_names: board_names(site, lang),
         };
         shared.fragments = shared.render_fragments(ctx)?;
         Ok(shared)
@@ -732,14 +735,14 @@ impl<'a> Shared<'a> {
         );
         c.insert("proc_stats", &stats_view::procedure(p, site, self.lang, t));
         c.insert("leaflet", &self.leaflets[site.by_code[&p.code]]);
-        c.insert("glance", &glance(site, p, t, self.lang));
+        c.insert("glance", &glance(site, p, t, self.lang, &self.board_names));
     }
 }
 
 /// The summary panel under a procedure's title: what a reader came for (can
 /// I file online, where, how long, how much, what do I bring), in the
 /// edition's language and number format.
-fn glance(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> serde_json::Value {
+fn glance(site: &Site, p: &Procedure, t: &Strings, lang: Lang, orgs: &[String]) -> serde_json::Value {
     // Channels with the same time and fee share a row ("Trực tiếp, Trực tuyến: 10 ngày, 100.000 đồng").
     // (channel labels, time, (fee, where the amount came from), time is the record's own text)
     type TimeFeeRow = (Vec<String>, String, (String, view::FeeSource), bool);
@@ -786,7 +789,7 @@ fn glance(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> serde_json::Va
             "contact": contact(&org.service_center_address, &None, &None, &None),
         }));
     }
-    if names_board(p, org_name) || names_board(p, &org.name.vi) {
+    if names_board(p, orgs) {
         offices.push(json!({
             "name": org_name, "name_vi": org_vi,
             "contact": contact(&org.address, &org.phone, &org.hours, &org.email),
@@ -858,13 +861,28 @@ fn glance(site: &Site, p: &Procedure, t: &Strings, lang: Lang) -> serde_json::Va
     })
 }
 
-/// True when the record names the site's organisation among its agencies or
-/// where to submit ("Ban Quản lý các Khu công nghiệp" names "Ban Quản lý các
-/// khu công nghiệp tỉnh Hà Nam"; a generic "ban quản lý khu công nghiệp, khu
-/// chế xuất, …" of a national record does not).
-fn names_board(p: &Procedure, org: &str) -> bool {
-    let org = text::fold(org);
-    if org.chars().count() < 8 {
+/// The organisation's names as `names_board` compares them: folded once per
+/// edition (the edition's name and the Vietnamese one), not once per page.
+/// Names shorter than 8 characters are too generic to compare and left out.
+fn board_names(site: &Site, lang: Lang) -> Vec<String> {
+    let org = &site.config.organisation.name;
+    let mut names: Vec<String> = Vec::new();
+    for name in [lang.pick(org).0, org.vi.as_str()] {
+        let folded = text::fold(name);
+        if folded.chars().count() >= 8 && !names.contains(&folded) {
+            names.push(folded);
+        }
+    }
+    names
+}
+
+/// True when the record names the site's organisation (one of `orgs`, folded
+/// by `board_names`) among its agencies or where to submit ("Ban Quản lý các
+/// Khu công nghiệp" names "Ban Quản lý các khu công nghiệp tỉnh Hà Nam"; a
+/// generic "ban quản lý khu công nghiệp, khu chế xuất, …" of a national record
+/// does not).
+fn names_board(p: &Procedure, orgs: &[String]) -> bool {
+    if orgs.is_empty() {
         return false;
     }
     let mut names: Vec<&str> = Vec::new();
@@ -873,11 +891,13 @@ fn names_board(p: &Procedure, org: &str) -> bool {
             names.extend(s.split(';'));
         }
     }
-    names
-        .iter()
-        .map(|n| text::fold(n.trim()))
-        .any(|n| n == org || (n.chars().count() >= 20 && (org.starts_with(&n) || n.contains(&org))))
-        || p.where_to_submit.as_ref().is_some_and(|h| text::fold(&h.0).contains(&org))
+    let names: Vec<String> = names.iter().map(|n| text::fold(n.trim())).collect();
+    let submit = p.where_to_submit.as_ref().map(|h| text::fold(&h.0));
+    orgs.iter().any(|org| {
+        names.iter().any(|n| {
+            *n == *org || (n.chars().count() >= 20 && (org.starts_with(n.as_str()) || n.contains(org.as_str())))
+        }) || submit.as_ref().is_some_and(|s| s.contains(org.as_str()))
+    })
 }
 
 /// The text of a small piece of HTML (entities stay escaped, so it is still safe HTML).
