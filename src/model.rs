@@ -328,6 +328,9 @@ pub struct Site {
     pub procedures: Vec<Procedure>,
     pub pages: Vec<Page>,
     pub by_code: HashMap<String, usize>,
+    /// Number of procedures at each level of `levels` (counted once: every
+    /// leaflet and list shows them).
+    pub level_totals: Vec<usize>,
     /// Diagram specs from `diagrams/*.toml`, sorted by name.
     pub diagrams: Vec<Diagram>,
     /// Problems that do not stop the build (files left out), sorted.

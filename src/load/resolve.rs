@@ -31,7 +31,12 @@ pub fn resolve(
     check_page_names(&pages, errors);
     pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
 
+    let mut level_totals = vec![0; config.levels.len()];
+    for p in &procedures {
+        level_totals[p.level] += 1;
+    }
     Site {
+        level_totals,
         config: config.site,
         levels: config.levels,
         stages: config.stages,

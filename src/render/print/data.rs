@@ -44,7 +44,7 @@ pub fn site_view(site: &Site, lang: Lang) -> Value {
 
 /// The level legend: label, meaning and colours of every level.
 pub fn levels_view(site: &Site, lang: Lang) -> Value {
-    let counts = view::level_counts(site, site.procedures.iter());
+    let counts = &site.level_totals;
     site.levels
         .iter()
         .enumerate()
