@@ -12,6 +12,8 @@ fn example(key: &Key, stage: &str, code: Option<&str>) -> String {
         "field" => "\"TODO: khóa lĩnh vực trong site.toml\"".into(),
         "level" => "3".into(),
         "kind" => "\"online\"".into(),
+        "channel" => "\"direct\"".into(),
+        "unit" => "\"TODO: khóa đơn vị trong [[units]] của site.toml\"".into(),
         "time_unit" => "\"working-days\"".into(),
         "online_url" | "url" | "form_url" => "\"https://dichvucong.gov.vn/\"".into(),
         "date" => "2020-06-17".into(),
@@ -50,17 +52,28 @@ pub fn record_skeleton(slug: &str, stage: &str, code: Option<&str>) -> String {
     for key in tables {
         let _ = writeln!(s);
         let _ = writeln!(s, "# {} ({}, optional)", key.doc, key.ty.describe());
-        let (open, close, sub) = match key.ty {
-            Ty::Table(sub) => ("[", "]", sub),
-            Ty::TableArray(sub) => ("[[", "]]", sub),
-            _ => unreachable!(),
-        };
-        let _ = writeln!(s, "# {open}{}{close}", key.name);
-        for k in sub {
-            write_key(&mut s, k, "# ", stage, code);
-        }
+        write_table(&mut s, key, "", stage, code);
     }
     s
+}
+
+/// A commented `[table]` or `[[array]]` with its keys, then its own nested tables
+/// (`[[internal_process.steps]]`).
+fn write_table(s: &mut String, key: &Key, parent: &str, stage: &str, code: Option<&str>) {
+    let (open, close, sub) = match key.ty {
+        Ty::Table(sub) => ("[", "]", sub),
+        Ty::TableArray(sub) => ("[[", "]]", sub),
+        _ => return,
+    };
+    let _ = writeln!(s, "# {open}{parent}{}{close}", key.name);
+    let nested: Vec<&Key> = sub.iter().filter(|k| matches!(k.ty, Ty::Table(_) | Ty::TableArray(_))).collect();
+    for k in sub.iter().filter(|k| !matches!(k.ty, Ty::Table(_) | Ty::TableArray(_))) {
+        write_key(s, k, "# ", stage, code);
+    }
+    for k in nested {
+        let _ = writeln!(s, "# {} ({})", k.doc, k.ty.describe());
+        write_table(s, k, &format!("{parent}{}.", key.name), stage, code);
+    }
 }
 
 fn write_key(s: &mut String, key: &Key, prefix: &str, stage: &str, code: Option<&str>) {
@@ -89,7 +102,22 @@ mod tests {
         crate::schema::key_paths(RECORD_KEYS, "", &mut paths);
         for p in paths {
             let name = p.rsplit(['.', ']']).next().unwrap();
-            assert!(s.contains(&format!("{name} = ")) || s.contains(&format!("[{name}]")), "{name} missing");
+            assert!(
+                s.contains(&format!("{name} = "))
+                    || s.contains(&format!("[{name}]"))
+                    || s.contains(&format!(".{name}]]")),
+                "{name} missing"
+            );
         }
+    }
+
+    #[test]
+    fn nested_tables_get_their_own_commented_header() {
+        let s = record_skeleton("x", "dau-tu", None);
+        let process = s.find("# [[internal_process]]").expect("internal_process header");
+        let steps = s.find("# [[internal_process.steps]]").expect("steps header");
+        assert!(process < steps);
+        assert!(s[steps..].contains("# action = "), "the steps' keys follow their header");
+        assert!(!s.contains("# steps = \n"), "no empty value for a nested table");
     }
 }
