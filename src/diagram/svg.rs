@@ -121,9 +121,14 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
     let id = o.id_prefix;
     let size_attrs =
         o.physical.map(|(pw, ph)| format!(r#" width="{}mm" height="{}mm""#, n(pw), n(ph))).unwrap_or_default();
+    // Relations two lines per gap could not carry are counted, for tests and print shops.
+    let omitted = match layout.arrows_omitted.len() {
+        0 => String::new(),
+        k => format!(r#" data-arrows-omitted="{k}""#),
+    };
     let _ = write!(
         w.s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1"{size_attrs} viewBox="0 0 {} {}" font-family="{FAMILY}, sans-serif" lang="{}" role="group" aria-labelledby="{id}title" class="journey-diagram">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1"{size_attrs}{omitted} viewBox="0 0 {} {}" font-family="{FAMILY}, sans-serif" lang="{}" role="group" aria-labelledby="{id}title" class="journey-diagram">"#,
         n(layout.width),
         n(layout.height),
         labels.lang.code()
@@ -140,7 +145,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         h = n(sw),
         c = n(unit / 2.0),
         r = n(unit * 0.2),
-        mw = n(pr.body * 0.55),
+        mw = n(pr.body * 0.6),
     );
     let _ = write!(w.s, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
 
@@ -220,7 +225,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             esc(&a.from),
             esc(&a.to),
             d.join(" "),
-            n(pr.stroke * 1.6)
+            n(pr.stroke * 2.4)
         );
     }
 
@@ -380,29 +385,44 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
     for l in &layout.legend {
         let level = &site.levels[l.level];
         let band_h = l.label_lines.len() as f64 * lh + pr.pad;
-        let _ = write!(w.s, r#"<g class="legend-level" data-level="{}">"#, esc(&level.key));
+        let y = top + l.y;
+        let _ = write!(
+            w.s,
+            r#"<g class="legend-level" data-level="{}" data-text-width="{}">"#,
+            esc(&level.key),
+            n(l.text_w)
+        );
         let _ = write!(
             w.s,
             r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{INK}" stroke-width="{}"/>"#,
             n(l.x),
-            n(top),
-            n(l.w),
+            n(y),
+            n(l.label_w),
             n(band_h),
             level.colour,
             n(pr.stroke)
         );
         let sw = band_h - pr.pad * 0.6;
-        w.swatch(l.x + l.w - pr.pad * 0.3 - sw, top + pr.pad * 0.3, sw, sw, &level.colour, &level.pattern, id);
+        w.swatch(l.x + l.label_w - pr.pad * 0.3 - sw, y + pr.pad * 0.3, sw, sw, &level.colour, &level.pattern, id);
         w.lines(
             l.x + pr.pad,
-            top + pr.pad / 2.0,
+            y + pr.pad / 2.0,
             pr.body,
             Weight::SemiBold,
             &level.text_colour,
             &l.label_lines,
             "legend-label",
         );
-        w.lines(l.x, top + band_h + pr.pad, pr.body, Weight::Regular, INK, &l.meaning_lines, "legend-meaning");
+        // The explanation beside its label, first lines level.
+        w.lines(
+            l.x + l.label_w + pr.pad,
+            y + pr.pad / 2.0,
+            pr.body,
+            Weight::Regular,
+            INK,
+            &l.meaning_lines,
+            "legend-meaning",
+        );
         w.s.push_str("</g>");
     }
     // Markers and outline styles, flowing left to right.
@@ -464,7 +484,7 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
                     n(x),
                     n(y + lh / 2.0),
                     n(x + sample_w),
-                    n(pr.stroke * 1.6)
+                    n(pr.stroke * 2.4)
                 );
             }
         }
