@@ -305,3 +305,113 @@ fn legend_explanations_read_in_a_few_wide_lines_on_both_posters() {
         }
     }
 }
+
+/// code → its `after` list, from every record of the site at `root`.
+fn after_lists(root: &Path) -> HashMap<String, Vec<String>> {
+    let mut out = HashMap::new();
+    for e in walkdir::WalkDir::new(root.join("content/procedures")).into_iter().flatten() {
+        if e.path().extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let t: toml::Table = toml::from_str(&fs::read_to_string(e.path()).unwrap()).unwrap();
+        let code = t["code"].as_str().unwrap().to_string();
+        let after = t
+            .get("after")
+            .and_then(|a| a.as_array())
+            .map_or(vec![], |a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect::<Vec<_>>());
+        out.insert(code, after);
+    }
+    out
+}
+
+/// The `after` relations between the blocks on a drawing (source, target), without
+/// those another path of relations between its blocks implies.
+fn reduced_relations(
+    blocks: &HashMap<String, Rect>,
+    after: &HashMap<String, Vec<String>>,
+) -> BTreeSet<(String, String)> {
+    let edges: BTreeSet<(String, String)> = blocks
+        .keys()
+        .flat_map(|t| after.get(t).into_iter().flatten().map(move |a| (a.clone(), t.clone())))
+        .filter(|(a, t)| a != t && blocks.contains_key(a))
+        .collect();
+    let implied = |from: &String, to: &String| {
+        let mut stack = vec![from];
+        let mut seen = BTreeSet::new();
+        while let Some(x) = stack.pop() {
+            for (a, b) in edges.iter().filter(|(a, _)| a == x) {
+                if (a == from && b == to) || !seen.insert(b) {
+                    continue;
+                }
+                if b == to {
+                    return true;
+                }
+                stack.push(b);
+            }
+        }
+        false
+    };
+    edges.iter().filter(|(a, t)| !implied(a, t)).cloned().collect()
+}
+
+/// Every relation a poster does not draw as an arrow is named in its target block:
+/// a note line "Sau: 1.009748, 1.009664" ("After: …"), at least 14 pt on the paper.
+fn check_notes(name: &str, path: &Path, after: &HashMap<String, Vec<String>>, label: &str) -> usize {
+    let d = read(path);
+    let svg = fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let mut noted: Vec<(String, String)> = Vec::new();
+    for g in doc.descendants().filter(|n| n.has_tag_name("g") && class_is(n, "block")) {
+        let code = g.attribute("data-code").unwrap();
+        let lines: Vec<roxmltree::Node> = g.descendants().filter(|n| class_is(n, "after-note")).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        // As large as the block's other text, and never under 14 pt where that text is not
+        // (the English A1 poster is overfull: all its text prints at 13.6 pt).
+        let pt = |n: &roxmltree::Node| attr_f(*n, "font-size") * d.mm / (25.4 / 72.0);
+        let body = g.descendants().filter(|n| class_is(n, "name")).map(|n| pt(&n)).fold(f64::MAX, f64::min);
+        for l in &lines {
+            let pt = pt(l);
+            assert!(pt >= body - 0.01, "{name}: {code}'s note is {pt:.1} pt, its name {body:.1} pt");
+            assert!(pt >= 13.99 || body < 13.99, "{name}: {code}'s note is {pt:.1} pt on the paper");
+        }
+        let text: Vec<&str> = lines.iter().map(|l| l.text().unwrap_or("")).collect();
+        let text = text.join(" ");
+        let list = text
+            .strip_prefix(&format!("{label}: "))
+            .unwrap_or_else(|| panic!("{name}: {code}'s note {text:?} starts with {label:?}"));
+        for from in list.split(", ") {
+            noted.push((from.trim().to_string(), code.to_string()));
+        }
+    }
+    let drawn: Vec<(String, String)> = d.arrows.iter().map(|(f, t, _)| (f.clone(), t.clone())).collect();
+    let want = reduced_relations(&d.blocks, after);
+    let missing: Vec<_> = want.iter().filter(|r| !drawn.contains(r) && !noted.contains(r)).collect();
+    let doubled: Vec<_> = want.iter().filter(|r| drawn.iter().chain(&noted).filter(|x| x == r).count() > 1).collect();
+    let extra: Vec<_> = drawn.iter().chain(&noted).filter(|r| !want.contains(r)).collect();
+    eprintln!("{name}: {} relations: {} drawn, {} named in notes", want.len(), drawn.len(), noted.len());
+    assert!(missing.is_empty(), "{name}: relations neither drawn nor noted: {missing:?}");
+    assert!(doubled.is_empty(), "{name}: relations drawn or noted twice: {doubled:?}");
+    assert!(extra.is_empty(), "{name}: arrows or notes that are no (non-redundant) relation: {extra:?}");
+    let omitted: usize = doc.root_element().attribute("data-arrows-omitted").map_or(0, |n| n.parse().unwrap());
+    assert_eq!(omitted, noted.len(), "{name}: data-arrows-omitted counts the noted relations");
+    // The legend explains the note whenever a block has one.
+    let legend = doc.descendants().any(|n| class_is(&n, "legend-after-note"));
+    assert_eq!(legend, !noted.is_empty(), "{name}: the legend explains the note if (and only if) there is one");
+    noted.len()
+}
+
+#[test]
+fn every_relation_is_drawn_or_named_in_its_target_block_once() {
+    let s = sites();
+    let after = after_lists(&s.example);
+    for name in ["hanh-trinh-dau-tu", "xay-dung"] {
+        for (prefix, label) in [("", "Sau"), ("en/", "After")] {
+            let path = s.example.join(format!("public/{prefix}diagrams/{name}.svg"));
+            check_notes(&format!("{prefix}{name}"), &path, &after, label);
+        }
+    }
+    let noted = check_notes("dense", &s.dense.join("public/diagrams/dense.svg"), &after_lists(&s.dense), "Sau");
+    assert!(noted > 0, "dense: the synthetic diagram has relations only a note carries");
+}
