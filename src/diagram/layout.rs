@@ -8,7 +8,7 @@
 use super::measure::{Measurer, Weight};
 use crate::model::{Diagram, Procedure, Site};
 use crate::render::lang::Lang;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Sizes for one kind of output; all lengths in the SVG's user unit.
 #[derive(Clone, Debug)]
@@ -125,6 +125,8 @@ pub struct BlockBox<'a> {
     pub band_h: f64,
     pub title_lines: Vec<String>,
     pub time_lines: Vec<String>,
+    /// "Sau: 1.009748, 1.009664": the relations into this block no arrow carries.
+    pub note_lines: Vec<String>,
     /// Follows the procedure it is an alternative to.
     pub alternative: bool,
 }
@@ -173,7 +175,8 @@ pub struct Layout<'a> {
     pub grid_bottom: f64,
     pub blocks: Vec<BlockBox<'a>>,
     pub arrows: Vec<Arrow>,
-    /// `after` relations not drawn: two lines per gap could not carry them.
+    /// `after` relations (source, target) not drawn as arrows, because two lines per gap
+    /// could not carry them: each is named in its target block's note instead.
     pub arrows_omitted: Vec<(String, String)>,
     pub legend_y: f64,
     pub legend: Vec<LegendLevel>,
@@ -188,6 +191,7 @@ struct Measured<'a> {
     band_h: f64,
     title_lines: Vec<String>,
     time_lines: Vec<String>,
+    note_lines: Vec<String>,
     h: f64,
     alternative: bool,
 }
@@ -200,6 +204,8 @@ pub const AGENCY_W: f64 = 0.25;
 pub const QR_SIZE: f64 = 38.0;
 /// A legend explanation wraps to at least this many ems (≈ 60 characters a line).
 pub const LEGEND_TEXT_EMS: f64 = 26.0;
+/// Space above a block's "Sau: …" note (in pads), where its rule runs.
+pub const NOTE_GAP: f64 = 1.2;
 
 /// Lays out the diagram. A fixed canvas that cannot hold it grows (same
 /// proportions, so text prints smaller) until it does: nothing is cut off.
@@ -279,6 +285,12 @@ pub fn layout<'a>(
     try_layout(site, d, &profile, labels, m, times).0
 }
 
+/// Lays out and routes; a relation routing leaves out is named in its target block
+/// ("Sau: …"), which makes that block taller and moves what follows, so the blocks are
+/// laid out and routed again with those notes, without routing the noted relations. A
+/// relation the new geometry leaves out joins the notes (they only accumulate: the
+/// union), until a pass leaves nothing new out; each pass adds at least one, so this
+/// ends, in practice after two or three passes.
 fn try_layout<'a>(
     site: &'a Site,
     d: &'a Diagram,
@@ -287,8 +299,46 @@ fn try_layout<'a>(
     m: &Measurer,
     times: &dyn Fn(&Procedure) -> String,
 ) -> (Layout<'a>, bool) {
+    let mut noted: FxHashSet<(String, String)> = FxHashSet::default();
+    loop {
+        let (mut l, fits) = try_layout_noted(site, d, pr, labels, m, times, &noted);
+        if l.arrows_omitted.is_empty() {
+            let mut all: Vec<(String, String)> = noted.into_iter().collect();
+            all.sort();
+            l.arrows_omitted = all;
+            return (l, fits);
+        }
+        noted.extend(l.arrows_omitted.drain(..));
+    }
+}
+
+/// One pass of `try_layout`: `noted` relations are written in their target blocks and
+/// not routed; `arrows_omitted` holds the relations this pass could not route.
+fn try_layout_noted<'a>(
+    site: &'a Site,
+    d: &'a Diagram,
+    pr: &Profile,
+    labels: &Labels,
+    m: &Measurer,
+    times: &dyn Fn(&Procedure) -> String,
+    noted: &FxHashSet<(String, String)>,
+) -> (Layout<'a>, bool) {
     let lang = labels.lang;
     let shown: Vec<&Procedure> = d.select(site).collect();
+    // Each noted target's note: its sources in journey order.
+    let mut notes: FxHashMap<&str, String> = FxHashMap::default();
+    if !noted.is_empty() {
+        for t in &shown {
+            let from: Vec<&str> = shown
+                .iter()
+                .map(|p| p.code.as_str())
+                .filter(|s| noted.contains(&(s.to_string(), t.code.clone())))
+                .collect();
+            if !from.is_empty() {
+                notes.insert(t.code.as_str(), format!("{}: {}", labels.get("after_note"), from.join(", ")));
+            }
+        }
+    }
     let stages: Vec<usize> = d.stage_list(site).into_iter().filter(|s| shown.iter().any(|p| p.stage == *s)).collect();
     let inner_w = pr.canvas_w - 2.0 * pr.margin;
     let lh = pr.lh(pr.body);
@@ -398,7 +448,10 @@ fn try_layout<'a>(
                 shown
                     .iter()
                     .filter(|p| p.stage == s)
-                    .map(|p| measure_block(p, col_w, pr, labels, site, m, times))
+                    .map(|p| {
+                        let note = notes.get(p.code.as_str()).map(String::as_str);
+                        measure_block(p, col_w, pr, labels, site, m, times, note)
+                    })
                     .collect()
             })
             .collect();
@@ -494,6 +547,7 @@ fn try_layout<'a>(
                 band_h: b.band_h,
                 title_lines: b.title_lines,
                 time_lines: b.time_lines,
+                note_lines: b.note_lines,
                 alternative: b.alternative,
             });
             y += b.h + pr.row_gap;
@@ -521,7 +575,7 @@ fn try_layout<'a>(
         }
     }
     let (arrows, arrows_omitted) =
-        if d.arrows { route(&blocks, lane_y + lane_h, col_w, pr) } else { (Vec::new(), Vec::new()) };
+        if d.arrows { route(&blocks, lane_y + lane_h, col_w, pr, noted) } else { (Vec::new(), Vec::new()) };
 
     let height = match pr.canvas_h {
         Some(h) => h,
@@ -554,6 +608,8 @@ fn try_layout<'a>(
     (layout, fits)
 }
 
+/// A block's lines and height; `note` is its "Sau: …" line of relations no arrow carries.
+#[allow(clippy::too_many_arguments)]
 fn measure_block<'a>(
     p: &'a Procedure,
     w: f64,
@@ -562,6 +618,7 @@ fn measure_block<'a>(
     site: &Site,
     m: &Measurer,
     times: &dyn Fn(&Procedure) -> String,
+    note: Option<&str>,
 ) -> Measured<'a> {
     let lh = pr.lh(pr.body);
     let inner = w - 2.0 * pr.pad;
@@ -576,8 +633,18 @@ fn measure_block<'a>(
     let title = labels.lang.pick(&p.short_title).0;
     let title_lines = m.wrap(Weight::Regular, title, pr.body, inner);
     let time_lines = m.wrap(Weight::Regular, &times(p), pr.body, inner - lh);
-    let h = band_h + pr.pad + lh + title_lines.len() as f64 * lh + pr.pad * 0.5 + time_lines.len() as f64 * lh + pr.pad;
-    Measured { p, band_lines, band_h, title_lines, time_lines, h, alternative }
+    // The note sits under the time, set off by a rule, at the body size.
+    let note_lines = note.map(|n| m.wrap(Weight::Regular, n, pr.body, inner)).unwrap_or_default();
+    let note_h = if note_lines.is_empty() { 0.0 } else { pr.pad * NOTE_GAP + note_lines.len() as f64 * lh };
+    let h = band_h
+        + pr.pad
+        + lh
+        + title_lines.len() as f64 * lh
+        + pr.pad * 0.5
+        + time_lines.len() as f64 * lh
+        + note_h
+        + pr.pad;
+    Measured { p, band_lines, band_h, title_lines, time_lines, note_lines, h, alternative }
 }
 
 /// Columns per stage: each stage starts with one, then the stage with the
@@ -727,8 +794,18 @@ fn reduced_edges(blocks: &[BlockBox]) -> Vec<(usize, usize)> {
 /// points along the journey: right into a target's left side, or down onto a
 /// block below in the same column. Relations are placed shortest first; one
 /// that finds no free track is left out and returned.
-fn route(blocks: &[BlockBox], corridor_top: f64, col_w: f64, pr: &Profile) -> (Vec<Arrow>, Vec<(String, String)>) {
+fn route(
+    blocks: &[BlockBox],
+    corridor_top: f64,
+    col_w: f64,
+    pr: &Profile,
+    noted: &FxHashSet<(String, String)>,
+) -> (Vec<Arrow>, Vec<(String, String)>) {
     let mut edges = reduced_edges(blocks);
+    // Relations already named in their target's note are not drawn as well.
+    if !noted.is_empty() {
+        edges.retain(|&(s, t)| !noted.contains(&(blocks[s].p.code.clone(), blocks[t].p.code.clone())));
+    }
     let span = |&(s, t): &(usize, usize)| {
         let (cs, ct) = (blocks[s].col as i64, blocks[t].col as i64);
         ((ct - cs).abs(), cs, blocks[s].y, ct, blocks[t].y)

@@ -2,7 +2,7 @@
 //! code and level in data attributes and a link to its page, so the same SVG
 //! serves the website, the poster renderers and the tests that read it back.
 
-use super::layout::{AGENCY_W, BlockBox, Labels, Layout, Profile, QR_SIZE};
+use super::layout::{AGENCY_W, BlockBox, Labels, Layout, NOTE_GAP, Profile, QR_SIZE};
 use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
 use std::fmt::Write;
@@ -263,6 +263,10 @@ fn write_block(w: &mut W, site: &Site, b: &BlockBox, labels: &Labels, o: &SvgOpt
             aria.push_str(labels.get("or"));
         }
         aria.push_str(&format!(" {} {} {}", p.code, b.title_lines.join(" "), b.time_lines.join(" ")));
+        if !b.note_lines.is_empty() {
+            aria.push_str(". ");
+            aria.push_str(&b.note_lines.join(" "));
+        }
         if p.digital_signature {
             aria.push_str(". ");
             aria.push_str(labels.get("signature"));
@@ -369,6 +373,21 @@ fn write_block(w: &mut W, site: &Site, b: &BlockBox, labels: &Labels, o: &SvgOpt
         ly += b.title_lines.len() as f64 * lh + pr.pad * 0.5;
         w.icon("time", b.x + pr.pad, ly + (lh - icon) / 2.0, icon * 0.9, "time-icon");
         w.lines(b.x + pr.pad + lh, ly, pr.body, Weight::Regular, MUTED, &b.time_lines, "time");
+        if !b.note_lines.is_empty() {
+            // "Sau: 1.009748, 1.009664": the relations into this block no arrow carries,
+            // under a rule across the block.
+            ly += b.time_lines.len() as f64 * lh + pr.pad * NOTE_GAP;
+            let rule_y = ly - pr.pad * NOTE_GAP / 2.0;
+            let _ = write!(
+                w.s,
+                r#"<path class="note-rule" d="M{} {} H{}" stroke="{MUTED}" stroke-width="{}"/>"#,
+                n(b.x + pr.pad),
+                n(rule_y),
+                n(b.x + b.w - pr.pad),
+                n(pr.stroke)
+            );
+            w.lines(b.x + pr.pad, ly, pr.body, Weight::Regular, INK, &b.note_lines, "after-note");
+        }
         w.s.push_str("</g></a>");
     }
 }
@@ -430,19 +449,25 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
     let icon = lh * 0.8;
     let mut x = pr.margin;
     let mut y = layout.legend_items_y;
-    let items: [(&str, &'static str); 5] = [
+    let mut items: Vec<(&str, &'static str)> = vec![
         ("signature", "signature"),
         ("center", "center"),
         ("optional", "legend_optional"),
         ("alternative", "legend_alternative"),
         ("arrow", "legend_arrow"),
     ];
+    // Only a poster whose blocks carry a "Sau: …" note explains it.
+    if !layout.arrows_omitted.is_empty() {
+        items.push(("after-note", "legend_after_note"));
+    }
+    let note_sample = format!("{}: …", labels.get("after_note"));
     for (kind, key) in items {
         let text = labels.get(key).to_string();
         let or_word = labels.get("or");
         let sample_w = match kind {
             "signature" | "center" => icon,
             "alternative" => w.m.width(Weight::SemiBold, or_word, pr.body) + pr.pad,
+            "after-note" => w.m.width(Weight::Regular, &note_sample, pr.body),
             _ => lh * 2.2,
         };
         let text_w = w.m.width(Weight::Regular, &text, pr.body);
@@ -476,6 +501,11 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
                     n(pr.stroke)
                 );
                 w.text(x + pr.pad / 2.0, y, pr.body, Weight::SemiBold, INK, or_word, "legend-or");
+            }
+            "after-note" => {
+                w.s.push_str(r#"<g class="legend-after-note">"#);
+                w.text(x, y, pr.body, Weight::Regular, INK, &note_sample, "legend-note");
+                w.s.push_str("</g>");
             }
             _ => {
                 let _ = write!(
