@@ -129,9 +129,12 @@ struct Rect {
     h: f64,
 }
 
+/// An arrow read back: source, target and its points.
+type Arrow = (String, String, Vec<(f64, f64)>);
+
 struct Drawing {
     blocks: HashMap<String, Rect>,
-    arrows: Vec<(String, String, Vec<(f64, f64)>)>,
+    arrows: Vec<Arrow>,
     /// Paper millimetres per canvas unit.
     mm: f64,
 }

@@ -728,14 +728,17 @@ enum Run {
 #[derive(Default)]
 struct Tracks {
     /// (resource, owner) → (track, low, high).
-    claims: FxHashMap<(i64, usize), (usize, f64, f64)>,
+    claims: FxHashMap<(i64, usize), Claim>,
 }
+
+/// A line on a track: (track, low, high).
+type Claim = (usize, f64, f64);
 
 const CORRIDOR: i64 = i64::MIN;
 
 impl Tracks {
     /// The track `owner` would use to extend its line in `res` over `lo..hi`, if any.
-    fn fits(&self, res: i64, owner: usize, lo: f64, hi: f64, prefer: usize, clear: f64) -> Option<(usize, f64, f64)> {
+    fn fits(&self, res: i64, owner: usize, lo: f64, hi: f64, prefer: usize, clear: f64) -> Option<Claim> {
         let free = |t: usize, lo: f64, hi: f64| {
             self.claims
                 .iter()
@@ -864,7 +867,7 @@ fn place(
                 ],
             )
         };
-        let claims: Option<Vec<(i64, (usize, f64, f64))>> = needs
+        let claims: Option<Vec<(i64, Claim)>> = needs
             .iter()
             .map(|&(res, lo, hi, prefer)| tracks.fits(res, s, lo, hi, prefer, clear).map(|c| (res, c)))
             .collect();
