@@ -8,7 +8,7 @@
 use super::measure::{Measurer, Weight};
 use crate::model::{Diagram, Procedure, Site};
 use crate::render::lang::Lang;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Sizes for one kind of output; all lengths in the SVG's user unit.
 #[derive(Clone, Debug)]
@@ -125,6 +125,8 @@ pub struct BlockBox<'a> {
     pub band_h: f64,
     pub title_lines: Vec<String>,
     pub time_lines: Vec<String>,
+    /// "Sau: 1.009748, 1.009664": the relations into this block no arrow carries.
+    pub note_lines: Vec<String>,
     /// Follows the procedure it is an alternative to.
     pub alternative: bool,
 }
@@ -144,8 +146,15 @@ pub struct Arrow {
 
 pub struct LegendLevel {
     pub level: usize,
+    /// The cell: `x` on the canvas, `y` below the legend's title.
     pub x: f64,
+    pub y: f64,
     pub w: f64,
+    pub h: f64,
+    /// The level's coloured label box, left of its explanation.
+    pub label_w: f64,
+    /// Width the explanation wraps to.
+    pub text_w: f64,
     pub label_lines: Vec<String>,
     pub meaning_lines: Vec<String>,
 }
@@ -166,6 +175,9 @@ pub struct Layout<'a> {
     pub grid_bottom: f64,
     pub blocks: Vec<BlockBox<'a>>,
     pub arrows: Vec<Arrow>,
+    /// `after` relations (source, target) not drawn as arrows, because two lines per gap
+    /// could not carry them: each is named in its target block's note instead.
+    pub arrows_omitted: Vec<(String, String)>,
     pub legend_y: f64,
     pub legend: Vec<LegendLevel>,
     pub legend_items_y: f64,
@@ -179,6 +191,7 @@ struct Measured<'a> {
     band_h: f64,
     title_lines: Vec<String>,
     time_lines: Vec<String>,
+    note_lines: Vec<String>,
     h: f64,
     alternative: bool,
 }
@@ -189,6 +202,10 @@ pub const TITLE_LH: f64 = 1.1;
 /// Share of the inner width the agency's name may take, right of the subtitle.
 pub const AGENCY_W: f64 = 0.25;
 pub const QR_SIZE: f64 = 38.0;
+/// A legend explanation wraps to at least this many ems (≈ 60 characters a line).
+pub const LEGEND_TEXT_EMS: f64 = 26.0;
+/// Space above a block's "Sau: …" note (in pads), where its rule runs.
+pub const NOTE_GAP: f64 = 1.2;
 
 /// Lays out the diagram. A fixed canvas that cannot hold it grows (same
 /// proportions, so text prints smaller) until it does: nothing is cut off.
@@ -268,6 +285,12 @@ pub fn layout<'a>(
     try_layout(site, d, &profile, labels, m, times).0
 }
 
+/// Lays out and routes; a relation routing leaves out is named in its target block
+/// ("Sau: …"), which makes that block taller and moves what follows, so the blocks are
+/// laid out and routed again with those notes, without routing the noted relations. A
+/// relation the new geometry leaves out joins the notes (they only accumulate: the
+/// union), until a pass leaves nothing new out; each pass adds at least one, so this
+/// ends, in practice after two or three passes.
 fn try_layout<'a>(
     site: &'a Site,
     d: &'a Diagram,
@@ -276,8 +299,46 @@ fn try_layout<'a>(
     m: &Measurer,
     times: &dyn Fn(&Procedure) -> String,
 ) -> (Layout<'a>, bool) {
+    let mut noted: FxHashSet<(String, String)> = FxHashSet::default();
+    loop {
+        let (mut l, fits) = try_layout_noted(site, d, pr, labels, m, times, &noted);
+        if l.arrows_omitted.is_empty() {
+            let mut all: Vec<(String, String)> = noted.into_iter().collect();
+            all.sort();
+            l.arrows_omitted = all;
+            return (l, fits);
+        }
+        noted.extend(l.arrows_omitted.drain(..));
+    }
+}
+
+/// One pass of `try_layout`: `noted` relations are written in their target blocks and
+/// not routed; `arrows_omitted` holds the relations this pass could not route.
+fn try_layout_noted<'a>(
+    site: &'a Site,
+    d: &'a Diagram,
+    pr: &Profile,
+    labels: &Labels,
+    m: &Measurer,
+    times: &dyn Fn(&Procedure) -> String,
+    noted: &FxHashSet<(String, String)>,
+) -> (Layout<'a>, bool) {
     let lang = labels.lang;
     let shown: Vec<&Procedure> = d.select(site).collect();
+    // Each noted target's note: its sources in journey order.
+    let mut notes: FxHashMap<&str, String> = FxHashMap::default();
+    if !noted.is_empty() {
+        for t in &shown {
+            let from: Vec<&str> = shown
+                .iter()
+                .map(|p| p.code.as_str())
+                .filter(|s| noted.contains(&(s.to_string(), t.code.clone())))
+                .collect();
+            if !from.is_empty() {
+                notes.insert(t.code.as_str(), format!("{}: {}", labels.get("after_note"), from.join(", ")));
+            }
+        }
+    }
     let stages: Vec<usize> = d.stage_list(site).into_iter().filter(|s| shown.iter().any(|p| p.stage == *s)).collect();
     let inner_w = pr.canvas_w - 2.0 * pr.margin;
     let lh = pr.lh(pr.body);
@@ -314,26 +375,55 @@ fn try_layout<'a>(
     let mut legend = Vec::new();
     let mut bottom_h = 0.0;
     if pr.poster {
-        let n = site.levels.len().max(1) as f64;
-        let col_w = (legend_w - (n - 1.0) * pr.gap) / n;
-        let mut tallest: f64 = 0.0;
-        for (i, l) in site.levels.iter().enumerate() {
-            let label = lang.pick(&l.label).0;
-            let meaning = match (lang, &l.meaning.plain_en) {
-                (Lang::En, Some(en)) => en.clone(),
-                _ => l.meaning.plain.clone(),
-            };
-            let label_lines = m.wrap(Weight::SemiBold, label, pr.body, col_w - 2.0 * pr.pad - lh);
-            let meaning_lines = m.wrap(Weight::Regular, &meaning, pr.body, col_w);
-            tallest = tallest.max(label_lines.len() as f64 * lh + 2.0 * pr.pad + meaning_lines.len() as f64 * lh);
+        // Each level is a label box with its explanation to the right, as many per row as
+        // leave the explanation at least LEGEND_TEXT_EMS wide: it then reads in a few long
+        // lines instead of a narrow column of short ones.
+        let n = site.levels.len().max(1);
+        let picked: Vec<(String, String)> = site
+            .levels
+            .iter()
+            .map(|l| {
+                let meaning = match (lang, &l.meaning.plain_en) {
+                    (Lang::En, Some(en)) => en.clone(),
+                    _ => l.meaning.plain.clone(),
+                };
+                (lang.pick(&l.label).0.to_string(), meaning)
+            })
+            .collect();
+        let widest_label = picked.iter().map(|(l, _)| m.width(Weight::SemiBold, l, pr.body)).fold(0.0, f64::max);
+        let label_box = |cell: f64| (widest_label + lh + 3.0 * pr.pad).min(cell * 0.35);
+        let cell_w = |k: usize| (legend_w - (k as f64 - 1.0) * pr.gap) / k as f64;
+        let per_row = (1..=n)
+            .rev()
+            .find(|&k| cell_w(k) - label_box(cell_w(k)) - pr.pad >= LEGEND_TEXT_EMS * pr.body)
+            .unwrap_or(1);
+        let cell = cell_w(per_row);
+        let label_w = label_box(cell);
+        let mut row_top = 0.0;
+        let mut row_h: f64 = 0.0;
+        for (i, (label, meaning)) in picked.into_iter().enumerate() {
+            if i > 0 && i % per_row == 0 {
+                row_top += row_h + pr.row_gap;
+                row_h = 0.0;
+            }
+            let label_lines = m.wrap(Weight::SemiBold, &label, pr.body, label_w - 2.0 * pr.pad - lh);
+            let text_w = cell - label_w - pr.pad;
+            let meaning_lines = m.wrap(Weight::Regular, &meaning, pr.body, text_w);
+            let h = (label_lines.len() as f64 * lh + pr.pad).max(meaning_lines.len() as f64 * lh + pr.pad / 2.0);
+            row_h = row_h.max(h);
             legend.push(LegendLevel {
                 level: i,
-                x: pr.margin + i as f64 * (col_w + pr.gap),
-                w: col_w,
+                x: pr.margin + (i % per_row) as f64 * (cell + pr.gap),
+                y: row_top,
+                w: cell,
+                h,
+                label_w,
+                text_w,
                 label_lines,
                 meaning_lines,
             });
         }
+        let tallest = row_top + row_h;
         let legend_h = if d.legend { lh * 1.3 + tallest + pr.row_gap + 3.0 * lh } else { 0.0 };
         let footer_h = QR_SIZE + 5.0 * lh;
         bottom_h = legend_h.max(footer_h) + pr.gap;
@@ -358,7 +448,10 @@ fn try_layout<'a>(
                 shown
                     .iter()
                     .filter(|p| p.stage == s)
-                    .map(|p| measure_block(p, col_w, pr, labels, site, m, times))
+                    .map(|p| {
+                        let note = notes.get(p.code.as_str()).map(String::as_str);
+                        measure_block(p, col_w, pr, labels, site, m, times, note)
+                    })
                     .collect()
             })
             .collect();
@@ -379,7 +472,7 @@ fn try_layout<'a>(
             })
             .collect();
         let lane_h = lane_titles.iter().map(|t| t.len()).max().unwrap_or(1) as f64 * pr.lh(pr.lane) + 2.0 * pr.pad;
-        let corridor = if d.arrows { corridor_for(&stages, &measured, &k, pr) } else { 0.0 };
+        let corridor = if d.arrows { corridor_h(pr) } else { 0.0 };
         let total = lane_y + lane_h + corridor + grid_h + pr.gap + bottom_h + pr.margin;
         // Posters: the first count that fits the paper. Website: the first
         // that is not much taller than wide. Otherwise the shortest.
@@ -413,6 +506,7 @@ fn try_layout<'a>(
             grid_bottom: lane_y,
             blocks: vec![],
             arrows: vec![],
+            arrows_omitted: vec![],
             legend_y: lane_y,
             legend,
             legend_items_y: lane_y,
@@ -423,7 +517,7 @@ fn try_layout<'a>(
     };
 
     // Place.
-    let corridor = if d.arrows { corridor_for(&stages, &measured, &k, pr) } else { 0.0 };
+    let corridor = if d.arrows { corridor_h(pr) } else { 0.0 };
     let grid_top = lane_y + lane_h + corridor;
     let mut lanes = Vec::new();
     let mut blocks = Vec::new();
@@ -453,6 +547,7 @@ fn try_layout<'a>(
                 band_h: b.band_h,
                 title_lines: b.title_lines,
                 time_lines: b.time_lines,
+                note_lines: b.note_lines,
                 alternative: b.alternative,
             });
             y += b.h + pr.row_gap;
@@ -460,27 +555,34 @@ fn try_layout<'a>(
         }
         col += k;
     }
-    // Now that columns are known, only sources with arrows to a column that
-    // is not next door need a corridor track: shrink the corridor to those.
-    let needed = if d.arrows { placed_trunk_sources(&blocks) } else { Vec::new() };
-    let real_corridor = if d.arrows { (needed.len() as f64 + 1.0) * track(pr) } else { 0.0 };
-    let shift = real_corridor - corridor;
-    for b in &mut blocks {
-        b.y += shift;
+    // A poster with room to spare spreads its rows (each gap up to 2.5 × the row gap)
+    // rather than leave an empty band above the legend.
+    if let (true, Some(h)) = (pr.poster, pr.canvas_h) {
+        let spare = h - pr.margin - bottom_h - grid_bottom;
+        let mut index = vec![0usize; blocks.iter().map(|b| b.col + 1).max().unwrap_or(0)];
+        let mut nth = Vec::with_capacity(blocks.len());
+        for b in &blocks {
+            nth.push(index[b.col]);
+            index[b.col] += 1;
+        }
+        let rows = index.iter().copied().max().unwrap_or(0);
+        if spare > 0.0 && rows > 1 {
+            let extra = (spare / (rows - 1) as f64).min(pr.row_gap * 1.5);
+            for (b, i) in blocks.iter_mut().zip(nth) {
+                b.y += i as f64 * extra;
+                grid_bottom = grid_bottom.max(b.y + b.h);
+            }
+        }
     }
-    let grid_top = grid_top + shift;
-    let grid_bottom = grid_bottom + shift;
-    let arrows = if d.arrows { route(&blocks, &needed, lane_y + lane_h, real_corridor, pr) } else { Vec::new() };
+    let (arrows, arrows_omitted) =
+        if d.arrows { route(&blocks, lane_y + lane_h, col_w, pr, noted) } else { (Vec::new(), Vec::new()) };
 
     let height = match pr.canvas_h {
         Some(h) => h,
         None => grid_bottom + pr.margin,
     };
     let legend_y = height - pr.margin - bottom_h + pr.gap;
-    let tallest_level = legend
-        .iter()
-        .map(|l| l.label_lines.len() as f64 * lh + 2.0 * pr.pad + l.meaning_lines.len() as f64 * lh)
-        .fold(0.0, f64::max);
+    let tallest_level = legend.iter().map(|l| l.y + l.h).fold(0.0, f64::max);
     let legend_items_y = legend_y + lh * 1.3 + tallest_level + pr.row_gap;
     let layout = Layout {
         width: pr.canvas_w,
@@ -496,6 +598,7 @@ fn try_layout<'a>(
         grid_bottom,
         blocks,
         arrows,
+        arrows_omitted,
         legend_y,
         legend,
         legend_items_y,
@@ -505,6 +608,8 @@ fn try_layout<'a>(
     (layout, fits)
 }
 
+/// A block's lines and height; `note` is its "Sau: …" line of relations no arrow carries.
+#[allow(clippy::too_many_arguments)]
 fn measure_block<'a>(
     p: &'a Procedure,
     w: f64,
@@ -513,6 +618,7 @@ fn measure_block<'a>(
     site: &Site,
     m: &Measurer,
     times: &dyn Fn(&Procedure) -> String,
+    note: Option<&str>,
 ) -> Measured<'a> {
     let lh = pr.lh(pr.body);
     let inner = w - 2.0 * pr.pad;
@@ -527,8 +633,18 @@ fn measure_block<'a>(
     let title = labels.lang.pick(&p.short_title).0;
     let title_lines = m.wrap(Weight::Regular, title, pr.body, inner);
     let time_lines = m.wrap(Weight::Regular, &times(p), pr.body, inner - lh);
-    let h = band_h + pr.pad + lh + title_lines.len() as f64 * lh + pr.pad * 0.5 + time_lines.len() as f64 * lh + pr.pad;
-    Measured { p, band_lines, band_h, title_lines, time_lines, h, alternative }
+    // The note sits under the time, set off by a rule, at the body size.
+    let note_lines = note.map(|n| m.wrap(Weight::Regular, n, pr.body, inner)).unwrap_or_default();
+    let note_h = if note_lines.is_empty() { 0.0 } else { pr.pad * NOTE_GAP + note_lines.len() as f64 * lh };
+    let h = band_h
+        + pr.pad
+        + lh
+        + title_lines.len() as f64 * lh
+        + pr.pad * 0.5
+        + time_lines.len() as f64 * lh
+        + note_h
+        + pr.pad;
+    Measured { p, band_lines, band_h, title_lines, time_lines, note_lines, h, alternative }
 }
 
 /// Columns per stage: each stage starts with one, then the stage with the
@@ -584,114 +700,213 @@ fn partition(blocks: &[Measured], k: usize, gap: f64) -> (Vec<usize>, f64) {
     (greedy(hi).unwrap_or_default(), hi)
 }
 
-/// Height of the corridor above the blocks: one track per source with an
-/// arrow to a column that is neither its own nor the next.
-fn corridor_for(stages: &[usize], measured: &[Vec<Measured>], k: &[usize], pr: &Profile) -> f64 {
-    let mut col_of: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut first = 0;
-    for ((_, blocks), &k) in stages.iter().zip(measured).zip(k) {
-        let (breaks, _) = partition(blocks, k, pr.row_gap);
-        let mut sub = 0;
-        for (i, b) in blocks.iter().enumerate() {
-            if breaks.contains(&i) {
-                sub += 1;
-            }
-            col_of.insert(&b.p.code, first + sub);
-        }
-        first += k;
-    }
-    let mut sources: Vec<&str> = Vec::new();
-    for blocks in measured {
-        for b in blocks {
-            for a in &b.p.after {
-                if let (Some(&cs), Some(&ct)) = (col_of.get(a.as_str()), col_of.get(b.p.code.as_str()))
-                    && ct != cs
-                    && ct != cs + 1
-                    && !sources.contains(&a.as_str())
-                {
-                    sources.push(a);
-                }
-            }
-        }
-    }
-    (sources.len() as f64 + 1.0) * track(pr)
-}
-
+/// Spacing of arrow tracks: two in each gutter, two in the corridor.
 fn track(pr: &Profile) -> f64 {
-    pr.gap / 4.0
+    pr.gap * 0.4
 }
 
-/// Orthogonal arrows from each `after` procedure to the one that follows it.
-fn route(blocks: &[BlockBox], sources: &[String], corridor_top: f64, corridor: f64, pr: &Profile) -> Vec<Arrow> {
-    let by_code: FxHashMap<&str, &BlockBox> = blocks.iter().map(|b| (b.p.code.as_str(), b)).collect();
-    // Gutter g lies right of column g; gutter -1 is the left margin. Each
-    // source gets its own track in a gutter so parallel arrows stay apart.
-    let mut gutter_users: FxHashMap<i64, Vec<&str>> = FxHashMap::default();
-    let mut plans = Vec::new();
-    for t in blocks {
-        for a in &t.p.after {
-            let Some(s) = by_code.get(a.as_str()) else { continue };
-            let (cs, ct) = (s.col as i64, t.col as i64);
-            // Next column or same column: the gutter right of the source.
-            // Anything else: that gutter, the corridor, the gutter left of the target.
-            let gutters: Vec<i64> = if ct == cs + 1 || ct == cs { vec![cs] } else { vec![cs, ct - 1] };
-            for g in &gutters {
-                let users = gutter_users.entry(*g).or_default();
-                if !users.contains(&s.p.code.as_str()) {
-                    users.push(&s.p.code);
-                }
-            }
-            plans.push((*s, t, gutters));
-        }
-    }
-    let gx = |g: i64, src: &str| -> f64 {
-        let users = &gutter_users[&g];
-        let n = users.len() as f64;
-        let slot = users.iter().position(|u| *u == src).unwrap_or(0) as f64;
-        let spacing = (pr.gap * 0.8 / n.max(1.0)).min(track(pr));
-        let centre = pr.margin + (g + 1) as f64 * (blocks_col_w(blocks) + pr.gap) - pr.gap / 2.0;
-        centre + (slot - (n - 1.0) / 2.0) * spacing
-    };
-    let mut arrows = Vec::new();
-    for (s, t, gutters) in plans {
-        let sy = s.y + s.band_h / 2.0;
-        let ty = t.y + t.band_h / 2.0;
-        let start = (s.x + s.w, sy);
-        let points = if t.col == s.col + 1 {
-            let x = gx(gutters[0], &s.p.code);
-            vec![start, (x, sy), (x, ty), (t.x, ty)]
-        } else if t.col == s.col {
-            let x = gx(gutters[0], &s.p.code);
-            vec![start, (x, sy), (x, ty), (t.x + t.w, ty)]
-        } else {
-            let i = sources.iter().position(|c| *c == s.p.code).unwrap_or(0) as f64;
-            let ytrack = corridor_top + corridor - (i + 1.0) * track(pr);
-            let (x1, x2) = (gx(gutters[0], &s.p.code), gx(gutters[1], &s.p.code));
-            vec![start, (x1, sy), (x1, ytrack), (x2, ytrack), (x2, ty), (t.x, ty)]
+/// Height of the corridor above the blocks: its two tracks, and room for an
+/// arrow that enters a column's first block from above.
+fn corridor_h(pr: &Profile) -> f64 {
+    2.0 * track(pr) + pr.row_gap.max(track(pr))
+}
+
+/// A drawn relation: source and target block, and how it runs.
+enum Run {
+    /// To the next column: out of the source's right, down the gutter, into the target's left.
+    Next,
+    /// Within a column: down the gutter on its right, into the target from above.
+    Same,
+    /// Anywhere else: up the source's gutter, along the corridor, down the gutter left of the target.
+    Far,
+}
+
+/// Where arrow lines may run: gutter `g` (right of column g; -1 is the left
+/// margin) or the corridor. Each has two tracks; a track holds one line per
+/// owner (a source: all its arrows share one line there, splitting late),
+/// and lines of different owners on a track never overlap.
+#[derive(Default)]
+struct Tracks {
+    /// (resource, owner) → (track, low, high).
+    claims: FxHashMap<(i64, usize), Claim>,
+}
+
+/// A line on a track: (track, low, high).
+type Claim = (usize, f64, f64);
+
+const CORRIDOR: i64 = i64::MIN;
+
+impl Tracks {
+    /// The track `owner` would use to extend its line in `res` over `lo..hi`, if any.
+    fn fits(&self, res: i64, owner: usize, lo: f64, hi: f64, prefer: usize, clear: f64) -> Option<Claim> {
+        let free = |t: usize, lo: f64, hi: f64| {
+            self.claims
+                .iter()
+                .all(|(&(r, o), &(tt, a, b))| r != res || o == owner || tt != t || b + clear <= lo || hi + clear <= a)
         };
-        arrows.push(Arrow { from: s.p.code.clone(), to: t.p.code.clone(), points });
+        if let Some(&(t, a, b)) = self.claims.get(&(res, owner)) {
+            let (lo, hi) = (lo.min(a), hi.max(b));
+            return free(t, lo, hi).then_some((t, lo, hi));
+        }
+        [prefer, 1 - prefer].into_iter().find(|&t| free(t, lo, hi)).map(|t| (t, lo, hi))
     }
-    arrows
 }
 
-/// Sources with an arrow to a column other than their own or the next.
-fn placed_trunk_sources(blocks: &[BlockBox]) -> Vec<String> {
-    let by_code: FxHashMap<&str, &BlockBox> = blocks.iter().map(|b| (b.p.code.as_str(), b)).collect();
-    let mut sources: Vec<String> = Vec::new();
-    for t in blocks {
-        for a in &t.p.after {
-            if let Some(s) = by_code.get(a.as_str())
-                && t.col != s.col
-                && t.col != s.col + 1
-                && !sources.contains(a)
+/// `after` relations between the shown procedures, without those another
+/// path of relations already implies (the transitive reduction): an arrow
+/// A→C says nothing that A→B→C does not.
+fn reduced_edges(blocks: &[BlockBox]) -> Vec<(usize, usize)> {
+    let index: FxHashMap<&str, usize> = blocks.iter().enumerate().map(|(i, b)| (b.p.code.as_str(), i)).collect();
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
+    let mut edges = Vec::new();
+    for (t, b) in blocks.iter().enumerate() {
+        for a in &b.p.after {
+            if let Some(&s) = index.get(a.as_str())
+                && s != t
+                && !succ[s].contains(&t)
             {
-                sources.push(a.clone());
+                succ[s].push(t);
+                edges.push((s, t));
             }
         }
     }
-    sources
+    let reaches = |from: usize, to: usize, skip: (usize, usize)| {
+        let mut seen = vec![false; blocks.len()];
+        let mut stack = vec![from];
+        while let Some(x) = stack.pop() {
+            for &y in &succ[x] {
+                if (x, y) == skip || seen[y] {
+                    continue;
+                }
+                if y == to {
+                    return true;
+                }
+                seen[y] = true;
+                stack.push(y);
+            }
+        }
+        false
+    };
+    edges.into_iter().filter(|&(s, t)| !reaches(s, t, (s, t))).collect()
 }
 
-fn blocks_col_w(blocks: &[BlockBox]) -> f64 {
-    blocks.first().map_or(0.0, |b| b.w)
+/// Orthogonal arrows from each `after` procedure to the one that follows it,
+/// at most two parallel lines in any gutter and in the corridor. Arrows from
+/// one source share their line (a trunk that splits late), so one source's
+/// relations cost one line per gutter whatever their number. Every arrowhead
+/// points along the journey: right into a target's left side, or down onto a
+/// block below in the same column. Relations are placed shortest first; one
+/// that finds no free track is left out and returned.
+fn route(
+    blocks: &[BlockBox],
+    corridor_top: f64,
+    col_w: f64,
+    pr: &Profile,
+    noted: &FxHashSet<(String, String)>,
+) -> (Vec<Arrow>, Vec<(String, String)>) {
+    let mut edges = reduced_edges(blocks);
+    // Relations already named in their target's note are not drawn as well.
+    if !noted.is_empty() {
+        edges.retain(|&(s, t)| !noted.contains(&(blocks[s].p.code.clone(), blocks[t].p.code.clone())));
+    }
+    let span = |&(s, t): &(usize, usize)| {
+        let (cs, ct) = (blocks[s].col as i64, blocks[t].col as i64);
+        ((ct - cs).abs(), cs, blocks[s].y, ct, blocks[t].y)
+    };
+    // Shortest first, in reading order.
+    edges.sort_by(|a, b| {
+        let (x, y) = (span(a), span(b));
+        x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.total_cmp(&y.2)).then(x.3.cmp(&y.3)).then(x.4.total_cmp(&y.4))
+    });
+    // Or the sources with the most relations first (a hub's trunk, then the rest):
+    // whichever order leaves fewer relations out is drawn.
+    let mut out_degree = vec![0usize; blocks.len()];
+    for &(s, _) in &edges {
+        out_degree[s] += 1;
+    }
+    let mut by_source = edges.clone();
+    by_source.sort_by_key(|&(s, _)| std::cmp::Reverse(out_degree[s]));
+    let a = place(blocks, edges, corridor_top, col_w, pr);
+    let b = place(blocks, by_source, corridor_top, col_w, pr);
+    if b.1.len() < a.1.len() { b } else { a }
+}
+
+/// Places `edges` in this order (see `route`).
+fn place(
+    blocks: &[BlockBox],
+    edges: Vec<(usize, usize)>,
+    corridor_top: f64,
+    col_w: f64,
+    pr: &Profile,
+) -> (Vec<Arrow>, Vec<(String, String)>) {
+    let gutter_left = |g: i64| pr.margin + (g + 1) as f64 * (col_w + pr.gap) - pr.gap;
+    let gx = |g: i64, t: usize| gutter_left(g) + pr.gap * (0.3 + 0.4 * t as f64);
+    let cy = |t: usize| corridor_top + track(pr) * (0.8 + t as f64);
+    let clear = pr.row_gap * 0.5;
+    let band_y = |b: &BlockBox| b.y + b.band_h / 2.0;
+    let mut tracks = Tracks::default();
+    let mut placed = Vec::new();
+    let mut omitted = Vec::new();
+    for (s, t) in edges {
+        let (sb, tb) = (&blocks[s], &blocks[t]);
+        let (cs, ct) = (sb.col as i64, tb.col as i64);
+        let (sy, ty) = (band_y(sb), band_y(tb));
+        let (run, needs): (Run, Vec<(i64, f64, f64, usize)>) = if ct == cs + 1 {
+            (Run::Next, vec![(cs, sy.min(ty), sy.max(ty), 0)])
+        } else if ct == cs {
+            let ty = tb.y - pr.row_gap / 2.0;
+            (Run::Same, vec![(cs, sy.min(ty), sy.max(ty), 0)])
+        } else {
+            let (a, b) = (cs.min(ct - 1), cs.max(ct - 1));
+            (
+                Run::Far,
+                vec![
+                    (cs, corridor_top, sy, 0),
+                    (CORRIDOR, gutter_left(a), gutter_left(b) + pr.gap, 0),
+                    (ct - 1, corridor_top, ty, 1),
+                ],
+            )
+        };
+        let claims: Option<Vec<(i64, Claim)>> = needs
+            .iter()
+            .map(|&(res, lo, hi, prefer)| tracks.fits(res, s, lo, hi, prefer, clear).map(|c| (res, c)))
+            .collect();
+        match claims {
+            Some(claims) => {
+                for (res, c) in claims {
+                    tracks.claims.insert((res, s), c);
+                }
+                placed.push((s, t, run));
+            }
+            None => omitted.push((sb.p.code.clone(), tb.p.code.clone())),
+        }
+    }
+    let track_of = |res: i64, owner: usize| tracks.claims[&(res, owner)].0;
+    // Drawn in the blocks' order, so the SVG does not depend on the placing order.
+    placed.sort_by_key(|&(s, t, _)| (s, t));
+    let arrows = placed
+        .into_iter()
+        .map(|(s, t, run)| {
+            let (sb, tb) = (&blocks[s], &blocks[t]);
+            let (cs, ct) = (sb.col as i64, tb.col as i64);
+            let (sy, ty) = (band_y(sb), band_y(tb));
+            let start = (sb.x + sb.w, sy);
+            let x = gx(cs, track_of(cs, s));
+            let points = match run {
+                Run::Next => vec![start, (x, sy), (x, ty), (tb.x, ty)],
+                Run::Same => {
+                    // Into the top of the block, right of its middle (clear of the level's name).
+                    let (ey, ex) = (tb.y - pr.row_gap / 2.0, tb.x + tb.w * 0.75);
+                    vec![start, (x, sy), (x, ey), (ex, ey), (ex, tb.y)]
+                }
+                Run::Far => {
+                    let y = cy(track_of(CORRIDOR, s));
+                    let x2 = gx(ct - 1, track_of(ct - 1, s));
+                    vec![start, (x, sy), (x, y), (x2, y), (x2, ty), (tb.x, ty)]
+                }
+            };
+            Arrow { from: sb.p.code.clone(), to: tb.p.code.clone(), points }
+        })
+        .collect();
+    (arrows, omitted)
 }

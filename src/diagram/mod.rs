@@ -15,7 +15,7 @@ use layout::{Labels, Profile};
 use measure::{FONT_FILES, Measurer};
 
 /// UI strings a diagram needs, from the theme's `diagram_*` translation keys.
-const LABEL_KEYS: [&str; 9] = [
+const LABEL_KEYS: [&str; 11] = [
     "signature",
     "center",
     "or",
@@ -23,6 +23,8 @@ const LABEL_KEYS: [&str; 9] = [
     "legend_optional",
     "legend_alternative",
     "legend_arrow",
+    "after_note",
+    "legend_after_note",
     "file_online",
     "edition",
 ];

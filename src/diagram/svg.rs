@@ -2,7 +2,7 @@
 //! code and level in data attributes and a link to its page, so the same SVG
 //! serves the website, the poster renderers and the tests that read it back.
 
-use super::layout::{AGENCY_W, BlockBox, Labels, Layout, Profile, QR_SIZE};
+use super::layout::{AGENCY_W, BlockBox, Labels, Layout, NOTE_GAP, Profile, QR_SIZE};
 use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
 use std::fmt::Write;
@@ -121,9 +121,14 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
     let id = o.id_prefix;
     let size_attrs =
         o.physical.map(|(pw, ph)| format!(r#" width="{}mm" height="{}mm""#, n(pw), n(ph))).unwrap_or_default();
+    // Relations two lines per gap could not carry are counted, for tests and print shops.
+    let omitted = match layout.arrows_omitted.len() {
+        0 => String::new(),
+        k => format!(r#" data-arrows-omitted="{k}""#),
+    };
     let _ = write!(
         w.s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1"{size_attrs} viewBox="0 0 {} {}" font-family="{FAMILY}, sans-serif" lang="{}" role="group" aria-labelledby="{id}title" class="journey-diagram">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1"{size_attrs}{omitted} viewBox="0 0 {} {}" font-family="{FAMILY}, sans-serif" lang="{}" role="group" aria-labelledby="{id}title" class="journey-diagram">"#,
         n(layout.width),
         n(layout.height),
         labels.lang.code()
@@ -140,7 +145,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         h = n(sw),
         c = n(unit / 2.0),
         r = n(unit * 0.2),
-        mw = n(pr.body * 0.55),
+        mw = n(pr.body * 0.6),
     );
     let _ = write!(w.s, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
 
@@ -220,7 +225,7 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             esc(&a.from),
             esc(&a.to),
             d.join(" "),
-            n(pr.stroke * 1.6)
+            n(pr.stroke * 2.4)
         );
     }
 
@@ -258,6 +263,10 @@ fn write_block(w: &mut W, site: &Site, b: &BlockBox, labels: &Labels, o: &SvgOpt
             aria.push_str(labels.get("or"));
         }
         aria.push_str(&format!(" {} {} {}", p.code, b.title_lines.join(" "), b.time_lines.join(" ")));
+        if !b.note_lines.is_empty() {
+            aria.push_str(". ");
+            aria.push_str(&b.note_lines.join(" "));
+        }
         if p.digital_signature {
             aria.push_str(". ");
             aria.push_str(labels.get("signature"));
@@ -364,6 +373,21 @@ fn write_block(w: &mut W, site: &Site, b: &BlockBox, labels: &Labels, o: &SvgOpt
         ly += b.title_lines.len() as f64 * lh + pr.pad * 0.5;
         w.icon("time", b.x + pr.pad, ly + (lh - icon) / 2.0, icon * 0.9, "time-icon");
         w.lines(b.x + pr.pad + lh, ly, pr.body, Weight::Regular, MUTED, &b.time_lines, "time");
+        if !b.note_lines.is_empty() {
+            // "Sau: 1.009748, 1.009664": the relations into this block no arrow carries,
+            // under a rule across the block.
+            ly += b.time_lines.len() as f64 * lh + pr.pad * NOTE_GAP;
+            let rule_y = ly - pr.pad * NOTE_GAP / 2.0;
+            let _ = write!(
+                w.s,
+                r#"<path class="note-rule" d="M{} {} H{}" stroke="{MUTED}" stroke-width="{}"/>"#,
+                n(b.x + pr.pad),
+                n(rule_y),
+                n(b.x + b.w - pr.pad),
+                n(pr.stroke)
+            );
+            w.lines(b.x + pr.pad, ly, pr.body, Weight::Regular, INK, &b.note_lines, "after-note");
+        }
         w.s.push_str("</g></a>");
     }
 }
@@ -380,29 +404,44 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
     for l in &layout.legend {
         let level = &site.levels[l.level];
         let band_h = l.label_lines.len() as f64 * lh + pr.pad;
-        let _ = write!(w.s, r#"<g class="legend-level" data-level="{}">"#, esc(&level.key));
+        let y = top + l.y;
+        let _ = write!(
+            w.s,
+            r#"<g class="legend-level" data-level="{}" data-text-width="{}">"#,
+            esc(&level.key),
+            n(l.text_w)
+        );
         let _ = write!(
             w.s,
             r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{INK}" stroke-width="{}"/>"#,
             n(l.x),
-            n(top),
-            n(l.w),
+            n(y),
+            n(l.label_w),
             n(band_h),
             level.colour,
             n(pr.stroke)
         );
         let sw = band_h - pr.pad * 0.6;
-        w.swatch(l.x + l.w - pr.pad * 0.3 - sw, top + pr.pad * 0.3, sw, sw, &level.colour, &level.pattern, id);
+        w.swatch(l.x + l.label_w - pr.pad * 0.3 - sw, y + pr.pad * 0.3, sw, sw, &level.colour, &level.pattern, id);
         w.lines(
             l.x + pr.pad,
-            top + pr.pad / 2.0,
+            y + pr.pad / 2.0,
             pr.body,
             Weight::SemiBold,
             &level.text_colour,
             &l.label_lines,
             "legend-label",
         );
-        w.lines(l.x, top + band_h + pr.pad, pr.body, Weight::Regular, INK, &l.meaning_lines, "legend-meaning");
+        // The explanation beside its label, first lines level.
+        w.lines(
+            l.x + l.label_w + pr.pad,
+            y + pr.pad / 2.0,
+            pr.body,
+            Weight::Regular,
+            INK,
+            &l.meaning_lines,
+            "legend-meaning",
+        );
         w.s.push_str("</g>");
     }
     // Markers and outline styles, flowing left to right.
@@ -410,19 +449,25 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
     let icon = lh * 0.8;
     let mut x = pr.margin;
     let mut y = layout.legend_items_y;
-    let items: [(&str, &'static str); 5] = [
+    let mut items: Vec<(&str, &'static str)> = vec![
         ("signature", "signature"),
         ("center", "center"),
         ("optional", "legend_optional"),
         ("alternative", "legend_alternative"),
         ("arrow", "legend_arrow"),
     ];
+    // Only a poster whose blocks carry a "Sau: …" note explains it.
+    if !layout.arrows_omitted.is_empty() {
+        items.push(("after-note", "legend_after_note"));
+    }
+    let note_sample = format!("{}: …", labels.get("after_note"));
     for (kind, key) in items {
         let text = labels.get(key).to_string();
         let or_word = labels.get("or");
         let sample_w = match kind {
             "signature" | "center" => icon,
             "alternative" => w.m.width(Weight::SemiBold, or_word, pr.body) + pr.pad,
+            "after-note" => w.m.width(Weight::Regular, &note_sample, pr.body),
             _ => lh * 2.2,
         };
         let text_w = w.m.width(Weight::Regular, &text, pr.body);
@@ -457,6 +502,11 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
                 );
                 w.text(x + pr.pad / 2.0, y, pr.body, Weight::SemiBold, INK, or_word, "legend-or");
             }
+            "after-note" => {
+                w.s.push_str(r#"<g class="legend-after-note">"#);
+                w.text(x, y, pr.body, Weight::Regular, INK, &note_sample, "legend-note");
+                w.s.push_str("</g>");
+            }
             _ => {
                 let _ = write!(
                     w.s,
@@ -464,7 +514,7 @@ fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &s
                     n(x),
                     n(y + lh / 2.0),
                     n(x + sample_w),
-                    n(pr.stroke * 1.6)
+                    n(pr.stroke * 2.4)
                 );
             }
         }

@@ -1,0 +1,420 @@
+//! Journey posters a reader can follow from 1.5 m: at most two parallel arrow
+//! lines in any gap between columns (arrows that share a source or a target
+//! share their run), every arrowhead pointing along the journey (right, or down
+//! into a block), and legend explanations that read in a few wide lines.
+//! Read back from the built SVGs of both example posters and of a synthetic
+//! diagram with many crossing `after` relations.
+
+use onestop::build::{BuildOptions, build};
+use std::collections::{BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_site(to: &Path) {
+    for item in ["site.toml", "content", "themes", "diagrams"] {
+        let from = repo().join(item);
+        if from.is_file() {
+            fs::copy(&from, to.join(item)).unwrap();
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let rel = e.path().strip_prefix(repo()).unwrap();
+            if e.file_type().is_dir() {
+                fs::create_dir_all(to.join(rel)).unwrap();
+            } else {
+                fs::copy(e.path(), to.join(rel)).unwrap();
+            }
+        }
+    }
+}
+
+fn build_site(root: &Path) {
+    build(&BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: root.join("public"),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("site must build: {e:?}"));
+}
+
+/// The example site plus a synthetic A1 diagram whose records were given many
+/// crossing `after` relations (near and far, fan-out and fan-in), built once.
+struct Sites {
+    _dirs: Vec<tempfile::TempDir>,
+    example: PathBuf,
+    dense: PathBuf,
+    /// code → its `after` list in the dense site.
+    dense_after: HashMap<String, Vec<String>>,
+}
+
+fn sites() -> &'static Sites {
+    static S: OnceLock<Sites> = OnceLock::new();
+    S.get_or_init(|| {
+        let a = tempfile::tempdir().unwrap();
+        copy_site(a.path());
+        build_site(a.path());
+        let b = tempfile::tempdir().unwrap();
+        copy_site(b.path());
+        let dense_after = densify(b.path());
+        build_site(b.path());
+        Sites { example: a.path().to_path_buf(), dense: b.path().to_path_buf(), dense_after, _dirs: vec![a, b] }
+    })
+}
+
+/// Rewrites every record's `after` so that record i (in stage order) comes after
+/// records i-2, i-3, i/2 and i/3: an acyclic graph with long and crossing edges.
+fn densify(root: &Path) -> HashMap<String, Vec<String>> {
+    let stages = ["dau-tu", "quy-hoach-dat-dai", "moi-truong", "xay-dung", "pccc-nghiem-thu", "van-hanh-lao-dong"];
+    let mut records: Vec<(PathBuf, String)> = Vec::new();
+    for s in stages {
+        let mut files: Vec<PathBuf> = fs::read_dir(root.join("content/procedures").join(s))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = fs::read_to_string(&f).unwrap();
+            let code = text.lines().find_map(|l| l.strip_prefix("code = ")).unwrap().trim_matches('"').to_string();
+            records.push((f, code));
+        }
+    }
+    let mut after = HashMap::new();
+    for (i, (path, code)) in records.iter().enumerate() {
+        let before: BTreeSet<usize> =
+            [i.wrapping_sub(2), i.wrapping_sub(3), i / 2, i / 3].into_iter().filter(|&j| j < i).collect();
+        let list: Vec<String> = before.iter().map(|&j| records[j].1.clone()).collect();
+        let text = fs::read_to_string(path).unwrap();
+        let mut out = Vec::new();
+        for l in text.lines() {
+            if l.starts_with("after =") || l.starts_with("alternative_to") {
+                continue;
+            }
+            out.push(l.to_string());
+            if l.starts_with("code = ") && !list.is_empty() {
+                out.push(format!("after = {list:?}"));
+            }
+        }
+        fs::write(path, out.join("\n") + "\n").unwrap();
+        after.insert(code.clone(), list);
+    }
+    fs::write(
+        root.join("diagrams/dense.toml"),
+        "title = \"Nhiều mũi tên\"\npaper = \"A1\"\norientation = \"landscape\"\narrows = \"all\"\n",
+    )
+    .unwrap();
+    after
+}
+
+fn class_is(n: &roxmltree::Node, c: &str) -> bool {
+    n.attribute("class").is_some_and(|x| x.split(' ').any(|y| y == c))
+}
+
+fn attr_f(n: roxmltree::Node, a: &str) -> f64 {
+    n.attribute(a).unwrap_or_else(|| panic!("missing {a}")).parse().unwrap()
+}
+
+#[derive(Clone, Copy)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+/// An arrow read back: source, target and its points.
+type Arrow = (String, String, Vec<(f64, f64)>);
+
+struct Drawing {
+    blocks: HashMap<String, Rect>,
+    arrows: Vec<Arrow>,
+    /// Paper millimetres per canvas unit.
+    mm: f64,
+}
+
+fn read(path: &Path) -> Drawing {
+    let svg = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let view_w: f64 = root.attribute("viewBox").unwrap().split(' ').nth(2).unwrap().parse().unwrap();
+    let paper_w: f64 = root.attribute("width").unwrap().trim_end_matches("mm").parse().unwrap();
+    let mut blocks = HashMap::new();
+    for g in doc.descendants().filter(|n| n.has_tag_name("g") && class_is(n, "block")) {
+        let b = g.children().find(|n| class_is(n, "box")).unwrap();
+        let r = Rect { x: attr_f(b, "x"), y: attr_f(b, "y"), w: attr_f(b, "width"), h: attr_f(b, "height") };
+        blocks.insert(g.attribute("data-code").unwrap().to_string(), r);
+    }
+    let mut arrows = Vec::new();
+    for a in doc.descendants().filter(|n| n.has_tag_name("path") && class_is(n, "arrow")) {
+        let nums: Vec<f64> = a
+            .attribute("d")
+            .unwrap()
+            .split(['M', 'L', ' '])
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let points = nums.chunks(2).map(|c| (c[0], c[1])).collect();
+        arrows.push((a.attribute("data-from").unwrap().into(), a.attribute("data-to").unwrap().into(), points));
+    }
+    Drawing { blocks, arrows, mm: paper_w / view_w }
+}
+
+/// The gaps between adjacent columns (and beside the first and last), as x ranges.
+fn gaps(d: &Drawing) -> Vec<(f64, f64)> {
+    let mut xs: Vec<f64> = d.blocks.values().map(|b| b.x).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup_by(|a, b| (*a - *b).abs() < 0.01);
+    let w = d.blocks.values().next().unwrap().w;
+    let gap = if xs.len() > 1 { xs[1] - xs[0] - w } else { 10.0 };
+    let mut out = vec![(xs[0] - gap, xs[0])];
+    for (i, x) in xs.iter().enumerate() {
+        let next = xs.get(i + 1).copied().unwrap_or(x + w + gap);
+        out.push((x + w, next));
+    }
+    out
+}
+
+/// Checks the two rules every poster keeps; returns (arrows drawn, widest gap count).
+fn check_arrows(name: &str, d: &Drawing) -> usize {
+    assert!(!d.arrows.is_empty(), "{name}: has arrows");
+    let mut widest = 0;
+    for (lo, hi) in gaps(d) {
+        // Vertical lines inside the gap, by distinct x position.
+        let xs: BTreeSet<i64> = d
+            .arrows
+            .iter()
+            .flat_map(|(_, _, p)| p.windows(2).map(|w| (w[0], w[1])))
+            .filter(|((x1, y1), (x2, y2))| x1 == x2 && y1 != y2 && *x1 > lo + 0.01 && *x1 < hi - 0.01)
+            .map(|((x, _), _)| (x * 100.0).round() as i64)
+            .collect();
+        // Horizontal lines running through the gap from one column to the next, by distinct y.
+        let ys: BTreeSet<i64> = d
+            .arrows
+            .iter()
+            .flat_map(|(_, _, p)| p.windows(2).map(|w| (w[0], w[1])))
+            .filter(|((x1, y1), (x2, y2))| y1 == y2 && x1.min(*x2) <= lo + 0.01 && x1.max(*x2) >= hi - 0.01)
+            .map(|((_, y), _)| (y * 100.0).round() as i64)
+            .collect();
+        widest = widest.max(xs.len()).max(ys.len());
+        assert!(xs.len() <= 2, "{name}: {} parallel vertical arrow lines in the gap at x {lo:.1}–{hi:.1}", xs.len());
+        assert!(ys.len() <= 2, "{name}: {} parallel horizontal arrow lines through the gap at x {lo:.1}", ys.len());
+    }
+    for (from, to, p) in &d.arrows {
+        let (a, b) = (p[p.len() - 2], p[p.len() - 1]);
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let forward = (dx > 0.0 && dy == 0.0) || (dx == 0.0 && dy > 0.0);
+        assert!(forward, "{name}: the arrowhead of {from}→{to} points backwards ({a:?} → {b:?})");
+        // It ends on its target's left or top edge.
+        let t = d.blocks[to];
+        let on_left = (b.0 - t.x).abs() < 0.02 && b.1 > t.y && b.1 < t.y + t.h;
+        let on_top = (b.1 - t.y).abs() < 0.02 && b.0 > t.x && b.0 < t.x + t.w;
+        assert!(on_left || on_top, "{name}: {from}→{to} ends on {to}'s left or top edge");
+        let s = d.blocks[from];
+        assert!(
+            (p[0].0 - s.x - s.w).abs() < 0.02 && p[0].1 > s.y && p[0].1 < s.y + s.h,
+            "{name}: {from}→{to} starts on {from}'s right edge"
+        );
+        for w in p.windows(2) {
+            let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+            assert!(x1 == x2 || y1 == y2, "{name}: {from}→{to} has a diagonal segment");
+            for (code, r) in &d.blocks {
+                let (lx, hx, ly, hy) = (x1.min(x2), x1.max(x2), y1.min(y2), y1.max(y2));
+                let crosses = lx < r.x + r.w - 0.02 && hx > r.x + 0.02 && ly < r.y + r.h - 0.02 && hy > r.y + 0.02;
+                assert!(!crosses, "{name}: {from}→{to} crosses block {code}");
+            }
+        }
+    }
+    widest
+}
+
+#[test]
+fn example_posters_have_at_most_two_arrow_lines_per_gap_and_forward_arrowheads() {
+    let s = sites();
+    for name in ["hanh-trinh-dau-tu", "xay-dung"] {
+        for prefix in ["", "en/"] {
+            let d = read(&s.example.join(format!("public/{prefix}diagrams/{name}.svg")));
+            let widest = check_arrows(name, &d);
+            eprintln!("{prefix}{name}: {} arrows, at most {widest} lines in a gap", d.arrows.len());
+        }
+    }
+}
+
+#[test]
+fn a_dense_diagram_merges_or_leaves_out_arrows_but_keeps_two_lines_per_gap() {
+    let s = sites();
+    let d = read(&s.dense.join("public/diagrams/dense.svg"));
+    let widest = check_arrows("dense", &d);
+    let total: usize = s.dense_after.values().map(Vec::len).sum();
+    eprintln!("dense: {} of {total} relations drawn, at most {widest} lines in a gap", d.arrows.len());
+    for (from, to, _) in &d.arrows {
+        assert!(s.dense_after[to].contains(from), "dense: arrow {from}→{to} is an `after` relation");
+    }
+    // Every relation is drawn, implied by another path (the transitive reduction), or
+    // counted as left out for want of room.
+    let svg = fs::read_to_string(s.dense.join("public/diagrams/dense.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let omitted: usize = doc.root_element().attribute("data-arrows-omitted").map_or(0, |n| n.parse().unwrap());
+    let implied = s
+        .dense_after
+        .iter()
+        .flat_map(|(t, list)| list.iter().map(move |f| (f.clone(), t.clone())))
+        .filter(|(f, t)| {
+            // Another path f → … → t?
+            let mut stack: Vec<&String> = vec![t];
+            let mut seen = BTreeSet::new();
+            while let Some(x) = stack.pop() {
+                for y in &s.dense_after[x] {
+                    if (x == t && y == f) || !seen.insert(y.clone()) {
+                        continue;
+                    }
+                    if y == f {
+                        return true;
+                    }
+                    stack.push(y);
+                }
+            }
+            false
+        })
+        .count();
+    eprintln!("dense: {total} relations, {implied} implied, {} drawn, {omitted} left out", d.arrows.len());
+    assert_eq!(d.arrows.len() + omitted + implied, total, "dense: every relation is accounted for");
+    assert!(d.arrows.len() >= omitted, "dense: most relations that need a line are drawn");
+}
+
+#[test]
+fn legend_explanations_read_in_a_few_wide_lines_on_both_posters() {
+    let s = sites();
+    for name in ["hanh-trinh-dau-tu", "xay-dung"] {
+        let path = s.example.join(format!("public/diagrams/{name}.svg"));
+        let svg = fs::read_to_string(&path).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let mm = read(&path).mm;
+        let levels: Vec<_> = doc.descendants().filter(|n| class_is(n, "legend-level")).collect();
+        assert_eq!(levels.len(), 4, "{name}: a legend entry per level");
+        for g in levels {
+            let key = g.attribute("data-level").unwrap();
+            let lines = g.descendants().filter(|n| class_is(n, "legend-meaning")).count();
+            let width = attr_f(g, "data-text-width") * mm;
+            eprintln!("{name}: level {key}: explanation {width:.0} mm wide, {lines} lines");
+            assert!(width >= 110.0, "{name}: level {key}'s explanation is only {width:.0} mm wide on the paper");
+            assert!(lines <= 5, "{name}: level {key}'s explanation wraps to {lines} lines");
+        }
+    }
+}
+
+/// code → its `after` list, from every record of the site at `root`.
+fn after_lists(root: &Path) -> HashMap<String, Vec<String>> {
+    let mut out = HashMap::new();
+    for e in walkdir::WalkDir::new(root.join("content/procedures")).into_iter().flatten() {
+        if e.path().extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let t: toml::Table = toml::from_str(&fs::read_to_string(e.path()).unwrap()).unwrap();
+        let code = t["code"].as_str().unwrap().to_string();
+        let after = t
+            .get("after")
+            .and_then(|a| a.as_array())
+            .map_or(vec![], |a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect::<Vec<_>>());
+        out.insert(code, after);
+    }
+    out
+}
+
+/// The `after` relations between the blocks on a drawing (source, target), without
+/// those another path of relations between its blocks implies.
+fn reduced_relations(
+    blocks: &HashMap<String, Rect>,
+    after: &HashMap<String, Vec<String>>,
+) -> BTreeSet<(String, String)> {
+    let edges: BTreeSet<(String, String)> = blocks
+        .keys()
+        .flat_map(|t| after.get(t).into_iter().flatten().map(move |a| (a.clone(), t.clone())))
+        .filter(|(a, t)| a != t && blocks.contains_key(a))
+        .collect();
+    let implied = |from: &String, to: &String| {
+        let mut stack = vec![from];
+        let mut seen = BTreeSet::new();
+        while let Some(x) = stack.pop() {
+            for (a, b) in edges.iter().filter(|(a, _)| a == x) {
+                if (a == from && b == to) || !seen.insert(b) {
+                    continue;
+                }
+                if b == to {
+                    return true;
+                }
+                stack.push(b);
+            }
+        }
+        false
+    };
+    edges.iter().filter(|(a, t)| !implied(a, t)).cloned().collect()
+}
+
+/// Every relation a poster does not draw as an arrow is named in its target block:
+/// a note line "Sau: 1.009748, 1.009664" ("After: …"), at least 14 pt on the paper.
+fn check_notes(name: &str, path: &Path, after: &HashMap<String, Vec<String>>, label: &str) -> usize {
+    let d = read(path);
+    let svg = fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let mut noted: Vec<(String, String)> = Vec::new();
+    for g in doc.descendants().filter(|n| n.has_tag_name("g") && class_is(n, "block")) {
+        let code = g.attribute("data-code").unwrap();
+        let lines: Vec<roxmltree::Node> = g.descendants().filter(|n| class_is(n, "after-note")).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        // As large as the block's other text, and never under 14 pt where that text is not
+        // (the English A1 poster is overfull: all its text prints at 13.6 pt).
+        let pt = |n: &roxmltree::Node| attr_f(*n, "font-size") * d.mm / (25.4 / 72.0);
+        let body = g.descendants().filter(|n| class_is(n, "name")).map(|n| pt(&n)).fold(f64::MAX, f64::min);
+        for l in &lines {
+            let pt = pt(l);
+            assert!(pt >= body - 0.01, "{name}: {code}'s note is {pt:.1} pt, its name {body:.1} pt");
+            assert!(pt >= 13.99 || body < 13.99, "{name}: {code}'s note is {pt:.1} pt on the paper");
+        }
+        let text: Vec<&str> = lines.iter().map(|l| l.text().unwrap_or("")).collect();
+        let text = text.join(" ");
+        let list = text
+            .strip_prefix(&format!("{label}: "))
+            .unwrap_or_else(|| panic!("{name}: {code}'s note {text:?} starts with {label:?}"));
+        for from in list.split(", ") {
+            noted.push((from.trim().to_string(), code.to_string()));
+        }
+    }
+    let drawn: Vec<(String, String)> = d.arrows.iter().map(|(f, t, _)| (f.clone(), t.clone())).collect();
+    let want = reduced_relations(&d.blocks, after);
+    let missing: Vec<_> = want.iter().filter(|r| !drawn.contains(r) && !noted.contains(r)).collect();
+    let doubled: Vec<_> = want.iter().filter(|r| drawn.iter().chain(&noted).filter(|x| x == r).count() > 1).collect();
+    let extra: Vec<_> = drawn.iter().chain(&noted).filter(|r| !want.contains(r)).collect();
+    eprintln!("{name}: {} relations: {} drawn, {} named in notes", want.len(), drawn.len(), noted.len());
+    assert!(missing.is_empty(), "{name}: relations neither drawn nor noted: {missing:?}");
+    assert!(doubled.is_empty(), "{name}: relations drawn or noted twice: {doubled:?}");
+    assert!(extra.is_empty(), "{name}: arrows or notes that are no (non-redundant) relation: {extra:?}");
+    let omitted: usize = doc.root_element().attribute("data-arrows-omitted").map_or(0, |n| n.parse().unwrap());
+    assert_eq!(omitted, noted.len(), "{name}: data-arrows-omitted counts the noted relations");
+    // The legend explains the note whenever a block has one.
+    let legend = doc.descendants().any(|n| class_is(&n, "legend-after-note"));
+    assert_eq!(legend, !noted.is_empty(), "{name}: the legend explains the note if (and only if) there is one");
+    noted.len()
+}
+
+#[test]
+fn every_relation_is_drawn_or_named_in_its_target_block_once() {
+    let s = sites();
+    let after = after_lists(&s.example);
+    for name in ["hanh-trinh-dau-tu", "xay-dung"] {
+        for (prefix, label) in [("", "Sau"), ("en/", "After")] {
+            let path = s.example.join(format!("public/{prefix}diagrams/{name}.svg"));
+            check_notes(&format!("{prefix}{name}"), &path, &after, label);
+        }
+    }
+    let noted = check_notes("dense", &s.dense.join("public/diagrams/dense.svg"), &after_lists(&s.dense), "Sau");
+    assert!(noted > 0, "dense: the synthetic diagram has relations only a note carries");
+}
