@@ -121,7 +121,10 @@ fn the_vietnamese_page_has_the_section_and_its_table_rows() {
     assert!(html.contains(r##"<a href="#s-process">Quy trình giải quyết nội bộ</a>"##), "on this page links it");
     // Two processes: one heading each, by channel (and case).
     assert!(section.contains("<h3>Quy trình cho: Trực tiếp</h3>"), "{section}");
-    assert!(section.contains("<h3>Quy trình cho: Trực tuyến · Công trình không theo tuyến</h3>"), "{section}");
+    assert!(
+        section.contains("<h3>Quy trình cho: Trực tuyến · <span>Công trình không theo tuyến</span></h3>"),
+        "{section}"
+    );
     // The approving decision with its link, date and issuer.
     let decision = text(between(section, r#"<p class="process-decision">"#, "</p>"));
     assert_eq!(
