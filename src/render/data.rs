@@ -1,11 +1,15 @@
 //! Open data and the search index: `data/procedures.json` (every field),
 //! `data/procedures.csv` (catalogue columns, UTF-8 with BOM for Excel) and
-//! `data/search-index.json` (folded text for diacritic-insensitive search).
+//! `data/search-index.json` (folded text for diacritic-insensitive search),
+//! `data/internal-processes.json` (the records' internal processes, for the
+//! one-stop software; always written, an empty list when no record has one).
 
 use super::lang::Lang;
 use super::view::{self, fee_text, time_text, tr};
 use super::{RenderCtx, Renderer, urls};
-use crate::model::{Agencies, Channel, ChannelKind, Document, Html, LegalBasis, Site};
+use crate::model::{
+    Agencies, Channel, ChannelKind, Decision, Document, Html, InternalProcess, LegalBasis, Responsible, Site,
+};
 use crate::output::Output;
 use crate::text::fold;
 use serde::Serialize;
@@ -18,13 +22,16 @@ pub struct DataRenderer;
 /// The catalogue as a workbook, per edition (`en/` prefix for the English one).
 pub const PROCEDURES_XLSX: &str = "data/procedures.xlsx";
 
+/// Every record's internal processes, one entry per process.
+pub const INTERNAL_PROCESSES_JSON: &str = "data/internal-processes.json";
+
 impl Renderer for DataRenderer {
     fn name(&self) -> &'static str {
         "data"
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        3 + 2 * super::lang::editions(site).len()
+        4 + 2 * super::lang::editions(site).len()
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
@@ -43,6 +50,7 @@ impl Renderer for DataRenderer {
             || {
                 out.put_stream("data", "data/procedures.json", |w| procedures_json(site, t, w));
                 out.put_stream("data", urls::STATISTICS_JSON, |w| statistics_json(site, w));
+                out.put_stream("data", INTERNAL_PROCESSES_JSON, |w| internal_processes_json(site, w));
                 // The workbook of each edition, beside its open-data page (`en/data/procedures.xlsx`).
                 for lang in super::lang::editions(site) {
                     let t = ctx.theme.translations.get(lang.code()).unwrap_or(&empty);
@@ -69,8 +77,12 @@ impl Renderer for DataRenderer {
 
 /// Every file this renderer makes, in no particular order.
 fn paths(site: &Site) -> Vec<String> {
-    let mut paths =
-        vec!["data/procedures.json".to_string(), urls::STATISTICS_JSON.into(), "data/procedures.csv".into()];
+    let mut paths = vec![
+        "data/procedures.json".to_string(),
+        urls::STATISTICS_JSON.into(),
+        "data/procedures.csv".into(),
+        INTERNAL_PROCESSES_JSON.into(),
+    ];
     for lang in super::lang::editions(site) {
         paths.push(format!("{}{PROCEDURES_XLSX}", lang.prefix()));
         paths.push(format!("{}{}", lang.prefix(), urls::SEARCH_INDEX));
@@ -114,6 +126,8 @@ struct ExportProcedure<'a> {
     legal_basis: &'a [LegalBasis],
     /// The record's figures with the share and band of each year (`stats::procedure_years`).
     statistics: Vec<crate::stats::YearShare>,
+    /// The internal processes (quy trình nội bộ), as in `internal-processes.json`.
+    internal_process: Vec<ExportProcess<'a>>,
     keywords: &'a [String],
     /// Calendar date of the record's last change (ISO 8601), when known.
     updated: Option<&'a str>,
@@ -192,6 +206,7 @@ pub fn procedures_json(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std
                 result: &p.result,
                 legal_basis: &p.legal_basis,
                 statistics: crate::stats::procedure_years(p, site.config.target_low, site.config.target_high),
+                internal_process: p.internal_process.iter().map(|ip| export_process(site, ip)).collect(),
                 keywords: &p.keywords,
                 updated: p.updated.as_ref().map(|u| u.date.as_str()),
             }
@@ -210,6 +225,128 @@ pub fn procedures_json(site: &Site, t: &view::Strings, w: &mut dyn Write) -> std
         procedures: Vec<ExportProcedure<'a>>,
     }
     serde_json::to_writer(&mut *w, &Export { head: doc, procedures })?;
+    w.write_all(b"\n")
+}
+
+/// One internal process in the open data.
+#[derive(Serialize)]
+struct ExportProcess<'a> {
+    /// The channel whose legal time the steps add up to; `null`: every channel.
+    channel: Option<ChannelKind>,
+    case: Option<&'a str>,
+    decision: Option<&'a Decision>,
+    steps: Vec<ExportStep<'a>>,
+    /// Sum of the steps in working hours (8 a working day).
+    total_hours: f64,
+    /// The legal processing time in working hours, when the record gives one.
+    limit_hours: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ExportStep<'a> {
+    step: usize,
+    action: &'a str,
+    action_en: Option<&'a str>,
+    /// The Board's unit that does the step (site.toml `[[units]]`), or `null`…
+    unit: Option<ExportUnit<'a>>,
+    /// …another agency, by name.
+    agency: Option<&'a str>,
+    /// As written, in `time_unit` (`hours` are working hours, or `working-days`).
+    time: f64,
+    time_unit: &'a str,
+    /// In working hours.
+    hours: f64,
+    /// Done in the provincial one-stop software (quy trình điện tử).
+    electronic: bool,
+    output: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExportUnit<'a> {
+    key: &'a str,
+    name: &'a str,
+    name_en: Option<&'a str>,
+    kind: &'a str,
+}
+
+fn export_process<'a>(site: &'a Site, ip: &'a InternalProcess) -> ExportProcess<'a> {
+    ExportProcess {
+        channel: ip.channel,
+        case: ip.case.as_deref(),
+        decision: ip.decision.as_ref(),
+        steps: ip
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (unit, agency) = match &s.responsible {
+                    Responsible::Unit(u) => {
+                        let u = &site.units[*u];
+                        let unit =
+                            ExportUnit { key: &u.key, name: &u.name.vi, name_en: u.name.en.as_deref(), kind: &u.kind };
+                        (Some(unit), None)
+                    }
+                    Responsible::Agency(a) => (None, Some(a.as_str())),
+                };
+                ExportStep {
+                    step: i + 1,
+                    action: &s.action.vi,
+                    action_en: s.action.en.as_deref(),
+                    unit,
+                    agency,
+                    time: s.time,
+                    time_unit: &s.time_unit,
+                    hours: s.hours,
+                    electronic: s.electronic,
+                    output: s.output.as_deref(),
+                }
+            })
+            .collect(),
+        total_hours: ip.total_hours,
+        limit_hours: ip.limit_hours,
+    }
+}
+
+/// `data/internal-processes.json`: one entry per internal process of every
+/// record (a record with two channels' processes has two), with the
+/// procedure's code, title and page, for configuring the one-stop software.
+/// Written even when no record has a process (`"processes": []`), so the
+/// address never breaks.
+pub fn internal_processes_json(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        code: &'a str,
+        title: &'a str,
+        title_en: Option<&'a str>,
+        url: String,
+        #[serde(flatten)]
+        process: ExportProcess<'a>,
+    }
+    let processes: Vec<Entry> = site
+        .procedures
+        .iter()
+        .flat_map(|p| {
+            p.internal_process.iter().map(move |ip| Entry {
+                code: &p.code,
+                title: &p.title.vi,
+                title_en: p.title.en.as_deref(),
+                url: format!("{}{}", site.config.base_url, urls::procedure(&p.slug)),
+                process: export_process(site, ip),
+            })
+        })
+        .collect();
+    let units: Vec<ExportUnit> = site
+        .units
+        .iter()
+        .map(|u| ExportUnit { key: &u.key, name: &u.name.vi, name_en: u.name.en.as_deref(), kind: &u.kind })
+        .collect();
+    let doc = json!({
+        "publisher": site.config.organisation.name.vi,
+        "hours_per_working_day": 8,
+        "units": units,
+        "processes": processes,
+    });
+    serde_json::to_writer(&mut *w, &doc)?;
     w.write_all(b"\n")
 }
 

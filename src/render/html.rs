@@ -583,7 +583,11 @@ impl<'a> Shared<'a> {
                 ("page.html", urls::page(&p.slug), title.to_string())
             }
             Job::Search => ("search.html", urls::SEARCH.into(), tr(self.t, "search").into()),
-            Job::Data => ("data.html", urls::DATA.into(), tr(self.t, "open_data").into()),
+            Job::Data => {
+                let processes: usize = site.procedures.iter().map(|p| p.internal_process.len()).sum();
+                c.insert("process_count", &processes);
+                ("data.html", urls::DATA.into(), tr(self.t, "open_data").into())
+            }
             Job::Changes => {
                 let changes: Vec<_> = view::recent(site, view::RECENT_PAGE)
                     .into_iter()
@@ -736,6 +740,7 @@ impl<'a> Shared<'a> {
         c.insert("proc_stats", &stats_view::procedure(p, site, self.lang, t));
         c.insert("leaflet", &self.leaflets[site.by_code[&p.code]]);
         c.insert("glance", &glance(site, p, t, self.lang, &self.board_names));
+        c.insert("processes", &super::process_view::sections(site, p, self.lang, t));
     }
 }
 
