@@ -10,7 +10,6 @@ pub mod data;
 pub mod diagrams;
 pub mod feed;
 pub mod html;
-pub mod lang;
 pub mod print;
 pub mod site_files;
 pub mod stats_view;
@@ -93,3 +92,6 @@ pub mod urls {
         if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
     }
 }
+
+/// The languages (`crate::lang`), re-exported for the renderers.
+pub use crate::lang;
