@@ -16,7 +16,7 @@ use std::io::Write;
 pub struct DataRenderer;
 
 /// The catalogue as a workbook, per edition (`en/` prefix for the English one).
-pub const PROCEDURES_XLSX: &str = "data/procedures.xlsx";
+pub const PROCEDURES_XLSX: &str = urls::PROCEDURES_XLSX;
 
 impl Renderer for DataRenderer {
     fn name(&self) -> &'static str {
@@ -32,7 +32,7 @@ impl Renderer for DataRenderer {
         let t = ctx.theme.translations.get("vi").unwrap_or(&empty);
         rayon::join(
             || {
-                out.put_stream("data", "data/procedures.json", |w| procedures_json(site, t, w));
+                out.put_stream("data", urls::PROCEDURES_JSON, |w| procedures_json(site, t, w));
                 out.put_stream("data", urls::STATISTICS_JSON, |w| statistics_json(site, w));
                 // The workbook of each edition, beside its open-data page (`en/data/procedures.xlsx`).
                 for lang in super::lang::editions(site) {
@@ -45,7 +45,7 @@ impl Renderer for DataRenderer {
                 }
             },
             || {
-                out.put_stream("data", "data/procedures.csv", |w| procedures_csv(site, t, w));
+                out.put_stream("data", urls::PROCEDURES_CSV, |w| procedures_csv(site, t, w));
                 // One search index per edition, beside its search page (`en/data/search-index.json`).
                 for lang in super::lang::editions(site) {
                     out.put_stream("data", &format!("{}{}", lang.prefix(), urls::SEARCH_INDEX), |w| {

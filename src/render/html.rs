@@ -369,6 +369,8 @@ impl<'a> Shared<'a> {
         base.insert("stages", &stages);
         base.insert("fields", &fields);
         base.insert("menu", &menu);
+        base.insert("routes", &urls::template_routes());
+        base.insert("navigation", &urls::navigation());
         // The journey diagram (home and journey pages) and the poster files.
         let inline = super::diagrams::inline_diagram(site, ctx, lang, &c.base_path)
             .map_err(|e| Diagnostic::new("diagram", e))?;
@@ -905,14 +907,20 @@ fn strip_tags(html: &str) -> String {
 const HOME_NAV: &str = "index";
 
 fn nav_keys(site: &Site) -> Vec<String> {
-    let mut keys: Vec<String> =
-        [HOME_NAV, urls::CATALOGUE, urls::JOURNEY, urls::LEVELS, "-"].iter().map(|s| s.to_string()).collect();
+    let mut keys: Vec<String> = vec![HOME_NAV.to_string()];
+    keys.extend(nav_sections().map(String::from));
+    keys.push("-".into());
     keys.extend(site.pages.iter().map(|p| urls::page(&p.slug)));
     keys
 }
 
+/// The sections of the header's menu (from the route table), home aside.
+fn nav_sections() -> impl Iterator<Item = &'static str> {
+    urls::menu(urls::Menu::Header).into_iter().map(|r| r.path).filter(|p| !p.is_empty())
+}
+
 fn nav_key<'s>(site: &Site, path: &'s str) -> &'s str {
-    for section in [urls::CATALOGUE, urls::JOURNEY, urls::LEVELS] {
+    for section in nav_sections() {
         if path.starts_with(section) {
             return &path[..section.len()];
         }
