@@ -36,9 +36,10 @@ fn main() {
     let site = onestop::load::load_site(&root, None).expect("site loads");
     let theme = onestop::theme::load_theme(&root).expect("theme loads");
     let strings = &theme.translations["vi"];
-    let fonts = Fonts::from_theme(&theme).unwrap();
+    let fonts = Fonts::from_static(&theme.static_files).unwrap();
     let d = site.diagrams.iter().find(|d| d.inline).or(site.diagrams.first()).expect("the site has a diagram");
     let link = |slug: &str| format!("/thu-tuc/{slug}/");
+    let times = |p: &onestop::model::Procedure| onestop::render::diagrams::block_time(p, strings, Lang::Vi);
     println!(
         "diagram `{}`: {} procedures, {} {}, {} dpi",
         d.name,
@@ -59,6 +60,7 @@ fn main() {
             &Profile::poster(d),
             Lang::Vi,
             strings,
+            &times,
             &m,
             &link,
             site.config.portal_url.as_deref(),
@@ -68,7 +70,7 @@ fn main() {
     report("poster SVG (layout + write)", (a, b, c));
     let (a, b, c, _) = time(20, || {
         let m = fonts.measurer().unwrap();
-        diagram::draw(&site, d, &Profile::web(), Lang::Vi, strings, &m, &link, None, "jd-")
+        diagram::draw(&site, d, &Profile::web(), Lang::Vi, strings, &times, &m, &link, None, "jd-")
     });
     report("website SVG (layout + write)", (a, b, c));
     let db = raster::font_db(&fonts);

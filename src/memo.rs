@@ -4,7 +4,8 @@
 //!
 //! * Parsed files: the result of loading one record or page (the value and
 //!   its diagnostics) under a key of its path, its text and the site.toml it
-//!   was read with. Same key → the stored result is reused.
+//!   was read with. Same key → the stored result is reused (a [`Store`] in
+//!   `load`'s slot).
 //! * Pages: per output path, a key of everything the page's template sees
 //!   (the base context, the page's own keys, the template name and the
 //!   theme's templates). Same key as in the last *good* build → the page's
@@ -12,25 +13,37 @@
 //!   rendered again. Keys only become "last good" when the build is
 //!   committed, so a failed build never makes a stale file look current.
 //!
-//! * The theme: reused while no theme file changed.
+//! * The theme: reused while no theme file changed (a [`Latest`] in `theme`'s slot).
+//!
+//! This module is the generic store and its keys only: what is stored is
+//! owned by the module that stores it, in a slot of its own type
+//! ([`Memo::slot`]), so `load` and `theme` depend on `memo` and not the reverse.
 //!
 //! `onestop build` passes no memo and renders everything, so its output does
 //! not depend on what happened before (tests compare both).
 
 use crate::cache::Key;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::any::{Any, TypeId};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub struct Memo {
-    pub(crate) records: Store<crate::load::RecordResult>,
-    pub(crate) pages: Store<crate::load::PageResult>,
+    /// One value per type: what a module remembers (`load`'s parsed files, `theme`'s theme).
+    slots: Mutex<FxHashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     html: Mutex<HtmlMemo>,
-    theme: Mutex<Option<(Key, Arc<crate::theme::Theme>)>>,
+    files: FileCounts,
     rendered: AtomicUsize,
     reused: AtomicUsize,
+}
+
+/// Input files parsed and reused in the build in progress, counted by every [`Store`].
+#[derive(Default)]
+pub(crate) struct FileCounts {
+    hits: AtomicUsize,
+    misses: AtomicUsize,
 }
 
 /// Counts of the last build, for the `serve` log.
@@ -61,19 +74,23 @@ impl Memo {
         MemoStats {
             pages_rendered: self.rendered.load(Ordering::Relaxed),
             pages_reused: self.reused.load(Ordering::Relaxed),
-            files_parsed: self.records.misses.load(Ordering::Relaxed) + self.pages.misses.load(Ordering::Relaxed),
-            files_reused: self.records.hits.load(Ordering::Relaxed) + self.pages.hits.load(Ordering::Relaxed),
+            files_parsed: self.files.misses.load(Ordering::Relaxed),
+            files_reused: self.files.hits.load(Ordering::Relaxed),
         }
     }
 
-    /// The theme loaded from files with key `key`, if it is the last one loaded.
-    pub(crate) fn theme(&self, key: &Key) -> Option<Arc<crate::theme::Theme>> {
-        let t = self.theme.lock().unwrap_or_else(|e| e.into_inner());
-        t.as_ref().filter(|(k, _)| k == key).map(|(_, theme)| theme.clone())
+    /// The slot of type `T`, made empty (`T::default()`) on first use. A module
+    /// keeps what it remembers in a type of its own, so the memo needs not know it.
+    pub(crate) fn slot<T: Any + Default + Send + Sync>(&self) -> Arc<T> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = slots.entry(TypeId::of::<T>()).or_insert_with(|| Arc::new(T::default())).clone();
+        drop(slots);
+        slot.downcast::<T>().unwrap_or_else(|_| unreachable!("slots are keyed by their type"))
     }
 
-    pub(crate) fn set_theme(&self, key: Key, theme: Arc<crate::theme::Theme>) {
-        *self.theme.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, theme));
+    /// The counters every [`Store`] of this memo adds to.
+    pub(crate) fn files(&self) -> &FileCounts {
+        &self.files
     }
 
     /// Starts a build that writes to `out_dir` (whose current content is the last good build).
@@ -84,14 +101,7 @@ impl Memo {
             h.committed.clear();
             h.dir = Some(out_dir.to_path_buf());
         }
-        for n in [
-            &self.rendered,
-            &self.reused,
-            &self.records.hits,
-            &self.records.misses,
-            &self.pages.hits,
-            &self.pages.misses,
-        ] {
+        for n in [&self.rendered, &self.reused, &self.files.hits, &self.files.misses] {
             n.store(0, Ordering::Relaxed);
         }
     }
@@ -174,33 +184,52 @@ pub(crate) fn template_reads(tera: &tera::Tera, template: &str, var: &str) -> bo
     false
 }
 
+/// The last value made, under the key of what it was made from.
+pub(crate) struct Latest<T>(Mutex<Option<(Key, Arc<T>)>>);
+
+impl<T> Default for Latest<T> {
+    fn default() -> Self {
+        Latest(Mutex::new(None))
+    }
+}
+
+impl<T> Latest<T> {
+    /// The value made from `key`, if it is the last one made.
+    pub(crate) fn get(&self, key: &Key) -> Option<Arc<T>> {
+        let t = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        t.as_ref().filter(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    pub(crate) fn set(&self, key: Key, value: Arc<T>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, value));
+    }
+}
+
 /// Results per input file under a content key; entries of files that were
 /// not loaded in the last load are dropped (deleted or renamed files).
 pub(crate) struct Store<T> {
     map: Mutex<FxHashMap<PathBuf, (Key, T)>>,
     seen: Mutex<FxHashSet<PathBuf>>,
-    hits: AtomicUsize,
-    misses: AtomicUsize,
 }
 
 impl<T> Default for Store<T> {
     fn default() -> Self {
-        Store { map: Mutex::default(), seen: Mutex::default(), hits: AtomicUsize::new(0), misses: AtomicUsize::new(0) }
+        Store { map: Mutex::default(), seen: Mutex::default() }
     }
 }
 
 impl<T: Clone> Store<T> {
-    /// The stored result for `path` if its key is `key`, else `make()` (stored).
-    pub(crate) fn get_or(&self, path: &Path, key: Key, make: impl FnOnce() -> T) -> T {
+    /// The stored result for `path` if its key is `key`, else `make()` (stored); counted in `counts`.
+    pub(crate) fn get_or(&self, counts: &FileCounts, path: &Path, key: Key, make: impl FnOnce() -> T) -> T {
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf());
         if let Some((k, v)) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(path)
             && *k == key
         {
-            self.hits.fetch_add(1, Ordering::Relaxed);
+            counts.hits.fetch_add(1, Ordering::Relaxed);
             return v.clone();
         }
         let v = make();
-        self.misses.fetch_add(1, Ordering::Relaxed);
+        counts.misses.fetch_add(1, Ordering::Relaxed);
         self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), (key, v.clone()));
         v
     }
@@ -261,34 +290,46 @@ mod tests {
     }
 
     #[test]
+    fn slots_are_one_per_type() {
+        #[derive(Default)]
+        struct A(Mutex<u32>);
+        let m = Memo::new();
+        *m.slot::<A>().0.lock().unwrap() = 7;
+        assert_eq!(*m.slot::<A>().0.lock().unwrap(), 7);
+        assert!(m.slot::<Latest<u32>>().get(&KeyBuilder::new("t").finish()).is_none());
+    }
+
+    #[test]
     fn store_reuses_by_key_and_forgets_unseen_files() {
         let s: Store<u32> = Store::default();
+        let c = FileCounts::default();
         let k = |t: &str| KeyBuilder::new("t").add_str(t).finish();
         let mut made = 0;
         assert_eq!(
-            s.get_or(Path::new("a"), k("x"), || {
+            s.get_or(&c, Path::new("a"), k("x"), || {
                 made += 1;
                 1
             }),
             1
         );
         assert_eq!(
-            s.get_or(Path::new("a"), k("x"), || {
+            s.get_or(&c, Path::new("a"), k("x"), || {
                 made += 1;
                 2
             }),
             1
         );
         assert_eq!(
-            s.get_or(Path::new("a"), k("y"), || {
+            s.get_or(&c, Path::new("a"), k("y"), || {
                 made += 1;
                 3
             }),
             3
         );
         assert_eq!(made, 2);
+        assert_eq!((c.hits.load(Ordering::Relaxed), c.misses.load(Ordering::Relaxed)), (1, 2));
         s.prune();
         s.prune(); // "a" was not seen since the last prune
-        assert_eq!(s.get_or(Path::new("a"), k("y"), || 4), 4);
+        assert_eq!(s.get_or(&c, Path::new("a"), k("y"), || 4), 4);
     }
 }

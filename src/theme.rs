@@ -123,11 +123,12 @@ pub fn load_theme_with(root: &Path, memo: Option<&crate::memo::Memo>) -> Result<
         }
     }
     let key = key.finish();
-    if let Some(theme) = memo.theme(&key) {
+    let latest = memo.slot::<crate::memo::Latest<Theme>>();
+    if let Some(theme) = latest.get(&key) {
         return Ok(theme);
     }
     let theme = Arc::new(parse(&files)?);
-    memo.set_theme(key, theme.clone());
+    latest.set(key, theme.clone());
     Ok(theme)
 }
 
@@ -174,7 +175,7 @@ fn parse(files: &ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
                 .hint("fix the template syntax; see https://keats.github.io/tera/docs/"),
         );
     }
-    crate::render::html::register_filters(&mut tera);
+    crate::filters::register_filters(&mut tera);
 
     let mut translations = HashMap::new();
     // The site's own i18n files override single keys, not whole files.

@@ -178,7 +178,7 @@ fn blocks_do_not_overlap() {
 
 fn fonts() -> Fonts {
     let theme = onestop::theme::load_theme(&repo()).unwrap();
-    Fonts::from_theme(&theme).unwrap()
+    Fonts::from_static(&theme.static_files).unwrap()
 }
 
 /// Lays the SVG out again with usvg (real glyphs of the bundled font) and

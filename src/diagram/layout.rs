@@ -6,8 +6,8 @@
 //! cannot cross a block.
 
 use super::measure::{Measurer, Weight};
+use crate::lang::Lang;
 use crate::model::{Diagram, Procedure, Site};
-use crate::render::lang::Lang;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Sizes for one kind of output; all lengths in the SVG's user unit.

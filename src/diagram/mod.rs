@@ -7,12 +7,11 @@ pub mod measure;
 pub mod raster;
 pub mod svg;
 
+use crate::lang::{Lang, Strings, tr};
 use crate::model::{Diagram, Site};
-use crate::render::lang::Lang;
-use crate::render::view::{self, Strings};
-use crate::theme::Theme;
 use layout::{Labels, Profile};
 use measure::{FONT_FILES, Measurer};
+use std::collections::BTreeMap;
 
 /// UI strings a diagram needs, from the theme's `diagram_*` translation keys.
 const LABEL_KEYS: [&str; 11] = [
@@ -29,13 +28,14 @@ const LABEL_KEYS: [&str; 11] = [
     "edition",
 ];
 
-/// The bundled font files, read from the theme (a site may replace them).
+/// The bundled font files, read from the theme's static files (a site may replace them).
 pub struct Fonts(pub [Vec<u8>; 3]);
 
 impl Fonts {
-    pub fn from_theme(theme: &Theme) -> Result<Fonts, String> {
+    /// The fonts from the theme's static files (`theme.static_files`: path under `static/` → bytes).
+    pub fn from_static(static_files: &BTreeMap<String, Vec<u8>>) -> Result<Fonts, String> {
         let get = |name: &str| {
-            theme.static_files.get(name).cloned().ok_or_else(|| {
+            static_files.get(name).cloned().ok_or_else(|| {
                 format!("the theme has no static/{name}; diagrams need the bundled Be Vietnam Pro fonts")
             })
         };
@@ -54,7 +54,7 @@ pub fn labels(site: &Site, d: &Diagram, lang: Lang, strings: &Strings) -> Labels
         subtitle: d.subtitle.as_ref().map(pick),
         footer: d.footer.as_ref().map(pick),
         agency: pick(&site.config.organisation.name),
-        strings: LABEL_KEYS.iter().map(|k| (*k, view::tr(strings, &format!("diagram_{k}")).to_string())).collect(),
+        strings: LABEL_KEYS.iter().map(|k| (*k, tr(strings, &format!("diagram_{k}")).to_string())).collect(),
     }
 }
 
@@ -73,20 +73,8 @@ pub struct Drawn {
     pub blocks: usize,
 }
 
-/// The processing time a block shows. A time published only as Vietnamese text (no number)
-/// is not put on an English diagram ("Lấy ý kiến: 02 ngày…"): it points to the procedure page.
-pub fn block_time(p: &crate::model::Procedure, strings: &Strings, lang: Lang) -> String {
-    let r = view::row(p, strings, lang);
-    let text_only = r.time_sort < 0.0 && r.time != view::tr(strings, "no_info");
-    // A time that is only prose is Vietnamese (no English field holds it), and a long
-    // one would print cut off ("…để cơ…") and grow the block: send the reader to the page.
-    if text_only && (lang == Lang::En || r.time.ends_with('…')) {
-        return view::tr(strings, "diagram_time_see_page").to_string();
-    }
-    r.time
-}
-
-/// Draws `d` for `lang`. `link` maps a procedure slug to its URL.
+/// Draws `d` for `lang`. `link` maps a procedure slug to its URL; `times` gives the
+/// processing time a block shows (`render::diagrams::block_time`).
 #[allow(clippy::too_many_arguments)]
 pub fn draw(
     site: &Site,
@@ -94,20 +82,20 @@ pub fn draw(
     profile: &Profile,
     lang: Lang,
     strings: &Strings,
+    times: &dyn Fn(&crate::model::Procedure) -> String,
     m: &Measurer,
     link: svg::LinkFn,
     qr_url: Option<&str>,
     id_prefix: &str,
 ) -> Drawn {
     let labels = labels(site, d, lang, strings);
-    let times = |p: &crate::model::Procedure| block_time(p, strings, lang);
     let physical = profile.poster.then(|| {
         let (short, long) = d.paper.size_mm();
         if d.landscape { (long, short) } else { (short, long) }
     });
     // A poster's text grows to 14 pt on its own paper, and up to 1.25× that while the paper has room.
     let min_w = physical.map_or(profile.canvas_w, |(w, _)| w);
-    let l = layout::layout(site, d, profile, min_w, &labels, m, &times);
+    let l = layout::layout(site, d, profile, min_w, &labels, m, times);
     let opts = svg::SvgOptions {
         physical,
         link,

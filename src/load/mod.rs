@@ -16,7 +16,7 @@ mod resolve;
 use crate::cache::KeyBuilder;
 use crate::diag::{self, DiagResult, Diagnostic, SourceText};
 use crate::markdown::{self, MarkdownOptions};
-use crate::memo::Memo;
+use crate::memo::{Memo, Store};
 use crate::model::{Html, Page, Procedure, RichText, Site};
 use crate::schema::{self, Key};
 use rayon::prelude::*;
@@ -38,6 +38,13 @@ pub const PAGES_DIR: &str = "content/pages";
 pub(crate) type RecordResult = (Option<(Procedure, record::RecordSpans)>, Vec<Diagnostic>, Option<String>);
 /// What loading one page file gives.
 pub(crate) type PageResult = (Option<Page>, Vec<Diagnostic>);
+
+/// What a long-running process remembers of parsed files (`load`'s slot of the `Memo`).
+#[derive(Default)]
+struct ParsedFiles {
+    records: Store<RecordResult>,
+    pages: Store<PageResult>,
+}
 
 /// Loads and validates the site at `root`.
 /// `base_url` overrides the one in site.toml (the `--base-url` option).
@@ -62,6 +69,7 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
     config_key.add_str(&config_src.text).add_str(base_url.unwrap_or(""));
     let key_of = |rel: &Path, text: &str| config_key.clone().add_str(&rel.to_string_lossy()).add_str(text).finish();
 
+    let parsed = memo.map(|m| (m.files(), m.slot::<ParsedFiles>()));
     let mut warnings = Vec::new();
     let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors, &mut warnings);
     let page_files = list_files(root, PAGES_DIR, "md", &mut errors, &mut warnings);
@@ -72,9 +80,9 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         || -> Vec<RecordResult> {
             record_files
                 .par_iter()
-                .map(|rel| match (read_source(root, rel), memo) {
-                    (Ok(src), Some(m)) => {
-                        m.records.get_or(rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config))
+                .map(|rel| match (read_source(root, rel), &parsed) {
+                    (Ok(src), Some((n, m))) => {
+                        m.records.get_or(n, rel, key_of(rel, &src.text), || load_record_file(rel, Ok(src), &config))
                     }
                     (src, _) => load_record_file(rel, src, &config),
                 })
@@ -83,12 +91,14 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
     );
     let pages: Vec<PageResult> = page_files
         .par_iter()
-        .map(|rel| match (read_source(root, rel), memo) {
-            (Ok(src), Some(m)) => m.pages.get_or(rel, key_of(rel, &src.text), || load_page_file(rel, Ok(src), &config)),
+        .map(|rel| match (read_source(root, rel), &parsed) {
+            (Ok(src), Some((n, m))) => {
+                m.pages.get_or(n, rel, key_of(rel, &src.text), || load_page_file(rel, Ok(src), &config))
+            }
             (src, _) => load_page_file(rel, src, &config),
         })
         .collect();
-    if let Some(m) = memo {
+    if let Some((_, m)) = &parsed {
         m.records.prune();
         m.pages.prune();
     }

@@ -20,10 +20,10 @@ use std::io::Write;
 pub struct DataRenderer;
 
 /// The catalogue as a workbook, per edition (`en/` prefix for the English one).
-pub const PROCEDURES_XLSX: &str = "data/procedures.xlsx";
+pub const PROCEDURES_XLSX: &str = urls::PROCEDURES_XLSX;
 
 /// Every record's internal processes, one entry per process.
-pub const INTERNAL_PROCESSES_JSON: &str = "data/internal-processes.json";
+pub use crate::routes::INTERNAL_PROCESSES_JSON;
 
 impl Renderer for DataRenderer {
     fn name(&self) -> &'static str {
@@ -48,7 +48,7 @@ impl Renderer for DataRenderer {
         let t = ctx.theme.translations.get("vi").unwrap_or(&empty);
         rayon::join(
             || {
-                out.put_stream("data", "data/procedures.json", |w| procedures_json(site, t, w));
+                out.put_stream("data", urls::PROCEDURES_JSON, |w| procedures_json(site, t, w));
                 out.put_stream("data", urls::STATISTICS_JSON, |w| statistics_json(site, w));
                 out.put_stream("data", INTERNAL_PROCESSES_JSON, |w| internal_processes_json(site, w));
                 // The workbook of each edition, beside its open-data page (`en/data/procedures.xlsx`).
@@ -62,7 +62,7 @@ impl Renderer for DataRenderer {
                 }
             },
             || {
-                out.put_stream("data", "data/procedures.csv", |w| procedures_csv(site, t, w));
+                out.put_stream("data", urls::PROCEDURES_CSV, |w| procedures_csv(site, t, w));
                 // One search index per edition, beside its search page (`en/data/search-index.json`).
                 for lang in super::lang::editions(site) {
                     out.put_stream("data", &format!("{}{}", lang.prefix(), urls::SEARCH_INDEX), |w| {

@@ -32,7 +32,7 @@ impl Renderer for DiagramRenderer {
         if site.diagrams.is_empty() {
             return;
         }
-        let fonts = match Fonts::from_theme(ctx.theme) {
+        let fonts = match Fonts::from_static(&ctx.theme.static_files) {
             Ok(f) => f,
             Err(e) => return out.error(Diagnostic::new("diagram", e)),
         };
@@ -55,8 +55,19 @@ impl Renderer for DiagramRenderer {
             let base = &site.config.print_base_url;
             let link = |slug: &str| format!("{base}{}{}", lang.prefix(), urls::procedure(slug));
             let profile = diagram::layout::Profile::poster(d);
-            let drawn =
-                diagram::draw(site, d, &profile, lang, strings, &m, &link, site.config.portal_url.as_deref(), "");
+            let times = |p: &crate::model::Procedure| block_time(p, strings, lang);
+            let drawn = diagram::draw(
+                site,
+                d,
+                &profile,
+                lang,
+                strings,
+                &times,
+                &m,
+                &link,
+                site.config.portal_url.as_deref(),
+                "",
+            );
             let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
             out.put("diagrams", &format!("{stem}.svg"), drawn.svg.as_bytes());
             progress(1);
@@ -191,15 +202,29 @@ pub struct InlineItem {
     pub time: String,
 }
 
+/// The processing time a block shows. A time published only as Vietnamese text (no number)
+/// is not put on an English diagram ("Lấy ý kiến: 02 ngày…"): it points to the procedure page.
+pub fn block_time(p: &crate::model::Procedure, strings: &view::Strings, lang: Lang) -> String {
+    let r = view::row(p, strings, lang);
+    let text_only = r.time_sort < 0.0 && r.time != view::tr(strings, "no_info");
+    // A time that is only prose is Vietnamese (no English field holds it), and a long
+    // one would print cut off ("…để cơ…") and grow the block: send the reader to the page.
+    if text_only && (lang == Lang::En || r.time.ends_with('…')) {
+        return view::tr(strings, "diagram_time_see_page").to_string();
+    }
+    r.time
+}
+
 pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: Lang, base: &str) -> Result<Option<InlineDiagram>, String> {
     let Some(d) = site.diagrams.iter().find(|d| d.inline) else { return Ok(None) };
     let strings =
         ctx.theme.translations.get(lang.code()).ok_or_else(|| format!("the theme has no i18n/{}.toml", lang.code()))?;
-    let fonts = Fonts::from_theme(ctx.theme)?;
+    let fonts = Fonts::from_static(&ctx.theme.static_files)?;
     let m = fonts.measurer()?;
     let prefix = lang.prefix();
     let link = |slug: &str| format!("{base}{prefix}{}", urls::procedure(slug));
-    let drawn = diagram::draw(site, d, &diagram::layout::Profile::web(), lang, strings, &m, &link, None, "jd-");
+    let times = |p: &crate::model::Procedure| block_time(p, strings, lang);
+    let drawn = diagram::draw(site, d, &diagram::layout::Profile::web(), lang, strings, &times, &m, &link, None, "jd-");
     let pick = |t: &crate::model::Text| lang.pick(t).0.to_string();
     let stages = d
         .stage_list(site)
@@ -222,7 +247,7 @@ pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: Lang, base: &str) -> R
                         center: p.service_center,
                         optional: p.optional,
                         alternative: !p.alternative_to.is_empty(),
-                        time: crate::diagram::block_time(p, strings, lang),
+                        time: block_time(p, strings, lang),
                     }
                 })
                 .collect::<Vec<_>>();

@@ -10,6 +10,7 @@ use super::view::{self, Row, Strings, level_counts, tr};
 use super::{RenderCtx, Renderer, stats_view, urls};
 use crate::cache::{Key, KeyBuilder};
 use crate::diag::Diagnostic;
+use crate::filters::escape_html;
 use crate::model::{ChannelKind, Document, Procedure, Site};
 use crate::output::Output;
 use crate::text;
@@ -370,6 +371,8 @@ impl<'a> Shared<'a> {
         base.insert("stages", &stages);
         base.insert("fields", &fields);
         base.insert("menu", &menu);
+        base.insert("routes", &urls::template_routes());
+        base.insert("navigation", &urls::navigation());
         // The journey diagram (home and journey pages) and the poster files.
         let inline = super::diagrams::inline_diagram(site, ctx, lang, &c.base_path)
             .map_err(|e| Diagnostic::new("diagram", e))?;
@@ -929,14 +932,20 @@ fn strip_tags(html: &str) -> String {
 const HOME_NAV: &str = "index";
 
 fn nav_keys(site: &Site) -> Vec<String> {
-    let mut keys: Vec<String> =
-        [HOME_NAV, urls::CATALOGUE, urls::JOURNEY, urls::LEVELS, "-"].iter().map(|s| s.to_string()).collect();
+    let mut keys: Vec<String> = vec![HOME_NAV.to_string()];
+    keys.extend(nav_sections().map(String::from));
+    keys.push("-".into());
     keys.extend(site.pages.iter().map(|p| urls::page(&p.slug)));
     keys
 }
 
+/// The sections of the header's menu (from the route table), home aside.
+fn nav_sections() -> impl Iterator<Item = &'static str> {
+    urls::menu(urls::Menu::Header).into_iter().map(|r| r.path).filter(|p| !p.is_empty())
+}
+
 fn nav_key<'s>(site: &Site, path: &'s str) -> &'s str {
-    for section in [urls::CATALOGUE, urls::JOURNEY, urls::LEVELS] {
+    for section in nav_sections() {
         if path.starts_with(section) {
             return &path[..section.len()];
         }
@@ -1064,42 +1073,6 @@ pub(crate) fn script_json(json: &str) -> String {
         }
     }
     out
-}
-
-/// Escapes the five HTML-significant characters. Tera's default also escapes
-/// `/`, which turns every URL into `&#x2F;` soup.
-fn escape_html(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut last = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
-/// Filters and escaping the templates use.
-pub fn register_filters(tera: &mut tera::Tera) {
-    tera.set_escape_fn(escape_html);
-    // Vietnamese number format: 1.250.000
-    tera.register_filter("vn_number", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
-        Ok(tera::Value::String(v.as_f64().map(crate::text::format_number_vi).unwrap_or_default()))
-    });
-    // "2024-05-31" → "31/05/2024"
-    tera.register_filter("vn_date", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
-        Ok(tera::Value::String(crate::text::format_date_vi(v.as_str().unwrap_or_default())))
-    });
 }
 
 #[cfg(test)]

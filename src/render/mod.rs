@@ -10,7 +10,6 @@ pub mod data;
 pub mod diagrams;
 pub mod feed;
 pub mod html;
-pub mod lang;
 pub mod print;
 pub mod process_view;
 pub mod site_files;
@@ -59,38 +58,9 @@ pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
     ]
 }
 
-/// Site-relative URL paths, shared so every renderer links the same way.
-pub mod urls {
-    pub fn procedure(slug: &str) -> String {
-        format!("thu-tuc/{slug}/")
-    }
-    pub fn stage(key: &str) -> String {
-        format!("hanh-trinh/{key}/")
-    }
-    pub fn field(key: &str) -> String {
-        format!("linh-vuc/{key}/")
-    }
-    pub fn level(key: &str) -> String {
-        format!("muc-do/{key}/")
-    }
-    pub fn page(slug: &str) -> String {
-        format!("{slug}/")
-    }
-    pub const CATALOGUE: &str = "thu-tuc/";
-    pub const JOURNEY: &str = "hanh-trinh/";
-    pub const FIELDS: &str = "linh-vuc/";
-    pub const LEVELS: &str = "muc-do/";
-    pub const SEARCH: &str = "tim-kiem/";
-    pub const DATA: &str = "data/";
-    pub const STATISTICS: &str = "thong-ke/";
-    pub const STATISTICS_JSON: &str = "data/statistics.json";
-    pub const PRINT: &str = "in-an/";
-    pub const SEARCH_INDEX: &str = "data/search-index.json";
-    pub const CHANGES: &str = "thay-doi/";
-    pub const CHANGES_FEED: &str = "thay-doi/atom.xml";
+/// Site-relative URL paths, shared so every renderer links the same way: the
+/// route table (`crate::routes`), under the name the renderers have always used.
+pub use crate::routes as urls;
 
-    /// The file a URL path is written to.
-    pub fn file(path: &str) -> String {
-        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
-    }
-}
+/// The languages (`crate::lang`), re-exported for the renderers.
+pub use crate::lang;

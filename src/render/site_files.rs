@@ -18,11 +18,11 @@ impl Renderer for SiteFilesRenderer {
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
         for (path, bytes) in &ctx.theme.static_files {
-            out.put("static", &format!("static/{path}"), bytes);
+            out.put("static", &format!("{}{path}", urls::STATIC), bytes);
         }
-        out.put("site-files", "sitemap.xml", sitemap(site).as_bytes());
-        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url);
-        out.put("site-files", "robots.txt", robots.as_bytes());
+        out.put("site-files", urls::SITEMAP, sitemap(site).as_bytes());
+        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}{}\n", site.config.base_url, urls::SITEMAP);
+        out.put("site-files", urls::ROBOTS, robots.as_bytes());
         progress(2);
     }
 }

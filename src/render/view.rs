@@ -7,14 +7,8 @@ use super::urls;
 use crate::model::{Channel, ChannelKind, Procedure, Site};
 use crate::text::format_number_vi;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
-pub type Strings = BTreeMap<String, String>;
-
-/// Looks up a UI string; a missing key shows as the key itself (and a test checks none is missing).
-pub fn tr<'a>(t: &'a Strings, key: &'a str) -> &'a str {
-    t.get(key).map(String::as_str).unwrap_or(key)
-}
+pub use crate::lang::{Strings, tr};
 
 /// One procedure as a catalogue row.
 #[derive(Serialize, Clone)]

@@ -6,7 +6,21 @@
 //! Vietnamese text field by field; `pick` says when it fell back so the
 //! templates can mark it ("only in Vietnamese") and set `lang="vi"` on it.
 
+//!
+//! A leaf module (it uses only the model and `text`): the renderers, the
+//! diagrams and the print products all take a `Lang` and the UI `Strings`
+//! of one language from here, so none of them depends on another for it.
+
 use crate::model::{Html, RichText, Site, Text};
+use std::collections::BTreeMap;
+
+/// UI strings of one language (the theme's `i18n/<lang>.toml`), key → text.
+pub type Strings = BTreeMap<String, String>;
+
+/// Looks up a UI string; a missing key shows as the key itself (and a test checks none is missing).
+pub fn tr<'a>(t: &'a Strings, key: &'a str) -> &'a str {
+    t.get(key).map(String::as_str).unwrap_or(key)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
