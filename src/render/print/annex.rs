@@ -111,7 +111,7 @@ pub fn roman(mut n: usize) -> String {
 
 /// The records `keep` selects, grouped by field in site.toml's order of
 /// fields, each group in journey order.
-fn by_field<'a>(site: &'a Site, keep: impl Fn(&Procedure) -> bool) -> Vec<(usize, Vec<&'a Procedure>)> {
+fn by_field(site: &Site, keep: impl Fn(&Procedure) -> bool) -> Vec<(usize, Vec<&Procedure>)> {
     let mut groups: Vec<(usize, Vec<&Procedure>)> = Vec::new();
     for (fi, _) in site.fields.iter().enumerate() {
         let ps: Vec<&Procedure> = site.procedures.iter().filter(|p| p.field == fi && keep(p)).collect();
