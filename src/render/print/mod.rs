@@ -9,7 +9,9 @@
 //! everything they depend on (data, templates, fonts): an unchanged record's
 //! leaflet is not typeset again.
 
+pub mod annex;
 mod data;
+mod docx;
 pub mod markup;
 mod qr;
 mod world;
@@ -155,6 +157,23 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
             vi_only: en,
         });
     }
+    // The annexes to the Board's decisions: each as PDF and Word, side by side.
+    let annexes = annex::annexes(site)
+        .into_iter()
+        .flat_map(|a| {
+            let title = tr(a.title_key());
+            [(a.pdf_path(), "print_format_annex_pdf"), (a.docx_path(), "print_format_annex_docx")].map(
+                |(path, format)| Product {
+                    title: title.clone(),
+                    code: None,
+                    path: path.into(),
+                    format: tr(format),
+                    title_vi: false,
+                    vi_only: en,
+                },
+            )
+        })
+        .collect();
     vec![
         Group {
             key: "posters",
@@ -163,6 +182,12 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
             items: posters,
         },
         Group { key: "office", title: tr("print_group_office"), intro: tr("print_group_office_intro"), items: office },
+        Group {
+            key: "annexes",
+            title: tr("print_group_annexes"),
+            intro: tr("print_group_annexes_intro"),
+            items: annexes,
+        },
         Group {
             key: "leaflets",
             title: tr("print_group_leaflets"),
@@ -237,6 +262,9 @@ enum Job<'a> {
     Guide(&'a Page),
     Catalogue,
     Poster,
+    /// An annex to the Board's decisions as PDF, and as Word document.
+    Annex(annex::Annex),
+    AnnexWord(annex::Annex),
 }
 
 impl Renderer for PrintRenderer {
@@ -245,7 +273,10 @@ impl Renderer for PrintRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        site.procedures.len() * lang::editions(site).len() + 2 + usize::from(guide_page(site).is_some())
+        site.procedures.len() * lang::editions(site).len()
+            + 2
+            + usize::from(guide_page(site).is_some())
+            + 2 * annex::annexes(site).len()
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
@@ -295,6 +326,7 @@ impl Renderer for PrintRenderer {
         // so they do not finish alone at the end.
         let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
         jobs.extend(guide_page(site).map(Job::Guide));
+        jobs.extend(annex::annexes(site).into_iter().flat_map(|a| [Job::Annex(a), Job::AnnexWord(a)]));
         for &(lang, t) in &strings {
             jobs.extend(site.procedures.iter().map(|p| Job::Leaflet(p, lang, t)));
         }
@@ -305,8 +337,10 @@ impl Renderer for PrintRenderer {
             let mut seen_leaflet = false;
             jobs.retain(|j| match j {
                 Job::Leaflet(..) => !std::mem::replace(&mut seen_leaflet, true),
-                Job::Catalogue | Job::Poster => site.procedures.len() <= 500,
+                Job::Catalogue | Job::Poster | Job::Annex(_) => site.procedures.len() <= 500,
                 Job::Guide(_) => true,
+                // Made from data alone: no template to check.
+                Job::AnnexWord(_) => false,
             });
         }
         let done = AtomicUsize::new(0);
@@ -328,6 +362,19 @@ impl Renderer for PrintRenderer {
             jobs.par_iter().enumerate().for_each_init(
                 || PrintWorld::new(assets.clone(), today),
                 |world, (index, job)| {
+                    if let Job::AnnexWord(a) = job {
+                        match annex::word(site, t, *a, ctx) {
+                            Ok(bytes) => out.put("print", a.docx_path(), &bytes),
+                            Err(d) if d.code == crate::cache::DEFERRED => {
+                                if let Some(old) = ctx.cache.previous(a.docx_path()) {
+                                    out.put("print", a.docx_path(), &old)
+                                }
+                            }
+                            Err(d) => out.error(d),
+                        }
+                        progress(1);
+                        return;
+                    }
                     let (path, template, data, qr_url) = match job {
                         Job::Leaflet(p, lang, t) => (
                             leaflet_path(*lang, &p.slug),
@@ -354,6 +401,8 @@ impl Renderer for PrintRenderer {
                             data::catalogue(site, t),
                             Some(data::catalogue_target(site)),
                         ),
+                        Job::Annex(a) => (a.pdf_path().to_string(), a.template(), annex::data(site, t, *a), None),
+                        Job::AnnexWord(_) => unreachable!("made above"),
                     };
                     let mut data = data;
                     if !out.writes()
