@@ -14,6 +14,7 @@ mod data;
 mod docx;
 pub mod markup;
 mod qr;
+mod workers;
 mod world;
 
 use super::lang::{self, Lang};
@@ -23,11 +24,9 @@ use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
 use crate::model::{Page, Procedure, Site};
 use crate::output::Output;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use typst::WorldExt;
 use typst::foundations::{Datetime, Smart};
@@ -46,12 +45,11 @@ pub const CATALOGUE_PATH: &str = "in-an/danh-muc-thu-tuc-a4.pdf";
 pub const POSTER_PATH: &str = "in-an/danh-muc-thu-tuc-a1.pdf";
 /// Bump when the renderer's output changes for the same data and templates.
 const FORMAT: &str = "print-v2";
-/// Products typeset between two evictions of typst's memo cache.
-const EVICT_EVERY: usize = 64;
+/// Products typeset between two evictions of typst's memo cache (see
+/// `workers`): 2 keeps it smallest and costs least CPU at 100 records.
+const EVICT_EVERY: usize = 2;
 /// Table rows a product gets in `onestop check`, which typesets only to find template errors.
 const CHECK_ROWS: usize = 50;
-/// Stack of a typesetting thread (see `render`).
-const STACK_SIZE: usize = 256 << 20;
 
 /// The leaflet of a procedure in an edition: `in-an/<slug>.pdf`, the
 /// English one under `en/in-an/`.
@@ -343,117 +341,102 @@ impl Renderer for PrintRenderer {
                 Job::AnnexWord(_) => false,
             });
         }
-        let done = AtomicUsize::new(0);
         let template_errors = TemplateErrors::default();
         let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
-        // Typst recurses deeply on long tables (a catalogue of 1,000 rows
-        // overflows rayon's default 2 MiB stacks): typeset on threads with
-        // big stacks. The memory is only reserved, not used.
-        let pool = match rayon::ThreadPoolBuilder::new()
-            .num_threads(rayon::current_num_threads())
-            .stack_size(STACK_SIZE)
-            .thread_name(|i| format!("onestop-print-{i}"))
-            .build()
-        {
-            Ok(pool) => pool,
-            Err(e) => return out.error(Diagnostic::new("print", format!("cannot start the typesetting threads: {e}"))),
-        };
-        pool.install(|| {
-            jobs.par_iter().enumerate().for_each_init(
-                || PrintWorld::new(assets.clone(), today),
-                |world, (index, job)| {
-                    if let Job::AnnexWord(a) = job {
-                        match annex::word(site, t, *a, ctx) {
-                            Ok(bytes) => out.put("print", a.docx_path(), &bytes),
-                            Err(d) if d.code == crate::cache::DEFERRED => {
-                                if let Some(old) = ctx.cache.previous(a.docx_path()) {
-                                    out.put("print", a.docx_path(), &old)
-                                }
-                            }
-                            Err(d) => out.error(d),
+        let work = |world: &mut PrintWorld, index: usize, job: &Job| {
+            if let Job::AnnexWord(a) = job {
+                match annex::word(site, t, *a, ctx) {
+                    Ok(bytes) => out.put("print", a.docx_path(), &bytes),
+                    Err(d) if d.code == crate::cache::DEFERRED => {
+                        if let Some(old) = ctx.cache.previous(a.docx_path()) {
+                            out.put("print", a.docx_path(), &old)
                         }
-                        progress(1);
-                        return;
                     }
-                    let (path, template, data, qr_url) = match job {
-                        Job::Leaflet(p, lang, t) => (
-                            leaflet_path(*lang, &p.slug),
-                            "leaflet.typ",
-                            data::leaflet(site, p, t, *lang),
-                            // Every leaflet's code opens the procedure's own page.
-                            Some(data::leaflet_target(site, p, *lang)),
-                        ),
-                        Job::Guide(page) => (
-                            GUIDE_PATH.to_string(),
-                            "guide.typ",
-                            data::guide(site, t, page),
-                            site.config.portal_url.clone(),
-                        ),
-                        Job::Catalogue => (
-                            CATALOGUE_PATH.to_string(),
-                            "catalogue.typ",
-                            data::catalogue(site, t),
-                            Some(data::catalogue_target(site)),
-                        ),
-                        Job::Poster => (
-                            POSTER_PATH.to_string(),
-                            "poster.typ",
-                            data::catalogue(site, t),
-                            Some(data::catalogue_target(site)),
-                        ),
-                        Job::Annex(a) => (a.pdf_path().to_string(), a.template(), annex::data(site, t, *a), None),
-                        Job::AnnexWord(_) => unreachable!("made above"),
-                    };
-                    let mut data = data;
-                    if !out.writes()
-                        && let Some(rows) = data.get_mut("rows").and_then(serde_json::Value::as_array_mut)
-                    {
-                        // `onestop check` typesets to find template errors: a few
-                        // rows show them as well as all of them (the guide's table of
-                        // every online procedure took 5 s and 800 MB at 10,000 records).
-                        rows.truncate(CHECK_ROWS);
+                    Err(d) => out.error(d),
+                }
+                progress(1);
+                return;
+            }
+            let (path, template, mut data, qr_url) = job_input(site, t, job);
+            if !out.writes()
+                && let Some(rows) = data.get_mut("rows").and_then(serde_json::Value::as_array_mut)
+            {
+                // `onestop check` typesets to find template errors: a few
+                // rows show them as well as all of them (the guide's table of
+                // every online procedure took 5 s and 800 MB at 10,000 records).
+                rows.truncate(CHECK_ROWS);
+            }
+            let source = match job {
+                Job::Leaflet(p, ..) => Some(p.source.clone()),
+                Job::Guide(page) => Some(page.source.clone()),
+                _ => None,
+            };
+            let key_kind = if matches!(job, Job::Leaflet(..)) { "leaflet" } else { "print" };
+            match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
+                Ok(pdf) => out.put("print", &path, &pdf),
+                // Typeset in the background (`serve`): the last good build's copy until then.
+                Err(d) if d.code == crate::cache::DEFERRED => {
+                    if let Some(old) = ctx.cache.previous(&path) {
+                        out.put("print", &path, &old)
                     }
-                    let source = match job {
-                        Job::Leaflet(p, ..) => Some(p.source.clone()),
-                        Job::Guide(page) => Some(page.source.clone()),
-                        _ => None,
-                    };
-                    let key_kind = if matches!(job, Job::Leaflet(..)) { "leaflet" } else { "print" };
-                    match typeset.product(world, ctx, key_kind, &path, template, &data, qr_url.as_deref()) {
-                        Ok(pdf) => out.put("print", &path, &pdf),
-                        // Typeset in the background (`serve`): the last good build's copy until then.
-                        Err(d) if d.code == crate::cache::DEFERRED => {
-                            if let Some(old) = ctx.cache.previous(&path) {
-                                out.put("print", &path, &old)
-                            }
+                }
+                Err(mut d) => match template_errors.key(&d, template, &path, &origins) {
+                    Some(key) => template_errors.add(key, index, d, source),
+                    None => {
+                        if d.file.is_none() {
+                            d.file = source;
                         }
-                        Err(mut d) => match template_errors.key(&d, template, &path, &origins) {
-                            Some(key) => template_errors.add(key, index, d, source),
-                            None => {
-                                if d.file.is_none() {
-                                    d.file = source;
-                                }
-                                out.error(d)
-                            }
-                        },
-                    }
-                    progress(1);
-                    // Typst memoises layouts in a global cache; entries unused
-                    // during the last 2×EVICT_EVERY products (other records'
-                    // data) are dropped, so a long build or watch session does
-                    // not keep every leaflet's layout.
-                    if done.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
-                        typst::comemo::evict(2);
+                        out.error(d)
                     }
                 },
-            )
-        });
+            }
+            progress(1);
+        };
+        // The catalogue and the poster are the longest products (seconds at
+        // 1,000 records): typeset them first, side by side, then the
+        // leaflets. A long product in flight keeps the memo cache from being
+        // evicted (see `workers`), so it must not run beside hundreds of
+        // leaflets.
+        let split = jobs.iter().take_while(|j| matches!(j, Job::Catalogue | Job::Poster)).count();
+        let (long, short) = jobs.split_at(split);
+        let threads = rayon::current_num_threads();
+        let init = || PrintWorld::new(assets.clone(), today);
+        let result = workers::run(long, threads, EVICT_EVERY, init, &work)
+            .and_then(|()| workers::run(short, threads, EVICT_EVERY, init, |w, i, j| work(w, split + i, j)));
+        if let Err(e) = result {
+            out.error(Diagnostic::new("print", e));
+        }
         for d in template_errors.into_diagnostics() {
             out.error(d);
         }
-        // Typst memoises layouts globally; keep the cache from growing
-        // without bound across rebuilds in watch mode.
-        typst::comemo::evict(10);
+        // Nothing is typeset any more: empty typst's memo cache, so a watch
+        // session does not keep the last products' layouts between rebuilds.
+        typst::comemo::evict(0);
+    }
+}
+
+/// What a job typesets: output path, template, data, and the QR code's target.
+fn job_input(site: &Site, t: &Strings, job: &Job) -> (String, &'static str, serde_json::Value, Option<String>) {
+    match job {
+        Job::Leaflet(p, lang, t) => (
+            leaflet_path(*lang, &p.slug),
+            "leaflet.typ",
+            data::leaflet(site, p, t, *lang),
+            // Every leaflet's code opens the procedure's own page.
+            Some(data::leaflet_target(site, p, *lang)),
+        ),
+        Job::Guide(page) => {
+            (GUIDE_PATH.to_string(), "guide.typ", data::guide(site, t, page), site.config.portal_url.clone())
+        }
+        Job::Catalogue => {
+            (CATALOGUE_PATH.to_string(), "catalogue.typ", data::catalogue(site, t), Some(data::catalogue_target(site)))
+        }
+        Job::Poster => {
+            (POSTER_PATH.to_string(), "poster.typ", data::catalogue(site, t), Some(data::catalogue_target(site)))
+        }
+        Job::Annex(a) => (a.pdf_path().to_string(), a.template(), annex::data(site, t, *a), None),
+        // Made without typst (`annex::word`), never asked for its input.
+        Job::AnnexWord(a) => (a.docx_path().to_string(), "", serde_json::Value::Null, None),
     }
 }
 
