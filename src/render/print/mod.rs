@@ -401,7 +401,7 @@ impl Renderer for PrintRenderer {
         let (long, short) = jobs.split_at(split);
         let threads = rayon::current_num_threads();
         let init = || PrintWorld::new(assets.clone(), today);
-        let result = workers::run(long, threads, EVICT_EVERY, init, &work)
+        let result = workers::run(long, threads, EVICT_EVERY, init, work)
             .and_then(|()| workers::run(short, threads, EVICT_EVERY, init, |w, i, j| work(w, split + i, j)));
         if let Err(e) = result {
             out.error(Diagnostic::new("print", e));
