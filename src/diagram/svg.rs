@@ -2,9 +2,14 @@
 //! code and level in data attributes and a link to its page, so the same SVG
 //! serves the website, the poster renderers and the tests that read it back.
 
-use super::layout::{AGENCY_W, BlockBox, Labels, Layout, NOTE_GAP, Profile, QR_SIZE};
+mod block;
+mod footer;
+mod legend;
+
+use super::layout::{AGENCY_W, Labels, Layout, Profile};
 use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
+pub use footer::qr_path;
 use std::fmt::Write;
 
 const INK: &str = "#1A1A1A";
@@ -134,8 +139,37 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         labels.lang.code()
     );
     let _ = write!(w.s, r#"<title id="{id}title">{}</title>"#, esc(&labels.title));
-    // Patterns: drawn over the level colour, so a black-and-white print
-    // still tells the levels apart.
+    write_defs(&mut w, id);
+    let _ = write!(w.s, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
+    if pr.poster {
+        write_header(&mut w, layout, labels);
+    }
+    write_lane_bands(&mut w, site, layout);
+    write_arrows(&mut w, layout, id);
+
+    // Lane by lane: the stage's heading, then its blocks, so the text reads in
+    // journey order (PDF text extraction, screen readers), not all headings first.
+    for (i, lane) in layout.lanes.iter().enumerate() {
+        let tip = pr.lane * 0.7;
+        let text_x = lane.x + if i == 0 { 0.0 } else { tip * 0.6 };
+        w.lines(text_x, layout.lane_y + pr.pad, pr.lane, Weight::Bold, "#FFFFFF", &lane.title_lines, "lane-title");
+        for b in layout.blocks.iter().filter(|b| b.p.stage == lane.stage) {
+            block::write_block(&mut w, site, b, labels, o);
+        }
+    }
+
+    if pr.poster {
+        legend::write_legend(&mut w, site, layout, labels, id);
+        footer::write_footer(&mut w, layout, labels, o);
+    }
+    w.s.push_str("</svg>\n");
+    w.s
+}
+
+/// Patterns: drawn over the level colour, so a black-and-white print
+/// still tells the levels apart; and the arrowhead.
+fn write_defs(w: &mut W, id: &str) {
+    let pr = w.pr;
     let unit = pr.body * 0.45;
     let sw = pr.stroke * 1.4;
     let _ = write!(
@@ -147,36 +181,38 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
         r = n(unit * 0.2),
         mw = n(pr.body * 0.6),
     );
-    let _ = write!(w.s, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
+}
 
-    // Header.
+/// The poster's header: the title across the full width, then the subtitle with the
+/// agency at its right, as layout.rs measured them.
+fn write_header(w: &mut W, layout: &Layout, labels: &Labels) {
+    let (pr, m) = (w.pr, w.m);
     let mut y = pr.margin;
-    if pr.poster {
-        // The title across the full width, then the subtitle with the agency at its right,
-        // as layout.rs measured them.
-        for (i, l) in layout.header_lines.iter().enumerate() {
-            // Tight display leading: each line in a box of title_lh, centred as `text` centres it.
-            let (size, lh) = (layout.title_size, layout.title_lh());
-            let top = y + i as f64 * lh - (pr.lh(size) - lh) / 2.0;
-            w.text(pr.margin, top, size, Weight::Bold, LANE_FILL, l, "title");
-        }
-        y += layout.header_lines.len() as f64 * layout.title_lh();
-        w.lines(pr.margin, y, pr.subtitle, Weight::Regular, MUTED, &layout.subtitle_lines, "subtitle");
-        let (agency_lines, agency_y) = if layout.agency_beside_title {
-            // On the title's first line, sharing its baseline.
-            let base = pr.margin + (pr.lh(layout.title_size) - layout.title_size) / 2.0 + layout.title_size * 0.93
-                - (pr.lh(layout.title_size) - layout.title_lh()) / 2.0;
-            (vec![labels.agency.clone()], base - (pr.lh(pr.lane) - pr.lane) / 2.0 - pr.lane * 0.93)
-        } else {
-            (m.wrap(Weight::SemiBold, &labels.agency, pr.lane, (layout.width - 2.0 * pr.margin) * AGENCY_W), y)
-        };
-        for (i, l) in agency_lines.iter().enumerate() {
-            let x = layout.width - pr.margin - m.width(Weight::SemiBold, l, pr.lane);
-            w.text(x, agency_y + i as f64 * pr.lh(pr.lane), pr.lane, Weight::SemiBold, MUTED, l, "agency");
-        }
+    for (i, l) in layout.header_lines.iter().enumerate() {
+        // Tight display leading: each line in a box of title_lh, centred as `text` centres it.
+        let (size, lh) = (layout.title_size, layout.title_lh());
+        let top = y + i as f64 * lh - (pr.lh(size) - lh) / 2.0;
+        w.text(pr.margin, top, size, Weight::Bold, LANE_FILL, l, "title");
     }
+    y += layout.header_lines.len() as f64 * layout.title_lh();
+    w.lines(pr.margin, y, pr.subtitle, Weight::Regular, MUTED, &layout.subtitle_lines, "subtitle");
+    let (agency_lines, agency_y) = if layout.agency_beside_title {
+        // On the title's first line, sharing its baseline.
+        let base = pr.margin + (pr.lh(layout.title_size) - layout.title_size) / 2.0 + layout.title_size * 0.93
+            - (pr.lh(layout.title_size) - layout.title_lh()) / 2.0;
+        (vec![labels.agency.clone()], base - (pr.lh(pr.lane) - pr.lane) / 2.0 - pr.lane * 0.93)
+    } else {
+        (m.wrap(Weight::SemiBold, &labels.agency, pr.lane, (layout.width - 2.0 * pr.margin) * AGENCY_W), y)
+    };
+    for (i, l) in agency_lines.iter().enumerate() {
+        let x = layout.width - pr.margin - m.width(Weight::SemiBold, l, pr.lane);
+        w.text(x, agency_y + i as f64 * pr.lh(pr.lane), pr.lane, Weight::SemiBold, MUTED, l, "agency");
+    }
+}
 
-    // Lanes: a tinted band per stage with a chevron header (the journey runs left to right).
+/// Lanes: a tinted band per stage with a chevron header (the journey runs left to right).
+fn write_lane_bands(w: &mut W, site: &Site, layout: &Layout) {
+    let pr = w.pr;
     for (i, lane) in layout.lanes.iter().enumerate() {
         let x0 = lane.x - pr.gap / 2.0 + pr.stroke;
         let x1 = lane.x + lane.w + pr.gap / 2.0 - pr.stroke;
@@ -210,8 +246,11 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             n((ya + yb) / 2.0)
         );
     }
+}
 
-    // Arrows under the blocks' outlines.
+/// Arrows, drawn before the blocks so they run under the blocks' outlines.
+fn write_arrows(w: &mut W, layout: &Layout, id: &str) {
+    let pr = w.pr;
     for a in &layout.arrows {
         let d: Vec<String> = a
             .points
@@ -228,372 +267,4 @@ pub fn write_svg(site: &Site, layout: &Layout, pr: &Profile, labels: &Labels, m:
             n(pr.stroke * 2.4)
         );
     }
-
-    // Lane by lane: the stage's heading, then its blocks, so the text reads in
-    // journey order (PDF text extraction, screen readers), not all headings first.
-    for (i, lane) in layout.lanes.iter().enumerate() {
-        let tip = pr.lane * 0.7;
-        let text_x = lane.x + if i == 0 { 0.0 } else { tip * 0.6 };
-        w.lines(text_x, layout.lane_y + pr.pad, pr.lane, Weight::Bold, "#FFFFFF", &lane.title_lines, "lane-title");
-        for b in layout.blocks.iter().filter(|b| b.p.stage == lane.stage) {
-            write_block(&mut w, site, b, labels, o);
-        }
-    }
-
-    if pr.poster {
-        write_legend(&mut w, site, layout, labels, id);
-        write_footer(&mut w, layout, labels, o);
-    }
-    w.s.push_str("</svg>\n");
-    w.s
-}
-
-/// One procedure block: a link to its page around its box, level band, code, name and time.
-fn write_block(w: &mut W, site: &Site, b: &BlockBox, labels: &Labels, o: &SvgOptions) {
-    let (pr, m, id) = (w.pr, w.m, o.id_prefix);
-    let lh = pr.lh(pr.body);
-    {
-        let p = b.p;
-        let level = &site.levels[p.level];
-        // The link's name (its <title>) starts with its visible text, in
-        // reading order (WCAG 2.5.3), then says in words what the markers show.
-        let mut aria = b.band_lines.join(" ");
-        if b.alternative {
-            aria.push(' ');
-            aria.push_str(labels.get("or"));
-        }
-        aria.push_str(&format!(" {} {} {}", p.code, b.title_lines.join(" "), b.time_lines.join(" ")));
-        if !b.note_lines.is_empty() {
-            aria.push_str(". ");
-            aria.push_str(&b.note_lines.join(" "));
-        }
-        if p.digital_signature {
-            aria.push_str(". ");
-            aria.push_str(labels.get("signature"));
-        }
-        if p.service_center {
-            aria.push_str(". ");
-            aria.push_str(labels.get("center"));
-        }
-        let kind = if p.optional {
-            "optional"
-        } else if b.alternative {
-            "alternative"
-        } else {
-            "required"
-        };
-        let _ = write!(
-            w.s,
-            r#"<a href="{}"><title>{}</title><g class="block" id="{id}b-{}" data-code="{}" data-level="{}" data-kind="{kind}" data-signature="{}" data-center="{}">"#,
-            esc(&(o.link)(&p.slug)),
-            esc(&aria),
-            esc(&p.code),
-            esc(&p.code),
-            esc(&level.key),
-            p.digital_signature,
-            p.service_center
-        );
-        let dash = match kind {
-            "optional" => format!(r#" stroke-dasharray="{} {}""#, n(pr.body * 0.6), n(pr.body * 0.35)),
-            _ => String::new(),
-        };
-        let stroke_w = if kind == "alternative" { pr.stroke * 3.0 } else { pr.stroke * 1.6 };
-        let _ = write!(
-            w.s,
-            r##"<rect class="box" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"{dash}/>"##,
-            n(b.x),
-            n(b.y),
-            n(b.w),
-            n(b.h),
-            n(pr.pad * 0.6),
-            n(stroke_w)
-        );
-        // Level band: colour, pattern swatch and the level's name.
-        let inset = stroke_w / 2.0;
-        let _ = write!(
-            w.s,
-            r#"<rect class="band" x="{}" y="{}" width="{}" height="{}" fill="{}"/>"#,
-            n(b.x + inset),
-            n(b.y + inset),
-            n(b.w - 2.0 * inset),
-            n(b.band_h - inset),
-            level.colour
-        );
-        let sw_size = b.band_h - inset - pr.pad * 0.6;
-        w.swatch(
-            b.x + b.w - inset - pr.pad * 0.3 - sw_size,
-            b.y + inset + pr.pad * 0.3,
-            sw_size,
-            sw_size,
-            &level.colour,
-            &level.pattern,
-            id,
-        );
-        w.lines(
-            b.x + pr.pad,
-            b.y + pr.pad / 2.0,
-            pr.body,
-            Weight::SemiBold,
-            &level.text_colour,
-            &b.band_lines,
-            "level-label",
-        );
-        // "Or" chip (read with the band it sits in), code, markers.
-        let mut ly = b.y + b.band_h + pr.pad;
-        if b.alternative {
-            // A white "or" pill in the band, left of the swatch.
-            let word = labels.get("or");
-            let cw = m.width(Weight::SemiBold, word, pr.body) + pr.pad;
-            let cx = b.x + b.w - inset - pr.pad * 0.3 - sw_size - pr.pad * 0.6 - cw;
-            let cy = b.y + pr.pad / 2.0;
-            let _ = write!(
-                w.s,
-                r##"<rect class="or-chip" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##,
-                n(cx),
-                n(cy),
-                n(cw),
-                n(lh),
-                n(lh / 2.0),
-                n(pr.stroke)
-            );
-            w.text(cx + pr.pad / 2.0, cy, pr.body, Weight::SemiBold, INK, word, "or");
-        }
-        w.text(b.x + pr.pad, ly, pr.body, Weight::SemiBold, INK, &p.code, "code");
-        let icon = lh * 0.8;
-        let mut ix = b.x + b.w - pr.pad - icon;
-        if p.service_center {
-            w.icon("center", ix, ly + (lh - icon) / 2.0, icon, "marker-center");
-            ix -= icon + pr.pad * 0.6;
-        }
-        if p.digital_signature {
-            w.icon("signature", ix, ly + (lh - icon) / 2.0, icon, "marker-signature");
-        }
-        ly += lh;
-        w.lines(b.x + pr.pad, ly, pr.body, Weight::Regular, INK, &b.title_lines, "name");
-        ly += b.title_lines.len() as f64 * lh + pr.pad * 0.5;
-        w.icon("time", b.x + pr.pad, ly + (lh - icon) / 2.0, icon * 0.9, "time-icon");
-        w.lines(b.x + pr.pad + lh, ly, pr.body, Weight::Regular, MUTED, &b.time_lines, "time");
-        if !b.note_lines.is_empty() {
-            // "Sau: 1.009748, 1.009664": the relations into this block no arrow carries,
-            // under a rule across the block.
-            ly += b.time_lines.len() as f64 * lh + pr.pad * NOTE_GAP;
-            let rule_y = ly - pr.pad * NOTE_GAP / 2.0;
-            let _ = write!(
-                w.s,
-                r#"<path class="note-rule" d="M{} {} H{}" stroke="{MUTED}" stroke-width="{}"/>"#,
-                n(b.x + pr.pad),
-                n(rule_y),
-                n(b.x + b.w - pr.pad),
-                n(pr.stroke)
-            );
-            w.lines(b.x + pr.pad, ly, pr.body, Weight::Regular, INK, &b.note_lines, "after-note");
-        }
-        w.s.push_str("</g></a>");
-    }
-}
-
-fn write_legend(w: &mut W, site: &Site, layout: &Layout, labels: &Labels, id: &str) {
-    if layout.legend.is_empty() {
-        return;
-    }
-    let pr = w.pr;
-    let lh = pr.lh(pr.body);
-    w.s.push_str(r#"<g class="legend">"#);
-    w.text(pr.margin, layout.legend_y, pr.body * 1.15, Weight::Bold, INK, labels.get("legend"), "legend-title");
-    let top = layout.legend_y + lh * 1.3;
-    for l in &layout.legend {
-        let level = &site.levels[l.level];
-        let band_h = l.label_lines.len() as f64 * lh + pr.pad;
-        let y = top + l.y;
-        let _ = write!(
-            w.s,
-            r#"<g class="legend-level" data-level="{}" data-text-width="{}">"#,
-            esc(&level.key),
-            n(l.text_w)
-        );
-        let _ = write!(
-            w.s,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{INK}" stroke-width="{}"/>"#,
-            n(l.x),
-            n(y),
-            n(l.label_w),
-            n(band_h),
-            level.colour,
-            n(pr.stroke)
-        );
-        let sw = band_h - pr.pad * 0.6;
-        w.swatch(l.x + l.label_w - pr.pad * 0.3 - sw, y + pr.pad * 0.3, sw, sw, &level.colour, &level.pattern, id);
-        w.lines(
-            l.x + pr.pad,
-            y + pr.pad / 2.0,
-            pr.body,
-            Weight::SemiBold,
-            &level.text_colour,
-            &l.label_lines,
-            "legend-label",
-        );
-        // The explanation beside its label, first lines level.
-        w.lines(
-            l.x + l.label_w + pr.pad,
-            y + pr.pad / 2.0,
-            pr.body,
-            Weight::Regular,
-            INK,
-            &l.meaning_lines,
-            "legend-meaning",
-        );
-        w.s.push_str("</g>");
-    }
-    // Markers and outline styles, flowing left to right.
-    let right = layout.footer_x - pr.gap;
-    let icon = lh * 0.8;
-    let mut x = pr.margin;
-    let mut y = layout.legend_items_y;
-    let mut items: Vec<(&str, &'static str)> = vec![
-        ("signature", "signature"),
-        ("center", "center"),
-        ("optional", "legend_optional"),
-        ("alternative", "legend_alternative"),
-        ("arrow", "legend_arrow"),
-    ];
-    // Only a poster whose blocks carry a "Sau: …" note explains it.
-    if !layout.arrows_omitted.is_empty() {
-        items.push(("after-note", "legend_after_note"));
-    }
-    let note_sample = format!("{}: …", labels.get("after_note"));
-    for (kind, key) in items {
-        let text = labels.get(key).to_string();
-        let or_word = labels.get("or");
-        let sample_w = match kind {
-            "signature" | "center" => icon,
-            "alternative" => w.m.width(Weight::SemiBold, or_word, pr.body) + pr.pad,
-            "after-note" => w.m.width(Weight::Regular, &note_sample, pr.body),
-            _ => lh * 2.2,
-        };
-        let text_w = w.m.width(Weight::Regular, &text, pr.body);
-        if x + sample_w + pr.pad + text_w > right && x > pr.margin {
-            x = pr.margin;
-            y += lh * 1.2;
-        }
-        match kind {
-            "signature" | "center" => w.icon(kind, x, y + (lh - icon) / 2.0, icon, "legend-marker"),
-            "optional" => {
-                let dash = format!(r#" stroke-dasharray="{} {}""#, n(pr.body * 0.6), n(pr.body * 0.35));
-                let _ = write!(
-                    w.s,
-                    r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"{dash}/>"##,
-                    n(x),
-                    n(y + lh * 0.12),
-                    n(sample_w),
-                    n(lh * 0.76),
-                    n(pr.stroke * 1.6)
-                );
-            }
-            "alternative" => {
-                let _ = write!(
-                    w.s,
-                    r##"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#FFFFFF" stroke="{INK}" stroke-width="{}"/>"##,
-                    n(x),
-                    n(y),
-                    n(sample_w),
-                    n(lh),
-                    n(lh / 2.0),
-                    n(pr.stroke)
-                );
-                w.text(x + pr.pad / 2.0, y, pr.body, Weight::SemiBold, INK, or_word, "legend-or");
-            }
-            "after-note" => {
-                w.s.push_str(r#"<g class="legend-after-note">"#);
-                w.text(x, y, pr.body, Weight::Regular, INK, &note_sample, "legend-note");
-                w.s.push_str("</g>");
-            }
-            _ => {
-                let _ = write!(
-                    w.s,
-                    r#"<path d="M{} {} H{}" stroke="{MUTED}" stroke-width="{}" marker-end="url(#{id}arrow)"/>"#,
-                    n(x),
-                    n(y + lh / 2.0),
-                    n(x + sample_w),
-                    n(pr.stroke * 2.4)
-                );
-            }
-        }
-        w.text(x + sample_w + pr.pad, y, pr.body, Weight::Regular, INK, &text, "legend-item");
-        x += sample_w + pr.pad + text_w + pr.gap;
-    }
-    w.s.push_str("</g>");
-}
-
-fn write_footer(w: &mut W, layout: &Layout, labels: &Labels, o: &SvgOptions) {
-    let pr = w.pr;
-    let lh = pr.lh(pr.body);
-    let x0 = layout.footer_x;
-    let y0 = layout.legend_y;
-    w.s.push_str(r#"<g class="footer">"#);
-    let mut tx = x0;
-    if let Some(path) = o.qr_url.and_then(|url| qr_path(url, x0, y0, QR_SIZE)) {
-        w.s.push_str(&path);
-        tx = x0 + QR_SIZE + pr.pad * 1.5;
-    }
-    let width = layout.footer_x + layout.footer_w - tx;
-    let mut y = y0;
-    let mut put = |w: &mut W, text: &str, weight: Weight, class: &str| {
-        for l in w.m.wrap(weight, text, pr.body, width) {
-            w.text(tx, y, pr.body, weight, INK, &l, class);
-            y += lh;
-        }
-    };
-    if let Some(url) = o.qr_url {
-        put(w, labels.get("file_online"), Weight::Bold, "footer-portal-label");
-        let host = url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
-        put(w, host, Weight::SemiBold, "footer-portal");
-    }
-    put(w, &labels.agency, Weight::Regular, "footer-agency");
-    if let Some(e) = &o.edition {
-        put(w, &format!("{}: {e}", labels.get("edition")), Weight::Regular, "footer-edition");
-    }
-    if let Some(f) = &labels.footer {
-        put(w, f, Weight::Regular, "footer-note");
-    }
-    w.s.push_str("</g>");
-}
-
-/// A QR code as one path (dark modules), with its quiet zone.
-pub fn qr_path(url: &str, x: f64, y: f64, size: f64) -> Option<String> {
-    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
-    let width = code.width();
-    let colors = code.to_colors();
-    let quiet = 2.0;
-    let module = size / (width as f64 + 2.0 * quiet);
-    let mut d = String::new();
-    for row in 0..width {
-        let mut col = 0;
-        while col < width {
-            if colors[row * width + col] == qrcode::Color::Dark {
-                let start = col;
-                while col < width && colors[row * width + col] == qrcode::Color::Dark {
-                    col += 1;
-                }
-                let _ = write!(
-                    d,
-                    "M{} {}h{}v{}h-{}z",
-                    n(x + (start as f64 + quiet) * module),
-                    n(y + (row as f64 + quiet) * module),
-                    n((col - start) as f64 * module),
-                    n(module),
-                    n((col - start) as f64 * module)
-                );
-            } else {
-                col += 1;
-            }
-        }
-    }
-    Some(format!(
-        r##"<g class="qr" data-url="{}"><rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF"/><path d="{d}" fill="#000000" shape-rendering="crispEdges"/></g>"##,
-        esc(url),
-        n(x),
-        n(y),
-        n(size),
-        n(size)
-    ))
 }

@@ -242,14 +242,7 @@ pub fn svg(site: &Site, _p: &Procedure, ip: &InternalProcess, lang: Lang, t: &St
     let x = |h: f64| LEFT + plot * (h / scale);
     // Lane geometry: the name above, the bars under it.
     let names: Vec<Vec<String>> = lanes.iter().map(|r| wrap(&who(site, r, lang).0)).collect();
-    let mut bar_top = Vec::with_capacity(lanes.len());
-    let mut y = TOP;
-    for n in &names {
-        let top = y + 18.0 + LINE * (n.len() - 1) as f64;
-        bar_top.push(top);
-        y = top + BAR + LANE_GAP;
-    }
-    let lanes_bottom = y;
+    let (bar_top, lanes_bottom) = bar_tops(&names);
     let height = lanes_bottom + 24.0;
     let mut s = String::new();
     let _ = write!(
@@ -258,14 +251,42 @@ pub fn svg(site: &Site, _p: &Procedure, ip: &InternalProcess, lang: Lang, t: &St
         w = num(WIDTH),
         h = num(height),
     );
-    // Handovers: a dotted line from the end of a step to the next step's lane.
+    let spans = spans(ip);
+    write_handovers(&mut s, &spans, &of_step, &bar_top, &x);
+    write_lane_names(&mut s, &names, &bar_top);
+    write_bars(&mut s, &spans, &of_step, &bar_top, plot, scale, &x);
+    write_limit(&mut s, limit, lang, t, lanes_bottom, &x);
+    write_total(&mut s, ip, limit, lang, t, lanes_bottom, &x);
+    s.push_str("</svg>");
+    s
+}
+
+/// Where each lane's bars start, from its name's line count; and where the lanes end.
+fn bar_tops(names: &[Vec<String>]) -> (Vec<f64>, f64) {
+    let mut bar_top = Vec::with_capacity(names.len());
+    let mut y = TOP;
+    for n in names {
+        let top = y + 18.0 + LINE * (n.len() - 1) as f64;
+        bar_top.push(top);
+        y = top + BAR + LANE_GAP;
+    }
+    (bar_top, y)
+}
+
+/// Each step's (start, hours), one after the other in time.
+fn spans(ip: &InternalProcess) -> Vec<(f64, f64)> {
     let mut start = 0.0;
     let mut spans = Vec::with_capacity(ip.steps.len());
     for st in &ip.steps {
         spans.push((start, st.hours));
         start += st.hours;
     }
-    for k in 1..ip.steps.len() {
+    spans
+}
+
+/// Handovers: a dotted line from the end of a step to the next step's lane.
+fn write_handovers(s: &mut String, spans: &[(f64, f64)], of_step: &[usize], bar_top: &[f64], x: &dyn Fn(f64) -> f64) {
+    for k in 1..spans.len() {
         let (a, b) = (of_step[k - 1], of_step[k]);
         if a != b {
             let hx = num(x(spans[k].0));
@@ -277,7 +298,10 @@ pub fn svg(site: &Site, _p: &Procedure, ip: &InternalProcess, lang: Lang, t: &St
             );
         }
     }
-    // Lane names and separators.
+}
+
+/// Lane names and separators.
+fn write_lane_names(s: &mut String, names: &[Vec<String>], bar_top: &[f64]) {
     for (i, n) in names.iter().enumerate() {
         let top = if i == 0 { TOP } else { bar_top[i - 1] + BAR + LANE_GAP };
         if i > 0 {
@@ -298,7 +322,18 @@ pub fn svg(site: &Site, _p: &Procedure, ip: &InternalProcess, lang: Lang, t: &St
             );
         }
     }
-    // The bars, in step order, each with its number.
+}
+
+/// The bars, in step order, each with its number.
+fn write_bars(
+    s: &mut String,
+    spans: &[(f64, f64)],
+    of_step: &[usize],
+    bar_top: &[f64],
+    plot: f64,
+    scale: f64,
+    x: &dyn Fn(f64) -> f64,
+) {
     for (k, &(from, hours)) in spans.iter().enumerate() {
         let (bx, bw) = (x(from), plot * (hours / scale));
         let by = bar_top[of_step[k]];
@@ -310,50 +345,65 @@ pub fn svg(site: &Site, _p: &Procedure, ip: &InternalProcess, lang: Lang, t: &St
             y = num(by),
             w = num(bw),
         );
-        let label = (k + 1).to_string();
-        let ty = num(by + 14.5);
-        if bw >= 18.0 {
-            let _ = write!(
-                s,
-                r##"<text x="{x}" y="{ty}" font-size="12" font-weight="700" fill="#ffffff" text-anchor="middle">{label}</text>"##,
-                x = num(bx + bw / 2.0),
-            );
-        } else if bx + bw + 16.0 <= WIDTH {
-            let _ = write!(
-                s,
-                r#"<text x="{x}" y="{ty}" font-size="12" font-weight="700" fill="{INK}"{HALO}>{label}</text>"#,
-                x = num(bx + bw + 3.0),
-            );
-        } else {
-            let _ = write!(
-                s,
-                r#"<text x="{x}" y="{ty}" font-size="12" font-weight="700" fill="{INK}" text-anchor="end"{HALO}>{label}</text>"#,
-                x = num(bx - 3.0),
-            );
-        }
+        write_bar_number(s, k + 1, bx, bw, by);
     }
-    // The legal limit: a dashed line across the lanes, labelled at the top.
+}
+
+/// A bar's number: inside a bar wide enough, else right of it, else left of it.
+fn write_bar_number(s: &mut String, number: usize, bx: f64, bw: f64, by: f64) {
+    let label = number.to_string();
+    let ty = num(by + 14.5);
+    if bw >= 18.0 {
+        let _ = write!(
+            s,
+            r##"<text x="{x}" y="{ty}" font-size="12" font-weight="700" fill="#ffffff" text-anchor="middle">{label}</text>"##,
+            x = num(bx + bw / 2.0),
+        );
+    } else if bx + bw + 16.0 <= WIDTH {
+        let _ = write!(
+            s,
+            r#"<text x="{x}" y="{ty}" font-size="12" font-weight="700" fill="{INK}"{HALO}>{label}</text>"#,
+            x = num(bx + bw + 3.0),
+        );
+    } else {
+        let _ = write!(
+            s,
+            r#"<text x="{x}" y="{ty}" font-size="12" font-weight="700" fill="{INK}" text-anchor="end"{HALO}>{label}</text>"#,
+            x = num(bx - 3.0),
+        );
+    }
+}
+
+/// The legal limit: a dashed line across the lanes, labelled at the top.
+fn write_limit(s: &mut String, limit: Option<f64>, lang: Lang, t: &Strings, lanes_bottom: f64, x: &dyn Fn(f64) -> f64) {
+    let Some(l) = limit else { return };
+    let lx = num(x(l) - 0.75);
+    let _ = write!(
+        s,
+        r#"<line class="limit" x1="{lx}" y1="{y1}" x2="{lx}" y2="{y2}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="5 3"/>"#,
+        y1 = num(TOP - 6.0),
+        y2 = num(lanes_bottom),
+    );
+    let head = format!("{}: {}", tr(t, "process_limit"), days_or_hours(l, lang, t));
+    let _ = write!(
+        s,
+        r#"<text x="{x}" y="16" font-size="{FONT}" fill="{INK}" text-anchor="end"{HALO}>{h}</text>"#,
+        x = num(x(l) - 4.0),
+        h = esc(&head),
+    );
+}
+
+/// The total, under the lanes: where the last step ends; and the scale's 0.
+fn write_total(
+    s: &mut String,
+    ip: &InternalProcess,
+    limit: Option<f64>,
+    lang: Lang,
+    t: &Strings,
+    lanes_bottom: f64,
+    x: &dyn Fn(f64) -> f64,
+) {
     let total_text = days_or_hours(ip.total_hours, lang, t);
-    match limit {
-        Some(l) => {
-            let lx = num(x(l) - 0.75);
-            let _ = write!(
-                s,
-                r#"<line class="limit" x1="{lx}" y1="{y1}" x2="{lx}" y2="{y2}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="5 3"/>"#,
-                y1 = num(TOP - 6.0),
-                y2 = num(lanes_bottom),
-            );
-            let head = format!("{}: {}", tr(t, "process_limit"), days_or_hours(l, lang, t));
-            let _ = write!(
-                s,
-                r#"<text x="{x}" y="16" font-size="{FONT}" fill="{INK}" text-anchor="end"{HALO}>{h}</text>"#,
-                x = num(x(l) - 4.0),
-                h = esc(&head),
-            );
-        }
-        None => {}
-    }
-    // The total, under the lanes: where the last step ends.
     let tx = x(ip.total_hours);
     if limit.is_none_or(|l| (l - ip.total_hours).abs() > 1e-6) {
         let _ = write!(
@@ -377,8 +427,6 @@ pub fn svg(site: &Site, _p: &Procedure, ip: &InternalProcess, lang: Lang, t: &St
         x = num(LEFT),
         y = num(lanes_bottom + 16.0)
     );
-    s.push_str("</svg>");
-    s
 }
 
 #[cfg(test)]
