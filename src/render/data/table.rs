@@ -17,12 +17,12 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
 }
 
 /// Every cell quoted, CRLF line ends: what the file has always been.
-fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+pub(super) fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).terminator(csv::Terminator::CRLF).from_writer(w)
 }
 
 /// One CSV record, each cell through [`csv_cell`].
-fn csv_row<W: Write>(csv: &mut csv::Writer<W>, cells: &[impl AsRef<str>]) -> csv::Result<()> {
+pub(super) fn csv_row<W: Write>(csv: &mut csv::Writer<W>, cells: &[impl AsRef<str>]) -> csv::Result<()> {
     for c in cells {
         csv.write_field(csv_cell(c.as_ref()).as_bytes())?;
     }

@@ -1,3 +1,4 @@
+use super::table::{csv_row, csv_writer};
 use super::*;
 
 /// `check` registers `paths()` instead of making the files: the two lists
