@@ -125,31 +125,57 @@ fn groups(
 
 /// The statistics page's data.
 pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -> Value {
-    let fill = share_fill(site);
     let years: Vec<Value> = stats.overall.iter().map(|x| totals_row(t, lang, x)).collect();
+    let cx = Ctx { site, stats, lang, t };
+    let year_chart = year_chart(&cx);
+    let (stage_titles, field_titles) = group_titles(site, lang);
+    let (stage_rows, stage_chart) = groups(&cx, &stats.by_stage, &stage_titles, "stats_by_stage", "chart-stages");
+    let (field_rows, field_chart) = groups(&cx, &stats.by_field, &field_titles, "stats_by_field", "chart-fields");
+    let (level_rows, level_chart) = levels(&cx);
+    let (promote_rows, promote_chart, promote_title) = promote(&cx, rows);
+    json!({
+        "has_figures": stats.has_figures(),
+        "latest_year": stats.latest_year(),
+        "years": years, "chart_years": year_chart,
+        "stages": stage_rows, "chart_stages": stage_chart,
+        "fields": field_rows, "chart_fields": field_chart,
+        "levels": level_rows, "chart_levels": level_chart,
+        "promote": promote_rows, "chart_promote": promote_chart, "promote_title": promote_title,
+    })
+}
+
+/// The chart of the share received online, one bar per year; empty without figures.
+fn year_chart(cx: &Ctx) -> String {
+    let Ctx { site, stats, lang, t } = *cx;
+    if !stats.has_figures() {
+        return String::new();
+    }
+    let fill = share_fill(site);
     let year_title = chart_title(t, "stats_by_year", stats, lang, None);
-    let year_chart = if stats.has_figures() {
-        chart::hbar(&Chart {
-            id: "chart-years",
-            title: &year_title,
-            bars: stats
-                .overall
-                .iter()
-                .map(|x| Bar {
-                    label: x.year.to_string(),
-                    label_lang: None,
-                    value: x.percent.unwrap_or(0.0),
-                    text: opt_pct(lang, x.percent),
-                    fill: fill.clone(),
-                })
-                .collect(),
-            lines: target_lines(stats, lang),
-            max: None,
-        })
-    } else {
-        String::new()
-    };
-    let stage_titles: Vec<(String, bool, String)> = site
+    chart::hbar(&Chart {
+        id: "chart-years",
+        title: &year_title,
+        bars: stats
+            .overall
+            .iter()
+            .map(|x| Bar {
+                label: x.year.to_string(),
+                label_lang: None,
+                value: x.percent.unwrap_or(0.0),
+                text: opt_pct(lang, x.percent),
+                fill: fill.clone(),
+            })
+            .collect(),
+        lines: target_lines(stats, lang),
+        max: None,
+    })
+}
+
+/// Title, Vietnamese-only flag and path of each stage and of each field.
+type GroupTitles = Vec<(String, bool, String)>;
+
+fn group_titles(site: &Site, lang: Lang) -> (GroupTitles, GroupTitles) {
+    let stage_titles = site
         .stages
         .iter()
         .map(|s| {
@@ -157,7 +183,7 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
             (format!("{}. {title}", s.number), vi_only, urls::stage(&s.key))
         })
         .collect();
-    let field_titles: Vec<(String, bool, String)> = site
+    let field_titles = site
         .fields
         .iter()
         .map(|f| {
@@ -165,10 +191,12 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
             (title.to_string(), vi_only, urls::field(&f.key))
         })
         .collect();
-    let cx = Ctx { site, stats, lang, t };
-    let (stage_rows, stage_chart) = groups(&cx, &stats.by_stage, &stage_titles, "stats_by_stage", "chart-stages");
-    let (field_rows, field_chart) = groups(&cx, &stats.by_field, &field_titles, "stats_by_field", "chart-fields");
+    (stage_titles, field_titles)
+}
 
+/// Rows and chart of the procedures per level.
+fn levels(cx: &Ctx) -> (Vec<Value>, String) {
+    let Ctx { site, stats, lang, t } = *cx;
     let level_rows: Vec<Value> = stats
         .levels
         .iter()
@@ -194,7 +222,13 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
         lines: Vec::new(),
         max: Some(100.0),
     });
+    (level_rows, level_chart)
+}
 
+/// Rows, chart and title of the procedures to promote online.
+fn promote(cx: &Ctx, rows: &[Row]) -> (Vec<Value>, String, String) {
+    let Ctx { site, stats, lang, t } = *cx;
+    let fill = share_fill(site);
     let promote_rows: Vec<Value> = stats
         .promote
         .iter()
@@ -229,15 +263,7 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
             max: promote_max,
         })
     };
-    json!({
-        "has_figures": stats.has_figures(),
-        "latest_year": stats.latest_year(),
-        "years": years, "chart_years": year_chart,
-        "stages": stage_rows, "chart_stages": stage_chart,
-        "fields": field_rows, "chart_fields": field_chart,
-        "levels": level_rows, "chart_levels": level_chart,
-        "promote": promote_rows, "chart_promote": promote_chart, "promote_title": promote_title,
-    })
+    (promote_rows, promote_chart, promote_title)
 }
 
 /// A procedure's own figures, one row per year; empty when it has none.
