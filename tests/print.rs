@@ -141,7 +141,17 @@ fn every_print_product_is_made_and_linked_with_its_size() {
     let posters = fs::read_dir(out.join("diagrams"))
         .map(|d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
         .unwrap_or(0);
-    assert_eq!(print_page.matches("type=\"application/pdf\"").count(), site().procedures.len() + 3 + posters);
+    // The decision annexes (`phu-luc-*.pdf`, beside their Word copies) are listed too.
+    let annexes = fs::read_dir(out.join("in-an"))
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("phu-luc-") && name.ends_with(".pdf")
+        })
+        .count();
+    assert!(annexes >= 1, "the example has level-3/4 procedures: Annex 1 is made");
+    assert_eq!(print_page.matches("type=\"application/pdf\"").count(), site().procedures.len() + 3 + posters + annexes);
     assert!(
         fs::read_to_string(out.join("index.html")).unwrap().contains("href=\"/in-an/\""),
         "the footer links the print page"
@@ -163,7 +173,11 @@ fn every_font_is_embedded() {
         let rows: Vec<&str> = fonts.lines().skip(2).collect();
         assert!(!rows.is_empty(), "{}: no fonts", path.display());
         for row in rows {
-            assert!(row.contains("BeVietnamPro"), "{}: a font that is not the bundled one: {row}", path.display());
+            // Be Vietnam Pro everywhere; the decision annexes use the bundled Liberation Serif.
+            let bundled = row.contains("BeVietnamPro")
+                || (path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("phu-luc-"))
+                    && row.contains("LiberationSerif"));
+            assert!(bundled, "{}: a font that is not a bundled one: {row}", path.display());
             // Columns: name type encoding emb sub uni object ID
             let cols: Vec<&str> = row.split_whitespace().collect();
             let emb = cols[cols.len() - 5];
@@ -557,10 +571,15 @@ fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn deterministic_and_cached() {
     let dir = tempfile::tempdir().unwrap();
     copy_site(dir.path());
-    // Leaflets in both editions (the example site lists "en"), and the
-    // three office products.
-    let n = 2 * site().procedures.len() + 3;
     let first = build_into(dir.path(), &dir.path().join("a"));
+    // Leaflets in both editions (the example site lists "en"), the three
+    // office products, and each decision annex as PDF and Word.
+    let annexes = fs::read_dir(dir.path().join("a/in-an"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("phu-luc-"))
+        .count();
+    let n = 2 * site().procedures.len() + 3 + annexes;
     assert_eq!((first.cache_hits, first.cache_misses), (0, n), "a fresh site typesets everything");
     // Without the cache: typeset again, same bytes.
     fs::remove_dir_all(dir.path().join(onestop::cache::DIR)).unwrap();
