@@ -14,6 +14,7 @@ mod data;
 mod docx;
 pub mod markup;
 mod qr;
+mod template_errors;
 mod workers;
 mod world;
 
@@ -27,7 +28,8 @@ use crate::output::Output;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use template_errors::TemplateErrors;
 use typst::WorldExt;
 use typst::foundations::{Datetime, Smart};
 use typst::syntax::FileId;
@@ -90,33 +92,7 @@ pub struct Group {
 pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
     let tr = |k: &str| super::view::tr(t, k).to_string();
     let en = lang != Lang::Vi;
-    let mut office = Vec::new();
-    if let Some(page) = guide_page(site) {
-        office.push(Product {
-            title: page.title.vi.clone(),
-            code: None,
-            path: GUIDE_PATH.into(),
-            format: tr("print_format_guide"),
-            title_vi: en,
-            vi_only: en,
-        });
-    }
-    office.push(Product {
-        title: tr("print_catalogue_a4"),
-        code: None,
-        path: CATALOGUE_PATH.into(),
-        format: tr("print_format_catalogue"),
-        title_vi: false,
-        vi_only: en,
-    });
-    office.push(Product {
-        title: tr("print_catalogue_a1"),
-        code: None,
-        path: POSTER_PATH.into(),
-        format: tr("print_format_poster"),
-        title_vi: false,
-        vi_only: en,
-    });
+    let office = office_products(site, &tr, en);
     let paper = if site.config.print_paper == "A5" { "print_format_leaflet_a5" } else { "print_format_leaflet_a4" };
     let leaflets = site
         .procedures
@@ -133,28 +109,7 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
             }
         })
         .collect();
-    // The journey diagrams' posters (made by the diagrams renderer).
-    let mut posters = Vec::new();
-    for d in &site.diagrams {
-        let stem = super::diagrams::poster_stem(&d.name);
-        let orientation = tr(if d.landscape { "print_landscape" } else { "print_portrait" });
-        posters.push(Product {
-            title: d.title.vi.clone(),
-            code: None,
-            path: format!("{stem}.pdf"),
-            format: format!("PDF, {} {orientation}", d.paper.name()),
-            title_vi: en,
-            vi_only: en,
-        });
-        posters.push(Product {
-            title: d.title.vi.clone(),
-            code: None,
-            path: format!("{stem}.png"),
-            format: format!("PNG, {} {orientation}, {} dpi", d.paper.name(), d.dpi),
-            title_vi: en,
-            vi_only: en,
-        });
-    }
+    let posters = poster_products(site, &tr, en);
     // The annexes to the Board's decisions: each as PDF and Word, side by side.
     let annexes = annex::annexes(site)
         .into_iter()
@@ -193,6 +148,64 @@ pub fn product_groups(site: &Site, t: &Strings, lang: Lang) -> Vec<Group> {
             items: leaflets,
         },
     ]
+}
+
+/// The guide and the two catalogues.
+fn office_products(site: &Site, tr: &dyn Fn(&str) -> String, en: bool) -> Vec<Product> {
+    let mut office = Vec::new();
+    if let Some(page) = guide_page(site) {
+        office.push(Product {
+            title: page.title.vi.clone(),
+            code: None,
+            path: GUIDE_PATH.into(),
+            format: tr("print_format_guide"),
+            title_vi: en,
+            vi_only: en,
+        });
+    }
+    office.push(Product {
+        title: tr("print_catalogue_a4"),
+        code: None,
+        path: CATALOGUE_PATH.into(),
+        format: tr("print_format_catalogue"),
+        title_vi: false,
+        vi_only: en,
+    });
+    office.push(Product {
+        title: tr("print_catalogue_a1"),
+        code: None,
+        path: POSTER_PATH.into(),
+        format: tr("print_format_poster"),
+        title_vi: false,
+        vi_only: en,
+    });
+    office
+}
+
+/// The journey diagrams' posters (made by the diagrams renderer), PDF and PNG.
+fn poster_products(site: &Site, tr: &dyn Fn(&str) -> String, en: bool) -> Vec<Product> {
+    let mut posters = Vec::new();
+    for d in &site.diagrams {
+        let stem = super::diagrams::poster_stem(&d.name);
+        let orientation = tr(if d.landscape { "print_landscape" } else { "print_portrait" });
+        posters.push(Product {
+            title: d.title.vi.clone(),
+            code: None,
+            path: format!("{stem}.pdf"),
+            format: format!("PDF, {} {orientation}", d.paper.name()),
+            title_vi: en,
+            vi_only: en,
+        });
+        posters.push(Product {
+            title: d.title.vi.clone(),
+            code: None,
+            path: format!("{stem}.png"),
+            format: format!("PNG, {} {orientation}, {} dpi", d.paper.name(), d.dpi),
+            title_vi: en,
+            vi_only: en,
+        });
+    }
+    posters
 }
 
 /// Warnings for print products that would carry an address nobody can
@@ -287,15 +300,7 @@ impl Renderer for PrintRenderer {
             strings.push((lang, t));
         }
         let t = strings[0].1;
-        let fonts: Vec<Vec<u8>> = ctx
-            .theme
-            .static_files
-            .iter()
-            .filter(|(k, _)| k.starts_with("fonts/") && (k.ends_with(".ttf") || k.ends_with(".otf")))
-            .map(|(_, v)| v.clone())
-            .collect();
-        let templates: BTreeMap<String, String> =
-            ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.text.clone())).collect();
+        let (fonts, templates) = print_inputs(ctx);
         let assets = Assets::new(&fonts, &templates);
         if assets.font_count() == 0 {
             return out.error(
@@ -320,40 +325,12 @@ impl Renderer for PrintRenderer {
             .collect();
         let today = site.config.edition.as_deref().and_then(parse_date);
 
-        // The catalogue and poster are the longest products: start them first
-        // so they do not finish alone at the end.
-        let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
-        jobs.extend(guide_page(site).map(Job::Guide));
-        jobs.extend(annex::annexes(site).into_iter().flat_map(|a| [Job::Annex(a), Job::AnnexWord(a)]));
-        for &(lang, t) in &strings {
-            jobs.extend(site.procedures.iter().map(|p| Job::Leaflet(p, lang, t)));
-        }
-        if !out.writes() {
-            // `onestop check` writes nothing: typeset one product of each
-            // template to catch template errors, not every leaflet (record
-            // text reaches typst as data, so it cannot break a template).
-            let mut seen_leaflet = false;
-            jobs.retain(|j| match j {
-                Job::Leaflet(..) => !std::mem::replace(&mut seen_leaflet, true),
-                Job::Catalogue | Job::Poster | Job::Annex(_) => site.procedures.len() <= 500,
-                Job::Guide(_) => true,
-                // Made from data alone: no template to check.
-                Job::AnnexWord(_) => false,
-            });
-        }
+        let jobs = jobs(site, &strings, out.writes());
         let template_errors = TemplateErrors::default();
         let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
         let work = |world: &mut PrintWorld, index: usize, job: &Job| {
             if let Job::AnnexWord(a) = job {
-                match annex::word(site, t, *a, ctx) {
-                    Ok(bytes) => out.put("print", a.docx_path(), &bytes),
-                    Err(d) if d.code == crate::cache::DEFERRED => {
-                        if let Some(old) = ctx.cache.previous(a.docx_path()) {
-                            out.put("print", a.docx_path(), &old)
-                        }
-                    }
-                    Err(d) => out.error(d),
-                }
+                put_word(site, t, *a, ctx, out);
                 progress(1);
                 return;
             }
@@ -415,6 +392,60 @@ impl Renderer for PrintRenderer {
     }
 }
 
+/// An annex as Word (no typst: made from the data alone), or in `serve` the
+/// last good build's copy while it is made in the background.
+fn put_word(site: &Site, t: &Strings, a: annex::Annex, ctx: &RenderCtx, out: &Output) {
+    match annex::word(site, t, a, ctx) {
+        Ok(bytes) => out.put("print", a.docx_path(), &bytes),
+        Err(d) if d.code == crate::cache::DEFERRED => {
+            if let Some(old) = ctx.cache.previous(a.docx_path()) {
+                out.put("print", a.docx_path(), &old)
+            }
+        }
+        Err(d) => out.error(d),
+    }
+}
+
+/// The products of a build, longest first; `onestop check` (which writes
+/// nothing) gets one product of each template.
+fn jobs<'a>(site: &'a Site, strings: &[(Lang, &'a Strings)], writes: bool) -> Vec<Job<'a>> {
+    // The catalogue and poster are the longest products: start them first
+    // so they do not finish alone at the end.
+    let mut jobs: Vec<Job> = vec![Job::Catalogue, Job::Poster];
+    jobs.extend(guide_page(site).map(Job::Guide));
+    jobs.extend(annex::annexes(site).into_iter().flat_map(|a| [Job::Annex(a), Job::AnnexWord(a)]));
+    for &(lang, t) in strings {
+        jobs.extend(site.procedures.iter().map(|p| Job::Leaflet(p, lang, t)));
+    }
+    if !writes {
+        // `onestop check` writes nothing: typeset one product of each
+        // template to catch template errors, not every leaflet (record
+        // text reaches typst as data, so it cannot break a template).
+        let mut seen_leaflet = false;
+        jobs.retain(|j| match j {
+            Job::Leaflet(..) => !std::mem::replace(&mut seen_leaflet, true),
+            Job::Catalogue | Job::Poster | Job::Annex(_) => site.procedures.len() <= 500,
+            Job::Guide(_) => true,
+            // Made from data alone: no template to check.
+            Job::AnnexWord(_) => false,
+        });
+    }
+    jobs
+}
+
+/// The theme's fonts and print templates, which every product depends on.
+fn print_inputs(ctx: &RenderCtx) -> (Vec<Vec<u8>>, BTreeMap<String, String>) {
+    let fonts = ctx
+        .theme
+        .static_files
+        .iter()
+        .filter(|(k, _)| k.starts_with("fonts/") && (k.ends_with(".ttf") || k.ends_with(".otf")))
+        .map(|(_, v)| v.clone())
+        .collect();
+    let templates = ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.text.clone())).collect();
+    (fonts, templates)
+}
+
 /// What a job typesets: output path, template, data, and the QR code's target.
 fn job_input(site: &Site, t: &Strings, job: &Job) -> (String, &'static str, serde_json::Value, Option<String>) {
     match job {
@@ -437,63 +468,6 @@ fn job_input(site: &Site, t: &Strings, job: &Job) -> (String, &'static str, serd
         Job::Annex(a) => (a.pdf_path().to_string(), a.template(), annex::data(site, t, *a), None),
         // Made without typst (`annex::word`), never asked for its input.
         Job::AnnexWord(a) => (a.docx_path().to_string(), "", serde_json::Value::Null, None),
-    }
-}
-
-/// Errors of the templates themselves, reported once each: a broken
-/// `leaflet.typ` fails every leaflet in the same way (118 times on the
-/// example), which would bury the one thing to fix.
-#[derive(Default)]
-struct TemplateErrors {
-    /// Key → the error of the first product (in job order, so the report
-    /// does not depend on thread timing), its job and how many products had it.
-    seen: Mutex<BTreeMap<String, (usize, Diagnostic, usize)>>,
-}
-
-impl TemplateErrors {
-    /// What makes two products' errors the same template error: the place in
-    /// the template and the message without the product's path. `None` for an
-    /// error that is not the template's (its data could not be serialised).
-    fn key(&self, d: &Diagnostic, template: &str, path: &str, origins: &HashMap<FileId, PathBuf>) -> Option<String> {
-        if d.code != "print-template" {
-            return None;
-        }
-        let prefix = format!("typesetting {path}: ");
-        let message = d.message.strip_prefix(&prefix).unwrap_or(&d.message);
-        match &d.file {
-            Some(file) if origins.values().any(|o| o == file) => {
-                Some(format!("{}:{}:{}: {message}", file.display(), d.line, d.col))
-            }
-            _ => Some(format!("print/{template}: {message}")),
-        }
-    }
-
-    fn add(&self, key: String, index: usize, mut d: Diagnostic, source: Option<PathBuf>) {
-        if d.file.is_none() {
-            d.file = source;
-        }
-        let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let entry = seen.entry(key).or_insert_with(|| (index, d.clone(), 0));
-        entry.2 += 1;
-        if index < entry.0 {
-            (entry.0, entry.1) = (index, d);
-        }
-    }
-
-    fn into_diagnostics(self) -> Vec<Diagnostic> {
-        let seen = self.seen.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        seen.into_values()
-            .map(|(_, mut d, n)| {
-                if n > 1 {
-                    d.message.push_str(&format!(
-                        " (and {} other product{} with the same error)",
-                        n - 1,
-                        if n == 2 { "" } else { "s" }
-                    ));
-                }
-                d
-            })
-            .collect()
     }
 }
 
