@@ -41,21 +41,15 @@ struct RawStep {
     output: Option<String>,
 }
 
-/// A process whose record gives no time to compare it with, for a warning.
-pub struct Unchecked {
-    pub index: usize,
-    pub at: Loc,
-}
-
-/// Checks and converts the record's internal processes. `Unchecked` lists
-/// those that could not be compared with a legal time (a warning, not an error).
+/// Checks and converts the record's internal processes; also where those are that
+/// could not be compared with a legal time (a warning, not an error).
 pub(super) fn internal_processes(
     raw: &[Spanned<RawProcess>],
     channels: &[Channel],
     units: &[Unit],
     src: &SourceText,
     out: &mut Vec<Diagnostic>,
-) -> (Vec<InternalProcess>, Vec<Unchecked>) {
+) -> (Vec<InternalProcess>, Vec<Loc>) {
     let mut processes = Vec::new();
     let mut unchecked = Vec::new();
     for (i, p) in raw.iter().enumerate() {
@@ -82,7 +76,7 @@ pub(super) fn internal_processes(
         let limit_hours = match legal_limit(p, channel, channels, &field, src, out) {
             Limit::Hours(h) => Some(h),
             Limit::Unknown => {
-                unchecked.push(Unchecked { index: i, at: src.loc(at) });
+                unchecked.push(src.loc(at));
                 None
             }
             Limit::Reported => None,

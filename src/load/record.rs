@@ -214,7 +214,7 @@ pub fn load_record(
         alternative_to: locs(&raw.alternative_to),
         after: locs(&raw.after),
         related: locs(&raw.related),
-        unchecked_processes: unchecked.iter().map(|u| u.at).collect(),
+        unchecked_processes: unchecked,
     };
     Some((procedure, spans))
 }

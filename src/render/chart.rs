@@ -67,7 +67,7 @@ fn scale_max(c: &Chart) -> f64 {
     ((top / 10.0).ceil() * 10.0).max(10.0)
 }
 
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     // Two decimals are plenty for pixels and keep the output stable.
     let s = format!("{x:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -76,10 +76,16 @@ fn num(x: f64) -> String {
 /// A label as lines of at most LINE_CHARS characters, broken between words; a label
 /// longer than MAX_LINES lines ends in "…".
 fn wrap(label: &str) -> Vec<String> {
+    wrap_to(label, LINE_CHARS, MAX_LINES)
+}
+
+/// A label as lines of at most `line_chars` characters, broken between words; a label
+/// longer than `max_lines` lines ends in "…".
+pub(super) fn wrap_to(label: &str, line_chars: usize, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in label.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > LINE_CHARS {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > line_chars {
             lines.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
@@ -90,10 +96,10 @@ fn wrap(label: &str) -> Vec<String> {
     if !cur.is_empty() || lines.is_empty() {
         lines.push(cur);
     }
-    if lines.len() > MAX_LINES {
-        lines.truncate(MAX_LINES);
-        let last = &mut lines[MAX_LINES - 1];
-        while last.chars().count() > LINE_CHARS - 1 {
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        let last = &mut lines[max_lines - 1];
+        while last.chars().count() > line_chars - 1 {
             last.pop();
         }
         last.push('…');

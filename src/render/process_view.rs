@@ -8,8 +8,11 @@
 //! legal time limit. It is decorative (`aria-hidden`): the table beside it
 //! carries every fact, and nothing in the drawing depends on colour.
 
+use super::chart::num;
 use super::lang::Lang;
 use super::view::{Strings, tr};
+use crate::filters::escape_html;
+use crate::load::process::HOURS_PER_DAY;
 use crate::model::{InternalProcess, Procedure, Responsible, Site};
 use serde::Serialize;
 use std::fmt::Write;
@@ -157,7 +160,7 @@ fn who(site: &Site, r: &Responsible, lang: Lang) -> (String, bool) {
 
 /// Working hours as working days when whole ("20 ngày làm việc"), else hours.
 fn days_or_hours(h: f64, lang: Lang, t: &Strings) -> String {
-    let days = h / 8.0;
+    let days = h / HOURS_PER_DAY;
     if (days - days.round()).abs() < 1e-9 {
         format!("{} {}", lang.number(days), tr(t, "process_working_days"))
     } else {
@@ -169,47 +172,20 @@ fn days_or_hours(h: f64, lang: Lang, t: &Strings) -> String {
 /// ("160 giờ làm việc (20 ngày làm việc)").
 fn duration(h: f64, lang: Lang, t: &Strings) -> String {
     let hours = format!("{} {}", lang.number(h), tr(t, "process_working_hours"));
-    if h > 8.0 {
-        format!("{hours} ({} {})", lang.number(((h / 8.0) * 100.0).round() / 100.0), tr(t, "process_working_days"))
+    if h > HOURS_PER_DAY {
+        format!(
+            "{hours} ({} {})",
+            lang.number(((h / HOURS_PER_DAY) * 100.0).round() / 100.0),
+            tr(t, "process_working_days")
+        )
     } else {
         hours
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn num(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 /// A name as at most MAX_LINES lines of LINE_CHARS characters, broken between words.
 fn wrap(label: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for word in label.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > LINE_CHARS {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() || lines.is_empty() {
-        lines.push(cur);
-    }
-    if lines.len() > MAX_LINES {
-        lines.truncate(MAX_LINES);
-        let last = &mut lines[MAX_LINES - 1];
-        while last.chars().count() > LINE_CHARS - 1 {
-            last.pop();
-        }
-        last.push('…');
-    }
-    lines
+    super::chart::wrap_to(label, LINE_CHARS, MAX_LINES)
 }
 
 /// The lanes: each unit or agency once, in the order it first holds the dossier;
@@ -318,7 +294,7 @@ fn write_lane_names(s: &mut String, names: &[Vec<String>], bar_top: &[f64]) {
                 r#"<text x="{x}" y="{y}" font-size="{FONT}" font-weight="600" fill="{INK}"{HALO}>{t}</text>"#,
                 x = num(LEFT),
                 y = num(top + 13.0 + LINE * k as f64),
-                t = esc(line),
+                t = escape_html(line),
             );
         }
     }
@@ -389,7 +365,7 @@ fn write_limit(s: &mut String, limit: Option<f64>, lang: Lang, t: &Strings, lane
         s,
         r#"<text x="{x}" y="16" font-size="{FONT}" fill="{INK}" text-anchor="end"{HALO}>{h}</text>"#,
         x = num(x(l) - 4.0),
-        h = esc(&head),
+        h = escape_html(&head),
     );
 }
 
@@ -419,7 +395,7 @@ fn write_total(
         r#"<text x="{x}" y="{y}" font-size="{FONT}" fill="{INK}" text-anchor="end">{h}</text>"#,
         x = num(tx - 4.0),
         y = num(lanes_bottom + 16.0),
-        h = esc(&format!("{}: {}", tr(t, "process_total"), total_text)),
+        h = escape_html(&format!("{}: {}", tr(t, "process_total"), total_text)),
     );
     let _ = write!(
         s,

@@ -14,7 +14,7 @@
 use super::data::site_view;
 use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
-use crate::model::{ChannelKind, InternalProcess, Procedure, Responsible, Site};
+use crate::model::{InternalProcess, Procedure, Responsible, Site};
 use crate::render::lang::Lang;
 use crate::render::view::{Strings, tr};
 use serde_json::{Value, json};
@@ -174,7 +174,7 @@ fn num(n: f64) -> String {
 
 /// "160 giờ làm việc (20 ngày làm việc)".
 pub fn hours_text(t: &Strings, hours: f64) -> String {
-    let days = hours / 8.0;
+    let days = hours / crate::load::process::HOURS_PER_DAY;
     format!("{} {} ({} {})", num(hours), tr(t, "annex_working_hours"), num(days), tr(t, "unit_working-days"))
 }
 
@@ -184,12 +184,7 @@ fn process_label(t: &Strings, ip: &InternalProcess) -> Option<String> {
         parts.push(format!("{}: {c}", tr(t, "annex_case")));
     }
     if let Some(ch) = ip.channel {
-        let k = match ch {
-            ChannelKind::Direct => "channel_direct",
-            ChannelKind::Online => "channel_online",
-            ChannelKind::Postal => "channel_postal",
-        };
-        parts.push(format!("{}: {}", tr(t, "channel_kind"), tr(t, k)));
+        parts.push(format!("{}: {}", tr(t, "channel_kind"), tr(t, &format!("channel_{}", ch.key()))));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }
