@@ -154,6 +154,8 @@ pub struct InternalProcess {
     pub channel: Option<ChannelKind>,
     pub case: Option<String>,
     pub decision: Option<Decision>,
+    /// How the process came to be, when the reader must know (modelled on another body's decision).
+    pub note: Option<Text>,
     pub steps: Vec<ProcessStep>,
     /// Sum of the steps, in working hours.
     pub total_hours: f64,

@@ -178,6 +178,12 @@ pub const PROCESS_KEYS: &[Key] = &[
     opt("decision_date", Ty::Date, "Date of that decision."),
     opt("decision_issuer", Ty::Str, "Who issued it."),
     opt("decision_url", Ty::Str, "Link to the decision (http or https)."),
+    opt(
+        "note",
+        Ty::Str,
+        "Shown under the decision: where the process comes from, when the reader must know (e.g. modelled on another province's decision).",
+    ),
+    opt("note_en", Ty::Str, "English note."),
     req("steps", Ty::TableArray(STEP_KEYS), "The steps in order."),
 ];
 

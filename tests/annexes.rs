@@ -1,7 +1,7 @@
 //! The annexes to the Board's decisions (issue 15): "Danh mục thủ tục hành
 //! chính thực hiện dịch vụ công trực tuyến" and "Quy trình nội bộ, quy trình
 //! điện tử", each as PDF (pdftotext) and Word (`unzip -p … word/document.xml`).
-//! On the example (no internal processes: no annex 2) and on a copy of
+//! On the example (five internal processes modelled on a published decision) and on a copy of
 //! `tests/fixtures/valid-min` with the units and process of tests/process.rs.
 //! Tests that need poppler or unzip print SKIPPED without them (and fail
 //! under CI=true).
@@ -173,17 +173,17 @@ fn online_codes(site: &Path) -> Vec<String> {
 }
 
 #[test]
-fn example_annex_1_lists_every_online_procedure_and_no_annex_2() {
+fn example_annex_1_lists_every_online_procedure_and_annex_2_exists() {
     let (dir, out) = example();
     let codes = online_codes(dir.path());
     assert!(codes.len() >= 30, "the example has level 3/4 records: {}", codes.len());
-    // No internal process in the example: no annex 2, and the print page does not list it.
-    assert!(!out.join(PROCESS_PDF).exists() && !out.join(PROCESS_DOCX).exists());
+    // The example's five modelled internal processes (investment field): annex 2 exists and is listed.
+    assert!(out.join(PROCESS_PDF).exists() && out.join(PROCESS_DOCX).exists());
     let page = fs::read_to_string(out.join("in-an/index.html")).unwrap();
     assert!(page.contains("phu-luc-danh-muc-dich-vu-cong-truc-tuyen.pdf"), "print page lists annex 1's PDF");
     assert!(page.contains("phu-luc-danh-muc-dich-vu-cong-truc-tuyen.docx"), "print page lists annex 1's DOCX");
-    assert!(!page.contains("phu-luc-quy-trinh-noi-bo"), "print page lists no annex 2");
-    if !tools("example_annex_1_lists_every_online_procedure_and_no_annex_2") {
+    assert!(page.contains("phu-luc-quy-trinh-noi-bo"), "print page lists annex 2");
+    if !tools("example_annex_1_lists_every_online_procedure_and_annex_2_exists") {
         return;
     }
     let pdf = pdf_text(&out.join(ONLINE_PDF));
@@ -195,6 +195,13 @@ fn example_annex_1_lists_every_online_procedure_and_no_annex_2() {
         }
         // A missing publication decision is "Không có thông tin", never a blank.
         assert!(text.contains("Không có thông tin"));
+    }
+    // Annex 2 has a table for each of the example's processes.
+    let processes = [pdf_text(&out.join(PROCESS_PDF)), docx_text(&out.join(PROCESS_DOCX))];
+    for text in &processes {
+        for c in ["1.009642", "1.009644", "1.009645", "1.009646", "1.009659"] {
+            assert!(text.contains(c), "annex 2 lacks {c}");
+        }
     }
 }
 

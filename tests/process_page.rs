@@ -132,6 +132,8 @@ fn the_vietnamese_page_has_the_section_and_its_table_rows() {
         "Phê duyệt tại: Quyết định số 1/QĐ-BQL ngày 15/03/2024 của Ban Quản lý các khu công nghiệp thử nghiệm"
     );
     assert!(section.contains(r#"<a href="https://thutuc.example.gov.vn/van-ban/1-qd-bql.pdf">"#));
+    // The process's note, under the decision.
+    assert!(section.contains(r#"<p class="process-note">Quy trình mẫu để kiểm thử.</p>"#), "{section}");
     let rows = table_rows(&html, 0);
     assert_eq!(
         rows,
@@ -198,6 +200,8 @@ fn the_english_page_has_the_section_in_english() {
     assert!(section.contains(r#"<td data-label="What is done" lang="vi">Xin ý kiến Sở Xây dựng</td>"#), "{section}");
     assert!(section.contains(r#"<td data-label="Who" lang="vi">Sở Xây dựng</td>"#), "{section}");
     assert!(section.contains(r#"<td data-label="Output of the step" lang="vi">Giấy phép xây dựng</td>"#), "{section}");
+    // A note without an English version is the Vietnamese one, marked.
+    assert!(section.contains(r#"<p class="process-note" lang="vi">Quy trình mẫu để kiểm thử.</p>"#), "{section}");
     let foot = text(between(section, "<tfoot>", "</tfoot>"));
     assert_eq!(foot, "Total 160 working hours (20 working days) / legal time limit: 20 working days");
     // A unit without an English name is shown in Vietnamese, marked.

@@ -25,6 +25,8 @@ pub(super) struct RawProcess {
     decision_date: Option<toml::value::Datetime>,
     decision_issuer: Option<String>,
     decision_url: Option<Spanned<String>>,
+    note: Option<String>,
+    note_en: Option<String>,
     steps: Spanned<Vec<Spanned<RawStep>>>,
 }
 
@@ -91,6 +93,7 @@ pub(super) fn internal_processes(
             channel,
             case: p.case.as_deref().map(text::nfc),
             decision: decision(p),
+            note: p.note.as_deref().map(|vi| Text { vi: text::nfc(vi), en: p.note_en.as_deref().map(text::nfc) }),
             steps,
             total_hours,
             limit_hours,

@@ -52,6 +52,9 @@ pub struct ProcessSection {
     /// The case as written (Vietnamese).
     pub case: Option<String>,
     pub decision: Option<DecisionView>,
+    /// The note in the edition's language, and whether it is the Vietnamese fallback.
+    pub note: Option<String>,
+    pub note_vi: bool,
     pub svg: String,
     pub rows: Vec<StepRow>,
     /// "160 giờ làm việc (20 ngày làm việc)".
@@ -115,6 +118,8 @@ pub fn sections(site: &Site, p: &Procedure, lang: Lang, t: &Strings) -> Vec<Proc
                     issuer: d.issuer.clone(),
                     url: d.url.clone(),
                 }),
+                note: ip.note.as_ref().map(|n| lang.pick(n).0.to_string()),
+                note_vi: ip.note.as_ref().is_some_and(|n| lang.pick(n).1),
                 rows: rows(site, ip, lang, t),
                 total: duration(ip.total_hours, lang, t),
                 limit: ip.limit_hours.map(|h| days_or_hours(h, lang, t)),
