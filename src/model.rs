@@ -59,6 +59,9 @@ pub struct SiteConfig {
     pub level_scheme: String,
     pub portal_url: Option<String>,
     pub national_portal_url: Option<String>,
+    /// The decision listing the procedures as online public services (the basis of
+    /// their level in the decision annex), unless a record names its own.
+    pub online_services_decision: Option<String>,
     pub allow_html: bool,
     /// ISO date.
     pub edition: Option<String>,
@@ -263,6 +266,8 @@ pub struct Procedure {
     pub online_url: Option<String>,
     pub administrative_level: Option<String>,
     pub publication_decision: Option<String>,
+    /// The decision providing it as an online public service at its level.
+    pub online_decision: Option<String>,
     pub optional: bool,
     pub alternative_to: Vec<String>,
     /// Codes this procedure can replace or be replaced by: `alternative_to`
@@ -405,6 +410,8 @@ pub struct Diagram {
     pub arrows: bool,
     pub footer: Option<Text>,
     pub inline: bool,
+    /// Blocks show their record's internal process: total time and units involved.
+    pub internal_process: bool,
 }
 
 impl Diagram {

@@ -211,6 +211,7 @@ pub const RECORD_KEYS: &[Key] = &[
     opt("online_url", Ty::Str, "Address of the online service on the portal (http or https)."),
     opt("administrative_level", Ty::Str, "Administrative level that handles it, e.g. \"Cấp tỉnh\"."),
     opt("publication_decision", Ty::Str, "Decision that published the procedure."),
+    opt("online_decision", Ty::Str, "Decision providing it as an online service: its level's basis in annex 1."),
     opt("optional", Ty::Bool, "Not every investor needs it (shown as optional on the journey). Default false."),
     opt("alternative_to", Ty::CodeList, "Codes of procedures this one can replace (\"or\" on the journey)."),
     opt("after", Ty::CodeList, "Codes of procedures that come before this one on the journey."),
@@ -299,6 +300,7 @@ pub const SITE_KEYS: &[Key] = &[
     opt("level_scheme", Ty::Enum(SCHEMES), "Which online-service level scheme to show. Default \"2011\"."),
     opt("portal_url", Ty::Str, "The provincial online public service portal."),
     opt("national_portal_url", Ty::Str, "The national public service portal."),
+    opt("online_services_decision", Ty::Str, "Decision listing procedures as online services: their level's basis."),
     opt("allow_html", Ty::Bool, "Let raw HTML in Markdown through. Default false (it is escaped)."),
     opt("edition", Ty::Date, "Edition date shown in footers and print products."),
     opt("print_paper", Ty::Enum(PAPERS), "Paper of the procedure leaflets: \"A4\" (two pages, default) or \"A5\"."),
@@ -350,6 +352,7 @@ pub const DIAGRAM_KEYS: &[Key] = &[
     opt("footer", Ty::Str, "Extra line in the footer (e.g. where the poster hangs)."),
     opt("footer_en", Ty::Str, "English footer line."),
     opt("inline", Ty::Bool, "Show this diagram on the home and journey pages. At most one diagram. Default false."),
+    opt("internal_process", Ty::Bool, "Blocks show the internal process's total days and units. Default false."),
 ];
 
 /// Keys of a page's front matter (`content/pages/*.md`, between `+++` lines).

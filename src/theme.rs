@@ -41,6 +41,9 @@ pub struct Theme {
     pub templates_key: crate::cache::Key,
     /// Typst templates of the print products (`print/leaflet.typ` → text), overridable by path.
     pub print_files: BTreeMap<String, PrintFile>,
+    /// Fonts only the print products use (`print/fonts/*.ttf`, `.otf`: the annexes'
+    /// Liberation Serif): typst loads them beside `static/fonts/`, the site does not copy them.
+    pub print_fonts: BTreeMap<String, Vec<u8>>,
 }
 
 /// One typst template and where it came from (for error messages).
@@ -197,7 +200,12 @@ fn parse(files: &ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
     }
     let static_files = files.statics.iter().map(|(k, f)| (k.clone(), f.bytes.clone())).collect();
     let mut print_files = BTreeMap::new();
+    let mut print_fonts = BTreeMap::new();
     for (name, f) in &files.print {
+        if is_font(name) {
+            print_fonts.insert(name.clone(), f.bytes.clone());
+            continue;
+        }
         match String::from_utf8(f.bytes.clone()) {
             Ok(text) => {
                 print_files.insert(name.clone(), PrintFile { origin: f.origin.clone(), text });
@@ -206,10 +214,15 @@ fn parse(files: &ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        Ok(Theme { tera, translations, static_files, templates_key: templates_key.finish(), print_files })
+        Ok(Theme { tera, translations, static_files, templates_key: templates_key.finish(), print_files, print_fonts })
     } else {
         Err(errors)
     }
+}
+
+/// A font file (`.ttf`, `.otf`) by its theme path.
+pub fn is_font(path: &str) -> bool {
+    path.ends_with(".ttf") || path.ends_with(".otf")
 }
 
 /// Tera hides the useful part of an error in its source chain.

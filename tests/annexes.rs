@@ -176,6 +176,9 @@ fn online_codes(site: &Path) -> Vec<String> {
 fn example_annex_1_lists_every_online_procedure_and_annex_2_exists() {
     let (dir, out) = example();
     let codes = online_codes(dir.path());
+    let loaded = onestop::load::load_site(dir.path(), None).unwrap();
+    let decisions: Vec<String> =
+        loaded.procedures.iter().filter(|p| p.base_level >= 3).filter_map(|p| p.publication_decision.clone()).collect();
     assert!(codes.len() >= 30, "the example has level 3/4 records: {}", codes.len());
     // The example's five modelled internal processes (investment field): annex 2 exists and is listed.
     assert!(out.join(PROCESS_PDF).exists() && out.join(PROCESS_DOCX).exists());
@@ -193,8 +196,50 @@ fn example_annex_1_lists_every_online_procedure_and_annex_2_exists() {
         for c in &codes {
             assert!(text.contains(c.as_str()), "annex 1 lacks {c}");
         }
-        // A missing publication decision is "Không có thông tin", never a blank.
+        // The basis of the level is the decision providing the online service; the example
+        // names none (no source gives it), so the cell is "Không có thông tin", never a blank,
+        // and never the decision that published the procedure.
+        assert!(text.contains("Căn cứ pháp lý của mức độ"), "the basis column's header");
         assert!(text.contains("Không có thông tin"));
+        for d in &decisions {
+            assert!(!text.contains(d.as_str()), "annex 1 prints the publication decision {d:?} as a basis");
+        }
+    }
+}
+
+/// The basis column: a record's own `online_decision`, else site.toml's
+/// `online_services_decision`, in the PDF and in the Word file.
+#[test]
+fn annex_1_basis_is_the_records_or_the_sites_online_services_decision() {
+    let d = tempfile::tempdir().unwrap();
+    copy(&root().join("tests/fixtures/valid-min"), d.path(), &[".onestop-cache", "public"]);
+    let site_decision = "Quyết định số 99/QĐ-UBND ngày 01/02/2024 của UBND tỉnh Thử";
+    let own = "Quyết định số 7/QĐ-UBND ngày 03/04/2024 của UBND tỉnh Thử";
+    let published = "Quyết định số 5/QĐ-BKHĐT ngày 05/06/2023 của Bộ Kế hoạch và Đầu tư";
+    let site = d.path().join("site.toml");
+    let text = fs::read_to_string(&site).unwrap();
+    let text = text.replacen(
+        "[organisation]",
+        &format!("online_services_decision = \"{site_decision}\"\n\n[organisation]"),
+        1,
+    );
+    fs::write(&site, text).unwrap();
+    let rec = d.path().join("content/procedures/dau-tu/cap-giay-chung-nhan-dang-ky-dau-tu.toml");
+    let text = fs::read_to_string(&rec).unwrap();
+    fs::write(&rec, format!("online_decision = \"{own}\"\npublication_decision = \"{published}\"\n{text}")).unwrap();
+    let out = d.path().join("public");
+    build_into(d.path(), &out);
+    if !tools("annex_1_basis_is_the_records_or_the_sites_online_services_decision") {
+        return;
+    }
+    for text in [pdf_text(&out.join(ONLINE_PDF)), docx_text(&out.join(ONLINE_DOCX))] {
+        // A cell wraps after the hyphen of "7/QĐ-UBND".
+        let text = text.replace("- ", "-");
+        // 1.009645 (level 3) has none of its own: the site's; the level 4 record its own.
+        assert!(text.contains(own), "the record's own decision");
+        assert!(text.contains(site_decision), "the site's decision for the other record");
+        assert!(!text.contains(published), "never the publication decision");
+        assert!(!text.contains("Không có thông tin"), "every row has a basis");
     }
     // Annex 2 has a table for each of the example's processes.
     let processes = [pdf_text(&out.join(PROCESS_PDF)), docx_text(&out.join(PROCESS_DOCX))];

@@ -164,6 +164,7 @@ fn every_font_is_embedded() {
         return;
     }
     let dirs = [example().join("in-an"), example().join("en/in-an")];
+    let mut annexes = 0;
     for e in dirs.iter().flat_map(|d| fs::read_dir(d).unwrap().flatten()) {
         let path = e.path();
         if path.extension().is_none_or(|x| x != "pdf") {
@@ -174,16 +175,27 @@ fn every_font_is_embedded() {
         assert!(!rows.is_empty(), "{}: no fonts", path.display());
         for row in rows {
             // Be Vietnam Pro everywhere; the decision annexes use the bundled Liberation Serif.
-            let bundled = row.contains("BeVietnamPro")
-                || (path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("phu-luc-"))
-                    && row.contains("LiberationSerif"));
+            let annex = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("phu-luc-"));
+            let bundled = row.contains("BeVietnamPro") || (annex && row.contains("LiberationSerif"));
             assert!(bundled, "{}: a font that is not a bundled one: {row}", path.display());
             // Columns: name type encoding emb sub uni object ID
             let cols: Vec<&str> = row.split_whitespace().collect();
             let emb = cols[cols.len() - 5];
             assert_eq!(emb, "yes", "{}: font not embedded: {row}", path.display());
         }
+        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("phu-luc-")) {
+            assert!(fonts.contains("LiberationSerif"), "{}: the annex embeds Liberation Serif", path.display());
+            annexes += 1;
+        }
     }
+    assert!(annexes > 0, "the example has a decision annex");
+    // The annexes' serif is a print-only font (themes/default/print/fonts/): the
+    // website's static/fonts/ holds only the web font and its licence.
+    let web_fonts: Vec<String> = fs::read_dir(example().join("static/fonts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(web_fonts.iter().all(|f| f.starts_with("BeVietnamPro") || f == "OFL.txt"), "{web_fonts:?}");
 }
 
 #[test]

@@ -130,6 +130,8 @@ pub struct BlockBox<'a> {
     pub band_h: f64,
     pub title_lines: Vec<String>,
     pub time_lines: Vec<String>,
+    /// "Nội bộ: 20 ngày làm việc, 4 đơn vị" (`internal_process = true`), or none.
+    pub process_lines: Vec<String>,
     /// "Sau: 1.009748, 1.009664": the relations into this block no arrow carries.
     pub note_lines: Vec<String>,
     /// Follows the procedure it is an alternative to.
@@ -253,7 +255,9 @@ pub fn layout<'a>(
         return best;
     }
     // An overfull poster first lets a title larger than A1's 72 pt (A0's 102 pt) yield,
-    // down to 72 pt on the paper, before its body text would fall under 14 pt.
+    // down to 72 pt on the paper, then tightens its spacing and narrows its columns
+    // (long titles wrap into more lines, blocks grow taller), before its body text
+    // would fall under 14 pt.
     if profile.poster {
         let floor = 72.0 * PT * profile.canvas_w / paper_w;
         let full = profile.title;
@@ -268,6 +272,14 @@ pub fn layout<'a>(
                 break;
             }
         }
+        let mut p = profile.clone();
+        p.title = floor;
+        for p in tighter(&p) {
+            let (l, fits) = try_layout(site, d, &p, labels, m, times);
+            if fits {
+                return l;
+            }
+        }
     }
     for _ in 0..120 {
         scale(&mut profile, 1.015);
@@ -277,6 +289,23 @@ pub fn layout<'a>(
         }
     }
     try_layout(site, d, &profile, labels, m, times).0
+}
+
+/// The spacing an overfull poster tries, in order, before its type would shrink:
+/// gutters and row gaps a fifth narrower (arrow tracks stay 3 mm apart), then columns
+/// down to 42 mm on A1 (more of them: long titles wrap into more lines and blocks grow
+/// taller), then a smaller inner padding.
+fn tighter(p: &Profile) -> Vec<Profile> {
+    let mut out = Vec::new();
+    let mut t = p.clone();
+    t.gap *= 0.8;
+    t.row_gap *= 0.75;
+    out.push(t.clone());
+    t.min_col *= 0.84;
+    out.push(t.clone());
+    t.pad *= 0.8;
+    out.push(t);
+    out
 }
 
 /// Lays out and routes; a relation routing leaves out is named in its target block

@@ -14,7 +14,7 @@ use measure::{FONT_FILES, Measurer};
 use std::collections::BTreeMap;
 
 /// UI strings a diagram needs, from the theme's `diagram_*` translation keys.
-const LABEL_KEYS: [&str; 11] = [
+const LABEL_KEYS: [&str; 14] = [
     "signature",
     "center",
     "or",
@@ -26,6 +26,9 @@ const LABEL_KEYS: [&str; 11] = [
     "legend_after_note",
     "file_online",
     "edition",
+    "internal_process",
+    "working_days",
+    "units",
 ];
 
 /// The bundled font files, read from the theme's static files (a site may replace them).

@@ -31,6 +31,7 @@ struct RawDiagram {
     footer: Option<String>,
     footer_en: Option<String>,
     inline: Option<Spanned<bool>>,
+    internal_process: Option<bool>,
 }
 
 pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Diagnostic>) -> Option<Diagram> {
@@ -81,6 +82,7 @@ pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Dia
         arrows: raw.arrows.as_deref() != Some("none"),
         footer: raw.footer.as_deref().map(|s| text(s, &raw.footer_en)),
         inline: raw.inline.as_ref().is_some_and(|b| *b.get_ref()),
+        internal_process: raw.internal_process.unwrap_or(false),
     };
     if diagram.select(site).next().is_none() {
         out.push(

@@ -28,6 +28,7 @@ struct RawRecord {
     online_url: Option<Spanned<String>>,
     administrative_level: Option<String>,
     publication_decision: Option<String>,
+    online_decision: Option<String>,
     optional: Option<bool>,
     #[serde(default)]
     alternative_to: Vec<Spanned<String>>,
@@ -182,6 +183,7 @@ pub fn load_record(
         online_url: opt_string(&raw.online_url),
         administrative_level: raw.administrative_level.as_deref().map(text::nfc),
         publication_decision: raw.publication_decision.as_deref().map(text::nfc),
+        online_decision: raw.online_decision.as_deref().map(text::nfc),
         optional: raw.optional.unwrap_or(false),
         alternative_to: codes(&raw.alternative_to),
         alternatives: Vec::new(),

@@ -3,7 +3,7 @@
 
 use super::{Labels, NOTE_GAP, Profile};
 use crate::diagram::measure::{Measurer, Weight};
-use crate::model::{Procedure, Site};
+use crate::model::{Procedure, Responsible, Site};
 
 pub(super) struct Measured<'a> {
     pub(super) p: &'a Procedure,
@@ -11,12 +11,14 @@ pub(super) struct Measured<'a> {
     pub(super) band_h: f64,
     pub(super) title_lines: Vec<String>,
     pub(super) time_lines: Vec<String>,
+    pub(super) process_lines: Vec<String>,
     pub(super) note_lines: Vec<String>,
     pub(super) h: f64,
     pub(super) alternative: bool,
 }
 
-/// A block's lines and height; `note` is its "Sau: …" line of relations no arrow carries.
+/// A block's lines and height; `note` is its "Sau: …" line of relations no arrow carries;
+/// `process`: the diagram shows internal processes (`internal_process = true`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn measure_block<'a>(
     p: &'a Procedure,
@@ -27,6 +29,7 @@ pub(super) fn measure_block<'a>(
     m: &Measurer,
     times: &dyn Fn(&Procedure) -> String,
     note: Option<&str>,
+    process: bool,
 ) -> Measured<'a> {
     let lh = pr.lh(pr.body);
     let inner = w - 2.0 * pr.pad;
@@ -41,6 +44,11 @@ pub(super) fn measure_block<'a>(
     let title = labels.lang.pick(&p.short_title).0;
     let title_lines = m.wrap(Weight::Regular, title, pr.body, inner);
     let time_lines = m.wrap(Weight::Regular, &times(p), pr.body, inner - lh);
+    let process_lines = if process {
+        process_text(p, labels).map(|t| m.wrap(Weight::Regular, &t, pr.body, inner)).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     // The note sits under the time, set off by a rule, at the body size.
     let note_lines = note.map(|n| m.wrap(Weight::Regular, n, pr.body, inner)).unwrap_or_default();
     let note_h = if note_lines.is_empty() { 0.0 } else { pr.pad * NOTE_GAP + note_lines.len() as f64 * lh };
@@ -50,9 +58,34 @@ pub(super) fn measure_block<'a>(
         + title_lines.len() as f64 * lh
         + pr.pad * 0.5
         + time_lines.len() as f64 * lh
+        + process_lines.len() as f64 * lh
         + note_h
         + pr.pad;
-    Measured { p, band_lines, band_h, title_lines, time_lines, note_lines, h, alternative }
+    Measured { p, band_lines, band_h, title_lines, time_lines, process_lines, note_lines, h, alternative }
+}
+
+/// "Nội bộ: 20 ngày làm việc, 4 đơn vị": the total of the record's internal process in
+/// working days (8 working hours a day; a range when its cases or channels differ) and
+/// how many units and other agencies take part. None for a record without one.
+pub(super) fn process_text(p: &Procedure, labels: &Labels) -> Option<String> {
+    let totals = p.internal_process.iter().map(|ip| ip.total_hours / crate::load::process::HOURS_PER_DAY);
+    let (lo, hi) =
+        totals.fold(None, |acc: Option<(f64, f64)>, d| Some(acc.map_or((d, d), |(a, b)| (a.min(d), b.max(d)))))?;
+    let mut distinct: Vec<&Responsible> = Vec::new();
+    for r in p.internal_process.iter().flat_map(|ip| ip.steps.iter().map(|s| &s.responsible)) {
+        if !distinct.contains(&r) {
+            distinct.push(r);
+        }
+    }
+    let num = |d: f64| labels.lang.number(d);
+    let days = if (hi - lo).abs() < 1e-9 { num(hi) } else { format!("{}–{}", num(lo), num(hi)) };
+    Some(format!(
+        "{}: {days} {}, {} {}",
+        labels.get("internal_process"),
+        labels.get("working_days"),
+        distinct.len(),
+        labels.get("units")
+    ))
 }
 
 /// Columns per stage: each stage starts with one, then the stage with the

@@ -316,7 +316,8 @@ impl<'a> Pass<'a, '_, '_> {
                     .filter(|p| p.stage == s)
                     .map(|p| {
                         let note = self.notes.get(p.code.as_str()).map(String::as_str);
-                        measure_block(p, col_w, self.pr, self.labels, self.site, self.m, self.times, note)
+                        let process = self.d.internal_process;
+                        measure_block(p, col_w, self.pr, self.labels, self.site, self.m, self.times, note, process)
                     })
                     .collect()
             })
@@ -376,6 +377,7 @@ impl<'a> Pass<'a, '_, '_> {
                     band_h: b.band_h,
                     title_lines: b.title_lines,
                     time_lines: b.time_lines,
+                    process_lines: b.process_lines,
                     note_lines: b.note_lines,
                     alternative: b.alternative,
                 });

@@ -43,6 +43,10 @@ fn block_aria(b: &BlockBox, labels: &Labels) -> String {
         aria.push_str(labels.get("or"));
     }
     aria.push_str(&format!(" {} {} {}", p.code, b.title_lines.join(" "), b.time_lines.join(" ")));
+    if !b.process_lines.is_empty() {
+        aria.push_str(". ");
+        aria.push_str(&b.process_lines.join(" "));
+    }
     if !b.note_lines.is_empty() {
         aria.push_str(". ");
         aria.push_str(&b.note_lines.join(" "));
@@ -165,10 +169,14 @@ fn write_body(w: &mut W, b: &BlockBox) {
     ly += b.title_lines.len() as f64 * lh + pr.pad * 0.5;
     w.icon("time", b.x + pr.pad, ly + (lh - icon) / 2.0, icon * 0.9, "time-icon");
     w.lines(b.x + pr.pad + lh, ly, pr.body, Weight::Regular, MUTED, &b.time_lines, "time");
+    ly += b.time_lines.len() as f64 * lh;
+    // The internal process's total and units (`internal_process = true`).
+    w.lines(b.x + pr.pad, ly, pr.body, Weight::Regular, INK, &b.process_lines, "internal-process");
+    ly += b.process_lines.len() as f64 * lh;
     if !b.note_lines.is_empty() {
         // "Sau: 1.009748, 1.009664": the relations into this block no arrow carries,
         // under a rule across the block.
-        ly += b.time_lines.len() as f64 * lh + pr.pad * NOTE_GAP;
+        ly += pr.pad * NOTE_GAP;
         let rule_y = ly - pr.pad * NOTE_GAP / 2.0;
         let _ = write!(
             w.s,

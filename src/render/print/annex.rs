@@ -153,9 +153,12 @@ fn online(site: &Site) -> Value {
                         "code": p.code,
                         "title": p.title.vi,
                         "level": site.levels[p.level].label.vi,
-                        // The decision that published the procedure (and its
-                        // level); null prints "Không có thông tin", never a blank.
-                        "basis": p.publication_decision,
+                        // The basis of its online level: the decision that provides it
+                        // as an online public service (the record's own, else the one
+                        // site.toml names for all). Not `publication_decision`: a
+                        // procedure's publication says nothing of its online level.
+                        // null prints "Không có thông tin", never a blank.
+                        "basis": online_basis(site, p),
                         "service_center": p.service_center,
                         "digital_signature": p.digital_signature,
                     })
@@ -165,6 +168,11 @@ fn online(site: &Site) -> Value {
         })
         .collect();
     Value::Array(groups)
+}
+
+/// The basis of a record's online level, if the data names one.
+pub fn online_basis<'a>(site: &'a Site, p: &'a Procedure) -> Option<&'a str> {
+    p.online_decision.as_deref().or(site.config.online_services_decision.as_deref())
 }
 
 /// A number in the Vietnamese format, as few decimals as it needs ("4", "0,5").

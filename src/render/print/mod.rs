@@ -433,15 +433,11 @@ fn jobs<'a>(site: &'a Site, strings: &[(Lang, &'a Strings)], writes: bool) -> Ve
     jobs
 }
 
-/// The theme's fonts and print templates, which every product depends on.
+/// The theme's fonts and print templates, which every product depends on: the site's
+/// web fonts (`static/fonts/`) and the print-only ones (`print/fonts/`, not copied into the site).
 fn print_inputs(ctx: &RenderCtx) -> (Vec<Vec<u8>>, BTreeMap<String, String>) {
-    let fonts = ctx
-        .theme
-        .static_files
-        .iter()
-        .filter(|(k, _)| k.starts_with("fonts/") && (k.ends_with(".ttf") || k.ends_with(".otf")))
-        .map(|(_, v)| v.clone())
-        .collect();
+    let web = ctx.theme.static_files.iter().filter(|(k, _)| k.starts_with("fonts/") && crate::theme::is_font(k));
+    let fonts = web.chain(&ctx.theme.print_fonts).map(|(_, v)| v.clone()).collect();
     let templates = ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.text.clone())).collect();
     (fonts, templates)
 }
