@@ -241,6 +241,8 @@ pub struct YearStats {
     pub received_online: Option<i64>,
     pub resolved_online: Option<i64>,
     pub resolved_on_time: Option<i64>,
+    /// Share of the procedure's surveyed users who were satisfied (SIPAS), in percent.
+    pub satisfied_percent: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -342,6 +344,46 @@ pub struct Site {
     pub diagrams: Vec<Diagram>,
     /// Problems that do not stop the build (files left out), sorted.
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// Satisfaction survey results (`content/statistics/satisfaction.toml`).
+    pub satisfaction: Satisfaction,
+}
+
+/// The yearly satisfaction survey (SIPAS: Chỉ số hài lòng của người dân, tổ
+/// chức đối với sự phục vụ của cơ quan hành chính nhà nước) as published:
+/// share of satisfied respondents overall and per criterion, and the target.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Satisfaction {
+    /// The criteria results may give, in the order shown.
+    pub criteria: Vec<SatisfactionCriterion>,
+    /// Ascending by year.
+    pub years: Vec<SatisfactionYear>,
+    pub target: Option<SatisfactionTarget>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SatisfactionCriterion {
+    pub key: String,
+    pub name: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SatisfactionYear {
+    pub year: i64,
+    /// Percent of respondents satisfied overall.
+    pub overall: f64,
+    pub respondents: Option<i64>,
+    /// (index into `Satisfaction::criteria`, percent), in the criteria's order.
+    pub criteria: Vec<(usize, f64)>,
+    pub source: LegalBasis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SatisfactionTarget {
+    /// At least this percent satisfied.
+    pub percent: f64,
+    /// The year by which it is to be reached.
+    pub year: Option<i64>,
+    pub source: LegalBasis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

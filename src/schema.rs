@@ -142,6 +142,7 @@ pub const STATISTICS_KEYS: &[Key] = &[
     opt("received_online", Ty::Int, "Dossiers received online."),
     opt("resolved_online", Ty::Int, "Dossiers resolved online."),
     opt("resolved_on_time", Ty::Int, "Dossiers resolved on time."),
+    opt("satisfied_percent", Ty::Number, "Share of this procedure's surveyed users who were satisfied, in percent."),
 ];
 
 pub const UNIT_KEYS: &[Key] = &[

@@ -10,7 +10,7 @@
 //! and `received_online` (a share of unknown totals would be invented);
 //! `resolved_online` and `resolved_on_time` are summed where given.
 
-use crate::model::{Procedure, Site, YearStats};
+use crate::model::{LegalBasis, Procedure, SatisfactionCriterion, SatisfactionTarget, Site, YearStats};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -116,6 +116,104 @@ pub struct Stats {
     pub levels: Vec<LevelShare>,
     /// Most offline dossiers first, in the latest year.
     pub promote: Vec<Promote>,
+    /// The satisfaction survey (SIPAS) results and target.
+    pub satisfaction: SatisfactionStats,
+}
+
+/// The satisfaction survey results as published, judged against the target.
+#[derive(Debug, Clone, Serialize)]
+pub struct SatisfactionStats {
+    pub target: Option<SatisfactionTarget>,
+    pub criteria: Vec<SatisfactionCriterion>,
+    /// Ascending by year.
+    pub years: Vec<SatisfactionYearStats>,
+    /// Records' own `satisfied_percent`, by code then year.
+    pub procedures: Vec<ProcedureSatisfaction>,
+}
+
+impl SatisfactionStats {
+    pub fn latest(&self) -> Option<&SatisfactionYearStats> {
+        self.years.last()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SatisfactionYearStats {
+    pub year: i64,
+    pub overall: f64,
+    pub respondents: Option<i64>,
+    /// `overall >= target`; `None` without a target.
+    pub meets_target: Option<bool>,
+    /// In the order of `SatisfactionStats::criteria`; criteria the result does not give are left out.
+    pub criteria: Vec<CriterionScore>,
+    pub source: LegalBasis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionScore {
+    pub key: String,
+    /// Index into `SatisfactionStats::criteria`.
+    #[serde(skip)]
+    pub criterion: usize,
+    pub percent: f64,
+    pub meets_target: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcedureSatisfaction {
+    /// Index into `Site::procedures`.
+    #[serde(skip)]
+    pub procedure: usize,
+    pub code: String,
+    pub year: i64,
+    pub percent: f64,
+    pub meets_target: Option<bool>,
+}
+
+/// The survey results of the site and of its records, each judged against the target.
+pub fn satisfaction(site: &Site) -> SatisfactionStats {
+    let sat = &site.satisfaction;
+    let target = sat.target.as_ref().map(|t| t.percent);
+    let meets = |p: f64| target.map(|t| p >= t);
+    let years = sat
+        .years
+        .iter()
+        .map(|y| SatisfactionYearStats {
+            year: y.year,
+            overall: y.overall,
+            respondents: y.respondents,
+            meets_target: meets(y.overall),
+            criteria: y
+                .criteria
+                .iter()
+                .map(|&(c, percent)| CriterionScore {
+                    key: sat.criteria[c].key.clone(),
+                    criterion: c,
+                    percent,
+                    meets_target: meets(percent),
+                })
+                .collect(),
+            source: y.source.clone(),
+        })
+        .collect();
+    let mut procedures: Vec<ProcedureSatisfaction> = site
+        .procedures
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            p.statistics.iter().filter_map(move |y| {
+                y.satisfied_percent.map(|percent| ProcedureSatisfaction {
+                    procedure: i,
+                    code: p.code.clone(),
+                    year: y.year,
+                    percent,
+                    meets_target: meets(percent),
+                })
+            })
+        })
+        .collect();
+    procedures.sort_by(|a, b| a.code.cmp(&b.code).then(a.year.cmp(&b.year)));
+    SatisfactionStats { target: sat.target.clone(), criteria: sat.criteria.clone(), years, procedures }
 }
 
 impl Stats {
@@ -250,7 +348,8 @@ pub fn compute(site: &Site) -> Stats {
         Some(&latest) => promote(site, latest),
         None => Vec::new(),
     };
-    Stats { target_low: low, target_high: high, years, overall, by_stage, by_field, levels, promote }
+    let satisfaction = satisfaction(site);
+    Stats { target_low: low, target_high: high, years, overall, by_stage, by_field, levels, promote, satisfaction }
 }
 
 /// Level 3/4 procedures ranked by dossiers still received offline in `year`
@@ -309,6 +408,7 @@ mod tests {
                     received_online,
                     resolved_online: None,
                     resolved_on_time: None,
+                    satisfied_percent: None,
                 })
                 .collect();
         }

@@ -12,6 +12,7 @@ mod page;
 pub mod process;
 mod record;
 mod resolve;
+pub mod satisfaction;
 
 use crate::cache::KeyBuilder;
 use crate::diag::{self, DiagResult, Diagnostic, SourceText};
@@ -140,6 +141,7 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         }
     }
     diagram::check_inline(&site.diagrams, &mut errors);
+    site.satisfaction = satisfaction::load(root, site.config.edition.as_deref(), &mut errors);
     diag::sort(&mut warnings);
     site.warnings = warnings;
     if errors.is_empty() {

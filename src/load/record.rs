@@ -109,6 +109,7 @@ struct RawStats {
     received_online: Option<Spanned<i64>>,
     resolved_online: Option<Spanned<i64>>,
     resolved_on_time: Option<Spanned<i64>>,
+    satisfied_percent: Option<Spanned<f64>>,
 }
 
 /// Where a record's code and references are, for cross-record errors
@@ -425,6 +426,9 @@ fn statistics(
             out.push(err(src, "dup-year", format!("figures for {year} are given twice"), at, &f("year")));
         }
         check_figures(s, &f, src, out);
+        if let Some(p) = &s.satisfied_percent {
+            super::satisfaction::check_percent(p, &f("satisfied_percent"), src, out);
+        }
         let val = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| *v.get_ref());
         statistics.push(YearStats {
             year,
@@ -432,6 +436,7 @@ fn statistics(
             received_online: val(&s.received_online),
             resolved_online: val(&s.resolved_online),
             resolved_on_time: val(&s.resolved_on_time),
+            satisfied_percent: s.satisfied_percent.as_ref().map(|p| *p.get_ref()),
         });
     }
     statistics

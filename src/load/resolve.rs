@@ -47,6 +47,7 @@ pub fn resolve(
         by_code,
         diagrams: Vec::new(),
         warnings: Vec::new(),
+        satisfaction: Default::default(),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod html;
 pub mod print;
 pub mod process_view;
+pub mod satisfaction_view;
 pub mod site_files;
 pub mod stats_view;
 pub mod view;

@@ -133,7 +133,9 @@ pub fn page(site: &Site, stats: &Stats, lang: Lang, t: &Strings, rows: &[Row]) -
     let (field_rows, field_chart) = groups(&cx, &stats.by_field, &field_titles, "stats_by_field", "chart-fields");
     let (level_rows, level_chart) = levels(&cx);
     let (promote_rows, promote_chart, promote_title) = promote(&cx, rows);
+    let sat = super::satisfaction_view::page(&stats.satisfaction, lang, t, &share_fill(site), rows);
     json!({
+        "sat": sat,
         "has_figures": stats.has_figures(),
         "latest_year": stats.latest_year(),
         "years": years, "chart_years": year_chart,
