@@ -6,7 +6,7 @@
 //! question without `stage` its first procedure's stage, sorts the questions
 //! and indexes them by code.
 
-use super::config::{Config, check_http};
+use super::config::check_http;
 use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, Loc, SourceText, did_you_mean};
 use crate::model::{Basis, LegalBasis, Question, Site, Text};
@@ -48,19 +48,31 @@ struct RawBasis {
 
 /// One question file, checked on its own: the question (its `stage` not yet
 /// defaulted), the stage it names, and where its codes are written.
-pub(super) struct Loaded {
+struct Loaded {
     question: Question,
     stage: Option<usize>,
     codes: Vec<Loc>,
 }
 
 /// What loading one question file gives.
-pub(super) type FaqResult = (Option<Loaded>, Vec<Diagnostic>);
+type FaqResult = (Option<Loaded>, Vec<Diagnostic>);
 
-/// Loads every question file under `FAQ_DIR` (in parallel).
-pub(super) fn load_files(
+/// Loads every question file under `FAQ_DIR` (in parallel) into `site.faq`,
+/// once the records are loaded and resolved.
+pub(super) fn load(
     root: &Path,
-    config: &Config,
+    site: &mut Site,
+    failed_codes: &HashSet<String>,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let results = load_files(root, site, errors, warnings);
+    attach(site, results, failed_codes, errors);
+}
+
+fn load_files(
+    root: &Path,
+    site: &Site,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<FaqResult> {
@@ -71,7 +83,7 @@ pub(super) fn load_files(
             let loaded = match (super::read_source(root, rel), super::slug_of(rel)) {
                 (Err(d), _) => return (None, vec![d]),
                 (Ok(_), None) => return (None, vec![super::bad_slug(rel)]),
-                (Ok(src), Some(slug)) => load_question(&src, &slug, config, &mut out),
+                (Ok(src), Some(slug)) => load_question(&src, &slug, site, &mut out),
             };
             (loaded, out)
         })
@@ -82,10 +94,10 @@ fn err(src: &SourceText, code: &'static str, msg: impl Into<String>, at: usize, 
     Diagnostic::new(code, msg).at(src, at).field(field)
 }
 
-fn load_question(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<Diagnostic>) -> Option<Loaded> {
+fn load_question(src: &SourceText, slug: &str, site: &Site, out: &mut Vec<Diagnostic>) -> Option<Loaded> {
     let start = out.len();
     let raw: RawQuestion = parse_toml(src, 0, &src.text, schema::FAQ_KEYS, out)?;
-    let md = MdCtx { src, allow_html: config.site.allow_html, base_path: &config.site.base_path };
+    let md = MdCtx { src, allow_html: site.config.allow_html, base_path: &site.config.base_path };
     if raw.question.get_ref().trim().is_empty() {
         out.push(err(src, "empty", "question is empty", raw.question.span().start, "question"));
     }
@@ -112,7 +124,7 @@ fn load_question(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<Di
             );
         }
     }
-    let stage = raw.stage.as_ref().and_then(|s| stage_of(s, config, src, out));
+    let stage = raw.stage.as_ref().and_then(|s| stage_of(s, site, src, out));
     if raw.stage.is_none() && raw.procedures.is_empty() {
         out.push(
             err(src, "missing-key", "a question about no procedure needs a `stage`", 0, "stage")
@@ -144,9 +156,9 @@ fn load_question(src: &SourceText, slug: &str, config: &Config, out: &mut Vec<Di
 }
 
 /// The index of a `[[stages]]` key, with a did-you-mean hint.
-fn stage_of(key: &Spanned<String>, config: &Config, src: &SourceText, out: &mut Vec<Diagnostic>) -> Option<usize> {
+fn stage_of(key: &Spanned<String>, site: &Site, src: &SourceText, out: &mut Vec<Diagnostic>) -> Option<usize> {
     let k = key.get_ref().trim();
-    let keys = || config.stages.iter().map(|s| s.key.as_str());
+    let keys = || site.stages.iter().map(|s| s.key.as_str());
     if let Some(i) = keys().position(|x| x == k) {
         return Some(i);
     }
@@ -209,12 +221,7 @@ fn basis(raw: &RawQuestion, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<
 /// Checks the questions' codes against the records (a code whose record
 /// failed to load is not reported again), defaults their stages, sorts them
 /// and indexes them by code into `site`.
-pub(super) fn attach(
-    site: &mut Site,
-    results: Vec<FaqResult>,
-    failed_codes: &HashSet<String>,
-    errors: &mut Vec<Diagnostic>,
-) {
+fn attach(site: &mut Site, results: Vec<FaqResult>, failed_codes: &HashSet<String>, errors: &mut Vec<Diagnostic>) {
     let mut codes: Vec<&str> = site.by_code.keys().map(String::as_str).collect();
     codes.sort_unstable();
     let mut faq = Vec::with_capacity(results.len());

@@ -132,9 +132,8 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         errors.extend(out);
         loaded_pages.extend(loaded);
     }
-    let questions = faq::load_files(root, &config, &mut errors, &mut warnings);
     let mut site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
-    faq::attach(&mut site, questions, &failed_codes, &mut errors);
+    faq::load(root, &mut site, &failed_codes, &mut errors, &mut warnings);
     for rel in list_files(root, diagram::DIAGRAMS_DIR, "toml", &mut errors, &mut warnings) {
         match (read_source(root, &rel), record::slug_of(&rel)) {
             (Err(d), _) => errors.push(d),
