@@ -311,6 +311,43 @@ impl Procedure {
     }
 }
 
+/// A question from businesses and the Board's answer (`content/faq/<slug>.toml`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    /// File stem; the question's anchor on the FAQ page is `q-<slug>`.
+    pub slug: String,
+    pub source: PathBuf,
+    pub question: Text,
+    pub answer: RichText,
+    /// Codes of the procedures it concerns, as written (each one a record's code).
+    pub procedures: Vec<String>,
+    /// Index into `Site::stages`: `stage`, or the first procedure's stage.
+    pub stage: usize,
+    /// ISO date.
+    pub asked_on: Option<String>,
+    /// `dialogue`, `hotline`, `portal`, `email` or `other`.
+    pub asked_via: Option<String>,
+    pub asked_where: Option<String>,
+    pub asked_url: Option<String>,
+    /// The legal texts the answer is drawn from (at least one).
+    pub basis: Vec<Basis>,
+}
+
+/// A legal text an answer draws from, and the article it rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Basis {
+    #[serde(flatten)]
+    pub text: LegalBasis,
+    pub article: Option<String>,
+}
+
+impl Site {
+    /// The questions that concern a procedure, in FAQ order.
+    pub fn questions_of<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a Question> + 'a {
+        self.faq_by_code.get(code).into_iter().flatten().map(|&i| &self.faq[i])
+    }
+}
+
 /// A free Markdown page (`content/pages/<slug>.md`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
@@ -342,6 +379,11 @@ pub struct Site {
     pub level_totals: Vec<usize>,
     /// Diagram specs from `diagrams/*.toml`, sorted by name.
     pub diagrams: Vec<Diagram>,
+    /// Questions from businesses (`content/faq/*.toml`): by stage in journey
+    /// order, then newest first (undated last), then slug.
+    pub faq: Vec<Question>,
+    /// Per procedure code, the indices into `faq` of the questions that concern it, in `faq` order.
+    pub faq_by_code: HashMap<String, Vec<usize>>,
     /// Problems that do not stop the build (files left out), sorted.
     pub warnings: Vec<crate::diag::Diagnostic>,
     /// Satisfaction survey results (`content/statistics/satisfaction.toml`).

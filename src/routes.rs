@@ -57,6 +57,8 @@ pub const DATA: &str = "data/";
 pub const STATISTICS: &str = "thong-ke/";
 pub const CHANGES: &str = "thay-doi/";
 pub const PRINT: &str = "in-an/";
+/// Questions from businesses and the Board's answers.
+pub const FAQ: &str = "hoi-dap/";
 pub const DIAGRAMS: &str = "diagrams/";
 pub const STATIC: &str = "static/";
 pub const ENGLISH: &str = "en/";
@@ -71,6 +73,7 @@ pub const STATISTICS_JSON: &str = "data/statistics.json";
 pub const SEARCH_INDEX: &str = "data/search-index.json";
 pub const INTERNAL_PROCESSES_JSON: &str = "data/internal-processes.json";
 pub const CHANGES_FEED: &str = "thay-doi/atom.xml";
+pub const FAQ_JSON: &str = "data/faq.json";
 
 const fn section(name: &'static str, path: &'static str) -> Route {
     Route { name, path, in_sitemap: true, nav: None }
@@ -95,6 +98,7 @@ pub const ROUTES: &[Route] = &[
     nav(section("statistics", STATISTICS), Menu::Footer, 3, "statistics"),
     nav(section("changes", CHANGES), Menu::Footer, 2, "recent_changes"),
     nav(section("print", PRINT), Menu::Footer, 4, "print_page"),
+    nav(section("faq", FAQ), Menu::Header, 4, "faq"),
     other("diagrams", DIAGRAMS),
     other("static", STATIC),
     other("english", ENGLISH),
@@ -112,6 +116,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("search_index", SEARCH_INDEX),
     ("internal_processes_json", INTERNAL_PROCESSES_JSON),
     ("changes_feed", CHANGES_FEED),
+    ("faq_json", FAQ_JSON),
 ];
 
 pub fn procedure(slug: &str) -> String {
@@ -125,6 +130,10 @@ pub fn field(key: &str) -> String {
 }
 pub fn level(key: &str) -> String {
     format!("{LEVELS}{key}/")
+}
+/// A question's place on the FAQ page.
+pub fn question(slug: &str) -> String {
+    format!("{FAQ}#q-{slug}")
 }
 /// A free page's path.
 pub fn page(slug: &str) -> String {
@@ -220,7 +229,7 @@ mod tests {
     #[test]
     fn menus_are_in_their_order() {
         let paths = |m| menu(m).iter().map(|r| r.path).collect::<Vec<_>>();
-        assert_eq!(paths(Menu::Header), [HOME, CATALOGUE, JOURNEY, LEVELS]);
+        assert_eq!(paths(Menu::Header), [HOME, CATALOGUE, JOURNEY, LEVELS, FAQ]);
         assert_eq!(paths(Menu::Footer), [FIELDS, DATA, CHANGES, STATISTICS, PRINT]);
     }
 }

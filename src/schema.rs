@@ -592,5 +592,8 @@ pub fn key_paths(keys: &[Key], prefix: &str, out: &mut Vec<String>) {
     }
 }
 
+mod faq;
+pub use faq::{ASKED_VIA, BASIS_KEYS, FAQ_KEYS};
+
 #[cfg(test)]
 mod tests;

@@ -452,6 +452,18 @@ fn accessibility_axe() {
         pages.push((format!("/{ex}/en/thong-ke/"), ""));
         pages.push((format!("/{ex}{INVESTMENT_CERT}"), ""));
         pages.push((format!("/{ex}/en{INVESTMENT_CERT}"), ""));
+        // Questions from businesses: the FAQ page (empty or not) and procedure pages with questions, both editions.
+        pages.push(("/hoi-dap/".into(), ""));
+        pages.push(("/en/hoi-dap/".into(), ""));
+        let faq = browser::FAQ_EXAMPLE;
+        pages.push((format!("/{faq}/hoi-dap/"), ""));
+        pages.push((format!("/{faq}/en/hoi-dap/"), ""));
+        pages.push((format!("/{faq}{INVESTMENT_CERT}"), ""));
+        pages.push((format!("/{faq}/en/thu-tuc/cap-giay-phep-xay-dung/"), ""));
+        pages.push((
+            format!("/{faq}/tim-kiem/?q=mien%20giay%20phep"),
+            "return document.querySelectorAll('#search-results li').length > 0",
+        ));
         pages.push(("/in-an/".into(), ""));
         pages.push(("/trang-khong-ton-tai/".into(), "")); // served as 404.html, status 404
         for (path, _) in &pages {

@@ -249,6 +249,7 @@ fn the_docs_describe_every_key() {
         ("site", onestop::schema::SITE_KEYS),
         ("page", onestop::schema::PAGE_KEYS),
         ("diagram", onestop::schema::DIAGRAM_KEYS),
+        ("question", onestop::schema::FAQ_KEYS),
     ] {
         let mut paths = Vec::new();
         onestop::schema::key_paths(keys, "", &mut paths);

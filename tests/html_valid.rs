@@ -40,6 +40,16 @@ fn html_valid() {
         progress: false,
     })
     .unwrap_or_else(|e| panic!("examples/with-statistics must build: {e:?}"));
+    // The FAQ fixture site: the questions page and procedure pages with questions, both editions.
+    let faq_out = tmp.path().join("with-faq");
+    onestop::build::build(&onestop::build::BuildOptions {
+        root: support::faq_site(tmp.path()),
+        out_dir: faq_out.clone(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    })
+    .unwrap_or_else(|e| panic!("the FAQ fixture site must build: {e:?}"));
     let build_secs = started.elapsed().as_secs_f64();
     assert!(
         summary.html_pages >= 10,
@@ -57,6 +67,7 @@ fn html_valid() {
         .args(["--errors-only", "--skip-non-html", "--also-check-css", "--also-check-svg"])
         .arg(&out)
         .arg(&stats_out)
+        .arg(&faq_out)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -7,6 +7,7 @@
 
 mod config;
 pub mod diagram;
+pub mod faq;
 pub mod history;
 mod page;
 pub mod process;
@@ -133,6 +134,7 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         loaded_pages.extend(loaded);
     }
     let mut site = resolve::resolve(config, procedures, loaded_pages, &failed_codes, &mut errors);
+    faq::load(root, &mut site, &failed_codes, &mut errors, &mut warnings);
     for rel in list_files(root, diagram::DIAGRAMS_DIR, "toml", &mut errors, &mut warnings) {
         match (read_source(root, &rel), record::slug_of(&rel)) {
             (Err(d), _) => errors.push(d),
@@ -376,7 +378,8 @@ fn skipped_warning(rel: &Path, name: &str, ext: &str, is_dir: bool) -> Option<Di
 /// (see `list_files`), without loading anything.
 pub fn skipped_files(root: &Path) -> Vec<Diagnostic> {
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-    for (dir, ext) in [(PROCEDURES_DIR, "toml"), (PAGES_DIR, "md"), (diagram::DIAGRAMS_DIR, "toml")] {
+    let dirs = [(PROCEDURES_DIR, "toml"), (PAGES_DIR, "md"), (faq::FAQ_DIR, "toml"), (diagram::DIAGRAMS_DIR, "toml")];
+    for (dir, ext) in dirs {
         list_files(root, dir, ext, &mut errors, &mut warnings);
     }
     warnings

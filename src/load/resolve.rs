@@ -46,6 +46,8 @@ pub fn resolve(
         pages,
         by_code,
         diagrams: Vec::new(),
+        faq: Vec::new(),
+        faq_by_code: HashMap::new(),
         warnings: Vec::new(),
         satisfaction: Default::default(),
     }

@@ -24,6 +24,8 @@ pub const PROCEDURES_XLSX: &str = urls::PROCEDURES_XLSX;
 /// Every record's internal processes, one entry per process.
 pub use crate::routes::INTERNAL_PROCESSES_JSON;
 
+mod faq;
+pub use faq::{faq_json, search_docs};
 mod table;
 pub use table::{Cell, Table, csv_cell, procedures_csv, procedures_xlsx, table};
 
@@ -33,7 +35,7 @@ impl Renderer for DataRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        4 + 2 * super::lang::editions(site).len()
+        5 + 2 * super::lang::editions(site).len()
     }
 
     fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
@@ -53,6 +55,7 @@ impl Renderer for DataRenderer {
                 out.put_stream("data", urls::PROCEDURES_JSON, |w| procedures_json(site, t, w));
                 out.put_stream("data", urls::STATISTICS_JSON, |w| statistics_json(site, w));
                 out.put_stream("data", INTERNAL_PROCESSES_JSON, |w| internal_processes_json(site, w));
+                out.put_stream("data", urls::FAQ_JSON, |w| faq_json(site, w));
                 // The workbook of each edition, beside its open-data page (`en/data/procedures.xlsx`).
                 for lang in super::lang::editions(site) {
                     let t = ctx.theme.translations.get(lang.code()).unwrap_or(&empty);
@@ -84,6 +87,7 @@ fn paths(site: &Site) -> Vec<String> {
         urls::STATISTICS_JSON.into(),
         "data/procedures.csv".into(),
         INTERNAL_PROCESSES_JSON.into(),
+        urls::FAQ_JSON.into(),
     ];
     for lang in super::lang::editions(site) {
         paths.push(format!("{}{PROCEDURES_XLSX}", lang.prefix()));
@@ -409,6 +413,8 @@ pub fn search_index(site: &Site, lang: Lang, w: &mut dyn Write) -> std::io::Resu
         fields: Vec<&'a str>,
         ab: std::collections::BTreeMap<String, Vec<String>>,
         docs: Vec<Doc<'a>>,
+        /// The questions from businesses (`data/faq.rs`), searched after the procedures.
+        qa: Vec<faq::QaDoc<'a>>,
     }
     let docs: Vec<Doc> = site
         .procedures
@@ -446,6 +452,7 @@ pub fn search_index(site: &Site, lang: Lang, w: &mut dyn Write) -> std::io::Resu
         fields: site.fields.iter().map(|f| lang.pick(&f.title).0).collect(),
         ab: crate::search::abbreviations(&site.config),
         docs,
+        qa: search_docs(site, lang),
     };
     serde_json::to_writer(w, &index).map_err(std::io::Error::other)
 }

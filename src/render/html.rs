@@ -64,6 +64,8 @@ const PAGE_KEYS: &[&str] = &[
     "leaflet",
     "glance",
     "print_groups",
+    "faq",
+    "proc_faq",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -86,6 +88,7 @@ enum Job {
     Changes,
     Statistics,
     Print,
+    Faq,
     NotFound,
 }
 
@@ -95,7 +98,7 @@ impl Renderer for HtmlRenderer {
     }
 
     fn estimate(&self, site: &Site) -> usize {
-        (site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 10)
+        (site.procedures.len() + site.stages.len() + site.fields.len() + site.levels.len() + site.pages.len() + 11)
             * lang::editions(site).len()
     }
 
@@ -126,6 +129,7 @@ impl Renderer for HtmlRenderer {
                 Job::Statistics,
                 Job::Changes,
                 Job::Print,
+                Job::Faq,
                 Job::NotFound,
             ];
             jobs.extend((0..site.procedures.len()).map(Job::Procedure));

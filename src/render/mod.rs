@@ -8,6 +8,7 @@
 pub mod chart;
 pub mod data;
 pub mod diagrams;
+pub mod faq_view;
 pub mod feed;
 pub mod html;
 pub mod print;

@@ -62,6 +62,8 @@ static SITE: OnceLock<Result<Site, String>> = OnceLock::new();
 
 /// Folder of the served site where `examples/with-statistics` is built.
 pub const STATS_EXAMPLE: &str = "vi-du-thong-ke";
+/// Where the FAQ fixture site (`super::faq_site`: questions on the FAQ page and procedure pages) is served.
+pub const FAQ_EXAMPLE: &str = "vi-du-hoi-dap";
 
 const WATCHDOG: &str = r#"
 driver="$1"; port="$2"; dir="$3"
@@ -147,6 +149,16 @@ fn setup(driver: &Driver) -> Result<Site, String> {
         progress: false,
     })
     .map_err(|e| format!("examples/with-statistics build failed: {e:#?}"))?;
+    // The FAQ fixture site (questions from businesses), served beside it.
+    let faq_root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    onestop::build::build(&onestop::build::BuildOptions {
+        root: super::faq_site(faq_root.path()),
+        out_dir: out.join(FAQ_EXAMPLE),
+        base_url: Some(format!("{}{FAQ_EXAMPLE}/", server.base_url())),
+        check_only: false,
+        progress: false,
+    })
+    .map_err(|e| format!("FAQ fixture site build failed: {e:#?}"))?;
     let build_secs = started.elapsed().as_secs_f64();
     server.start(out.clone());
     wait_for_driver(driver)?;

@@ -4,7 +4,7 @@
 
 use super::super::lang::{self, Lang};
 use super::super::view::{self, tr};
-use super::super::{RenderCtx, stats_view, urls};
+use super::super::{RenderCtx, faq_view, stats_view, urls};
 use super::glance::{glance, json_ld};
 use super::{Job, LinkRow, SIDEBAR_WINDOW, Shared, nav_key, page_key};
 use crate::diag::Diagnostic;
@@ -104,6 +104,10 @@ impl<'a> Shared<'a> {
             Job::Print => {
                 c.insert("print_groups", &self.print_groups);
                 ("print.html", urls::PRINT.into(), tr(self.t, "print_page").into())
+            }
+            Job::Faq => {
+                c.insert("faq", &faq_view::page(site, self.lang, self.t, &self.rows));
+                ("faq.html", urls::FAQ.into(), tr(self.t, "faq_title").into())
             }
             Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
             Job::Procedure(i) => {
@@ -282,5 +286,6 @@ impl<'a> Shared<'a> {
         c.insert("leaflet", &self.leaflets[site.by_code[&p.code]]);
         c.insert("glance", &glance(site, p, t, self.lang, &self.board_names));
         c.insert("processes", &super::super::process_view::sections(site, p, self.lang, t));
+        c.insert("proc_faq", &faq_view::for_procedure(site, &p.code, self.lang));
     }
 }
