@@ -124,7 +124,8 @@ const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 const out = queries.map(([ed, q]) => {
   if (!indexes[ed]) indexes[ed] = engine.prepare(JSON.parse(fs.readFileSync(path.join(dir, ed + ".json"), "utf8")));
   const r = engine.search(indexes[ed], q);
-  return [r.hits.slice(0, 10).map((h) => h.d.c), r.ignored];
+  // Procedures only: questions from businesses are listed beside them and have no code.
+  return [r.hits.filter((h) => !h.d._qa).slice(0, 10).map((h) => h.d.c), r.ignored];
 });
 process.stdout.write(JSON.stringify(out));
 "#;
