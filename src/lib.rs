@@ -17,6 +17,7 @@ pub mod diagram;
 pub mod filters;
 pub mod fsutil;
 pub mod import;
+pub mod init;
 pub mod lang;
 pub mod levels;
 pub mod load;

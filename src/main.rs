@@ -96,6 +96,32 @@ enum Command {
     /// Import procedure records from another source.
     #[command(subcommand)]
     Import(ImportSource),
+    /// Create a new site folder for an agency: site.toml, one example record and page, .gitignore, CI workflow.
+    ///
+    /// `onestop build` and `onestop check` work in it at once. A folder that
+    /// is not empty is refused unless --force; no existing file is ever
+    /// replaced (with --force the missing files are written and the others
+    /// listed as kept). Exit code 0: created; 1: a file could not be written;
+    /// 2: usage errors.
+    Init {
+        /// The new site folder (created if missing; must be empty unless --force).
+        dir: PathBuf,
+        /// The agency's name, e.g. "Ban Quản lý các khu công nghiệp tỉnh Ninh Bình".
+        #[arg(long)]
+        name: Option<String>,
+        /// The province's online public service portal (https://…).
+        #[arg(long)]
+        portal: Option<String>,
+        /// How online service levels are shown: 2011 (levels 1–4) or 2022 (một phần / toàn trình).
+        #[arg(long, default_value = "2011", value_parser = ["2011", "2022"])]
+        scheme: String,
+        /// Languages of the site: vi (Vietnamese only) or vi,en (with an English edition under /en/).
+        #[arg(long, default_value = "vi,en", value_delimiter = ',')]
+        lang: Vec<String>,
+        /// Write into a folder that is not empty: only the missing files, never over an existing one.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -218,7 +244,42 @@ fn main() -> ExitCode {
         Command::Import(ImportSource::Dvc { inputs, stage, field, force, root }) => {
             import_dvc(ImportOptions { root, inputs, stage, field, force })
         }
+        Command::Init { dir, name, portal, scheme, lang, force } => {
+            let languages = lang.iter().map(|l| l.trim().to_string()).collect();
+            init_site(&onestop::init::InitOptions { dir, name, portal, scheme, languages, force })
+        }
     }
+}
+
+fn init_site(opts: &onestop::init::InitOptions) -> ExitCode {
+    use onestop::init::InitError;
+    let summary = match onestop::init::init(opts) {
+        Ok(s) => s,
+        Err(InitError::Usage(msg, hint)) => {
+            eprintln!("error: {msg}\n  hint: {hint}");
+            return ExitCode::from(2);
+        }
+        Err(InitError::Io(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(1);
+        }
+    };
+    let dir = opts.dir.display();
+    for f in &summary.written {
+        println!("created  {}", opts.dir.join(f).display());
+    }
+    for f in &summary.skipped {
+        println!("kept     {} (it exists; not replaced)", opts.dir.join(f).display());
+    }
+    if opts.name.is_none() {
+        println!("No --name given: write the agency's name in site.toml ([organisation] name, title).");
+    }
+    println!(
+        "\nNext: cd {dir}, edit site.toml, then `onestop serve` to preview, `onestop new <slug>` or\n\
+         `onestop import dvc <json>` to add procedures, `onestop check`, `onestop build`.\n\
+         The steps to a published site: docs/editing.md, \"From nothing to a published site\"."
+    );
+    ExitCode::SUCCESS
 }
 
 fn import_dvc(opts: ImportOptions) -> ExitCode {

@@ -43,6 +43,18 @@ pub struct Organisation {
     pub service_center_address: Option<String>,
 }
 
+/// Where a reader reports an error or asks a question about a procedure
+/// (site.toml `[feedback]`). Both empty: the pages offer no feedback link.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Feedback {
+    /// `[feedback] email`, else `[organisation] email`: the pages' `mailto:`.
+    pub email: Option<String>,
+    /// The province's feedback portal ("Phản ánh, kiến nghị").
+    pub url: Option<String>,
+    /// The portal link's text; default: the theme's `feedback_portal` string.
+    pub label: Text,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
     pub title: Text,
@@ -70,6 +82,7 @@ pub struct SiteConfig {
     /// PDF standard of the typeset products: `pdf-ua-1` or `pdf-a-2b`.
     pub print_standard: String,
     pub organisation: Organisation,
+    pub feedback: Feedback,
     pub target_low: f64,
     pub target_high: f64,
     /// `[search] abbreviations` of site.toml: (abbreviation, expansions), NFC,

@@ -253,6 +253,13 @@ pub const ORGANISATION_KEYS: &[Key] = &[
     opt("service_center_address", Ty::Str, "Address of the service centre."),
 ];
 
+pub const FEEDBACK_KEYS: &[Key] = &[
+    opt("email", Ty::Str, "Address of the procedure pages' `mailto:` link. Default: organisation.email."),
+    opt("url", Ty::Str, "The province's feedback portal (Phản ánh, kiến nghị), http or https."),
+    opt("label", Ty::Str, "Text of the portal link. Default: \"Gửi phản ánh, kiến nghị\"."),
+    opt("label_en", Ty::Str, "English text of the portal link."),
+];
+
 pub const TARGET_KEYS: &[Key] = &[
     req("low", Ty::Number, "Lower bound of the online-share target band, in percent (15)."),
     req("high", Ty::Number, "Upper bound, in percent (30)."),
@@ -316,6 +323,7 @@ pub const SITE_KEYS: &[Key] = &[
     req("fields", Ty::TableArray(FIELD_KEYS), "Fields (lĩnh vực)."),
     opt("levels", Ty::TableArray(LEVEL_KEYS), "Own level scheme; used when level_scheme = \"custom\"."),
     opt("search", Ty::Table(SEARCH_KEYS), "How the site search reads queries."),
+    opt("feedback", Ty::Table(FEEDBACK_KEYS), "Where readers report an error or ask a question about a procedure."),
     opt(
         "units",
         Ty::TableArray(UNIT_KEYS),

@@ -1,5 +1,7 @@
 //! `site.toml` → `SiteConfig`, the active level scheme, stages and fields.
 
+mod feedback;
+
 use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, SourceText};
 use crate::levels::{self, LevelDef};
@@ -31,6 +33,7 @@ struct RawSite {
     fields: Vec<RawField>,
     levels: Option<Spanned<Vec<RawLevel>>>,
     search: Option<RawSearch>,
+    feedback: Option<feedback::RawFeedback>,
     #[serde(default)]
     units: Vec<RawUnit>,
 }
@@ -115,6 +118,8 @@ pub struct Config {
     pub stages: Vec<Stage>,
     pub fields: Vec<Field>,
     pub units: Vec<Unit>,
+    /// Problems that do not stop the build (no feedback route), for `Site.warnings`.
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Config> {
@@ -145,6 +150,9 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     let fields = fields(&raw, &stages, src, out);
     let (target_low, target_high) = online_target(&raw, src, out);
     let units = units(&raw, src, out);
+    let mut warnings = Vec::new();
+    let org_email = raw.organisation.email.as_deref();
+    let feedback = feedback::feedback(raw.feedback.as_ref(), org_email, src, out, &mut warnings);
     let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
     let site = SiteConfig {
         title: Text { vi: text::nfc(&raw.title), en: nfc_opt(&raw.title_en) },
@@ -165,6 +173,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
         print_paper: raw.print_paper.clone().unwrap_or_else(|| "A4".into()),
         print_standard: raw.print_standard.clone().unwrap_or_else(|| "pdf-ua-1".into()),
         organisation: organisation(&raw.organisation),
+        feedback,
         target_low,
         target_high,
         abbreviations: abbreviations(&raw),
@@ -172,7 +181,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     if out.len() > start {
         return None;
     }
-    Some(Config { site, levels, stages, fields, units })
+    Some(Config { site, levels, stages, fields, units, warnings })
 }
 
 /// The public address (always ending in `/`) and its path.

@@ -202,7 +202,7 @@ fn edition_context(site: &Site, lang: Lang, t: &Strings, by_stage: &[Vec<usize>]
             "org_name": org_name, "org_vi_only": org_vi_only,
             "portal_url": c.portal_url, "national_portal_url": c.national_portal_url,
             "edition": c.edition, "level_scheme": c.level_scheme,
-            "organisation": c.organisation, "target_low": c.target_low, "target_high": c.target_high,
+            "organisation": c.organisation, "feedback": c.feedback, "target_low": c.target_low, "target_high": c.target_high,
             "procedure_count": site.procedures.len(), "online_count": online,
         }),
     );
