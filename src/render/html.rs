@@ -66,6 +66,8 @@ const PAGE_KEYS: &[&str] = &[
     "print_groups",
     "faq",
     "proc_faq",
+    "processes",
+    "process_count",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -372,7 +374,22 @@ pub(crate) fn script_json(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::script_json;
+    use super::{PAGE_KEYS, script_json};
+
+    /// A key a page inserts but `PAGE_KEYS` lacks leaks into the next page and is not
+    /// hashed into the serve memo's page key (an edit would not re-render the page).
+    #[test]
+    fn every_key_a_page_inserts_is_a_page_key() {
+        let page = include_str!("html/page.rs");
+        let mut missing = Vec::new();
+        for part in page.split("c.insert(\"").skip(1) {
+            let key = &part[..part.find('"').unwrap()];
+            if !PAGE_KEYS.contains(&key) {
+                missing.push(key);
+            }
+        }
+        assert!(missing.is_empty(), "add to PAGE_KEYS: {missing:?}");
+    }
 
     #[test]
     fn json_in_a_script_element_has_no_markup_characters_and_reads_back_the_same() {
