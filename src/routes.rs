@@ -63,6 +63,9 @@ pub const ENGLISH: &str = "en/";
 pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
+// Embeddable views (issue 17): not in the sitemap, `noindex`.
+pub const EMBED: &str = "nhung/";
+pub const EMBED_COLOURS: &str = "nhung/colours.css";
 
 pub const PROCEDURES_JSON: &str = "data/procedures.json";
 pub const PROCEDURES_CSV: &str = "data/procedures.csv";
@@ -101,6 +104,7 @@ pub const ROUTES: &[Route] = &[
     other("not_found", NOT_FOUND),
     other("sitemap", SITEMAP),
     other("robots", ROBOTS),
+    other("embed", EMBED),
 ];
 
 /// Named files inside the top-level routes, as templates see them (`routes.procedures_csv`).
@@ -112,6 +116,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("search_index", SEARCH_INDEX),
     ("internal_processes_json", INTERNAL_PROCESSES_JSON),
     ("changes_feed", CHANGES_FEED),
+    ("embed_colours", EMBED_COLOURS),
 ];
 
 pub fn procedure(slug: &str) -> String {
@@ -129,6 +134,15 @@ pub fn level(key: &str) -> String {
 /// A free page's path.
 pub fn page(slug: &str) -> String {
     format!("{slug}/")
+}
+
+/// An embeddable view's path: `nhung/thu-tuc/` (`view` is its folder name).
+pub fn embed_view(view: &str) -> String {
+    format!("{EMBED}{view}/")
+}
+/// A procedure's embeddable card.
+pub fn embed_card(slug: &str) -> String {
+    format!("{EMBED}the/{slug}/")
 }
 
 /// The file a URL path is written to.
@@ -202,7 +216,9 @@ mod tests {
     #[test]
     fn reserved_names_cover_every_top_level_output() {
         let names = reserved_names();
-        for n in ["thu-tuc", "thay-doi", "in-an", "diagrams", "data", "static", "en", "404", "sitemap", "robots"] {
+        for n in
+            ["thu-tuc", "thay-doi", "in-an", "diagrams", "data", "static", "en", "404", "sitemap", "robots", "nhung"]
+        {
             assert!(names.contains(&n), "{n} missing from {names:?}");
         }
         assert!(!names.contains(&""));

@@ -60,7 +60,7 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
         Ok(s) => s,
         Err(d) => return Err(vec![d]),
     };
-    let Some(config) = config::load_config(&config_src, base_url, &mut errors) else {
+    let Some(mut config) = config::load_config(&config_src, base_url, &mut errors) else {
         diag::sort(&mut errors);
         return Err(errors);
     };
@@ -70,7 +70,7 @@ pub fn load_site_with(root: &Path, base_url: Option<&str>, memo: Option<&Memo>) 
     let key_of = |rel: &Path, text: &str| config_key.clone().add_str(&rel.to_string_lossy()).add_str(text).finish();
 
     let parsed = memo.map(|m| (m.files(), m.slot::<ParsedFiles>()));
-    let mut warnings = Vec::new();
+    let mut warnings = std::mem::take(&mut config.warnings);
     let record_files = list_files(root, PROCEDURES_DIR, "toml", &mut errors, &mut warnings);
     let page_files = list_files(root, PAGES_DIR, "md", &mut errors, &mut warnings);
 

@@ -64,6 +64,7 @@ const PAGE_KEYS: &[&str] = &[
     "leaflet",
     "glance",
     "print_groups",
+    "embed",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -87,6 +88,8 @@ enum Job {
     Statistics,
     Print,
     NotFound,
+    /// The staff page of the embeddable views (`render::embed`).
+    Embed,
 }
 
 impl Renderer for HtmlRenderer {
@@ -128,6 +131,9 @@ impl Renderer for HtmlRenderer {
                 Job::Print,
                 Job::NotFound,
             ];
+            if !site.config.embed.views.is_empty() {
+                jobs.push(Job::Embed);
+            }
             jobs.extend((0..site.procedures.len()).map(Job::Procedure));
             jobs.extend((0..site.stages.len()).map(Job::Stage));
             jobs.extend((0..site.fields.len()).map(Job::Field));
