@@ -82,7 +82,7 @@ fn host_page(site: &Site, name: &str, src: &str, width: u32, sandbox: &str) -> S
 async fn fitted(c: &Client, what: &str) -> anyhow::Result<(f64, f64)> {
     let deadline = Instant::now() + WAIT;
     loop {
-        let frame_h = c.execute("return document.getElementById('f').getBoundingClientRect().height", vec![]).await?;
+        let frame_h = c.execute("return document.getElementById('f').clientHeight", vec![]).await?;
         let frame_h = frame_h.as_f64().unwrap_or(0.0);
         c.clone().enter_frame(0).await?;
         let inner = c
