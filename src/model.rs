@@ -88,6 +88,20 @@ pub struct SiteConfig {
     /// `[search] abbreviations` of site.toml: (abbreviation, expansions), NFC,
     /// sorted by abbreviation. Merged with the built-in list by `search`.
     pub abbreviations: Vec<(String, Vec<String>)>,
+    /// `[embed]`: the embeddable views for other portals (issue 17).
+    pub embed: EmbedConfig,
+}
+
+/// `[embed]` of site.toml.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmbedConfig {
+    /// Which views are built, of `catalogue`, `journey`, `statistics`, `cards`
+    /// (all four by default); none turns the embed pages off.
+    pub views: Vec<String>,
+    /// `#rrggbb`, the colour of the views' header band and buttons (white text on it).
+    pub brand_colour: String,
+    /// Whether each procedure card shows a QR code to the procedure's page.
+    pub card_qr: bool,
 }
 
 /// One level of the active scheme, ordered from least to most online.

@@ -65,6 +65,9 @@ pub const ENGLISH: &str = "en/";
 pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
+// Embeddable views (issue 17): not in the sitemap, `noindex`.
+pub const EMBED: &str = "nhung/";
+pub const EMBED_COLOURS: &str = "nhung/colours.css";
 
 pub const PROCEDURES_JSON: &str = "data/procedures.json";
 pub const PROCEDURES_CSV: &str = "data/procedures.csv";
@@ -105,6 +108,7 @@ pub const ROUTES: &[Route] = &[
     other("not_found", NOT_FOUND),
     other("sitemap", SITEMAP),
     other("robots", ROBOTS),
+    other("embed", EMBED),
 ];
 
 /// Named files inside the top-level routes, as templates see them (`routes.procedures_csv`).
@@ -117,6 +121,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("internal_processes_json", INTERNAL_PROCESSES_JSON),
     ("changes_feed", CHANGES_FEED),
     ("faq_json", FAQ_JSON),
+    ("embed_colours", EMBED_COLOURS),
 ];
 
 pub fn procedure(slug: &str) -> String {
@@ -138,6 +143,15 @@ pub fn question(slug: &str) -> String {
 /// A free page's path.
 pub fn page(slug: &str) -> String {
     format!("{slug}/")
+}
+
+/// An embeddable view's path: `nhung/thu-tuc/` (`view` is its folder name).
+pub fn embed_view(view: &str) -> String {
+    format!("{EMBED}{view}/")
+}
+/// A procedure's embeddable card.
+pub fn embed_card(slug: &str) -> String {
+    format!("{EMBED}the/{slug}/")
 }
 
 /// The file a URL path is written to.
@@ -211,7 +225,9 @@ mod tests {
     #[test]
     fn reserved_names_cover_every_top_level_output() {
         let names = reserved_names();
-        for n in ["thu-tuc", "thay-doi", "in-an", "diagrams", "data", "static", "en", "404", "sitemap", "robots"] {
+        for n in
+            ["thu-tuc", "thay-doi", "in-an", "diagrams", "data", "static", "en", "404", "sitemap", "robots", "nhung"]
+        {
             assert!(names.contains(&n), "{n} missing from {names:?}");
         }
         assert!(!names.contains(&""));

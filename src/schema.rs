@@ -282,6 +282,15 @@ pub const SITE_KEYS: &[Key] = &[
         Ty::TableArray(UNIT_KEYS),
         "The Board's units and positions that handle dossiers (for records' internal processes).",
     ),
+    opt("embed", Ty::Table(EMBED_KEYS), "The views other portals can embed (`/nhung/`)."),
+];
+
+/// The embeddable views `[embed] views` may name.
+pub const EMBED_VIEWS: &[&str] = &["catalogue", "journey", "statistics", "cards"];
+pub const EMBED_KEYS: &[Key] = &[
+    opt("views", Ty::StrList, "Views to build: \"catalogue\", \"journey\", \"statistics\", \"cards\" (default all)."),
+    opt("brand_colour", Ty::Str, "Header and button colour under white text, #rrggbb. Default \"#9b1c1c\"."),
+    opt("card_qr", Ty::Bool, "Whether each procedure card shows a QR code to its page. Default false."),
 ];
 
 pub const SEARCH_KEYS: &[Key] = &[opt(

@@ -238,11 +238,7 @@ fn search_finds_procedures() {
         let status = squash(&c.find(Locator::Css("#search-status")).await?.text().await?);
         // "16 thủ tục phù hợp · 6 câu hỏi của doanh nghiệp": procedures and questions add up to the links.
         let counted: usize = status.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<usize>().ok()).sum();
-        ensure!(
-            counted == links.len(),
-            "#search-status {status:?} does not give the {} results shown",
-            links.len()
-        );
+        ensure!(counted == links.len(), "#search-status {status:?} does not give the {} results shown", links.len());
 
         // ?q= in the URL is read on load.
         c.goto(&site.url("/tim-kiem/?q=1.009664")).await?;

@@ -47,6 +47,9 @@ fn vietnamese_pages() -> Vec<String> {
         .map(|e| e.path().parent().unwrap().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
         .filter(|p| p != "en" && !p.starts_with("en/"))
         .map(|p| if p.is_empty() { p } else { format!("{p}/") })
+        // The embeddable views and their staff page are left out of the sitemap, and the views
+        // have no chrome (no language switch): tests/embed.rs checks them.
+        .filter(|p| !p.starts_with(onestop::routes::EMBED))
         .collect();
     out.sort();
     out

@@ -68,6 +68,7 @@ const PAGE_KEYS: &[&str] = &[
     "proc_faq",
     "processes",
     "process_count",
+    "embed",
 ];
 
 /// Procedures shown before and after the current one in the journey sidebar.
@@ -92,6 +93,8 @@ enum Job {
     Print,
     Faq,
     NotFound,
+    /// The staff page of the embeddable views (`render::embed`).
+    Embed,
 }
 
 impl Renderer for HtmlRenderer {
@@ -134,6 +137,9 @@ impl Renderer for HtmlRenderer {
                 Job::Faq,
                 Job::NotFound,
             ];
+            if !site.config.embed.views.is_empty() {
+                jobs.push(Job::Embed);
+            }
             jobs.extend((0..site.procedures.len()).map(Job::Procedure));
             jobs.extend((0..site.stages.len()).map(Job::Stage));
             jobs.extend((0..site.fields.len()).map(Job::Field));

@@ -8,6 +8,7 @@
 pub mod chart;
 pub mod data;
 pub mod diagrams;
+pub mod embed;
 pub mod faq_view;
 pub mod feed;
 pub mod html;
@@ -56,6 +57,7 @@ pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
             Box::new(data::DataRenderer),
             Box::new(site_files::SiteFilesRenderer),
             Box::new(feed::FeedRenderer),
+            Box::new(embed::EmbedRenderer),
         ],
     ]
 }

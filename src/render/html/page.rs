@@ -110,6 +110,10 @@ impl<'a> Shared<'a> {
                 ("faq.html", urls::FAQ.into(), tr(self.t, "faq_title").into())
             }
             Job::NotFound => ("404.html", "404.html".into(), tr(self.t, "not_found_title").into()),
+            Job::Embed => {
+                c.insert("embed", &super::super::embed::staff(site, self.lang, self.t));
+                ("embed/staff.html", urls::EMBED.into(), tr(self.t, "embed_title").into())
+            }
             Job::Procedure(i) => {
                 let p = &site.procedures[i];
                 self.procedure_context(p, c);

@@ -14,6 +14,8 @@ mod data;
 mod docx;
 pub mod markup;
 mod qr;
+/// An SVG QR code for a URL (the embeddable cards use it too).
+pub use qr::svg as qr_svg;
 mod template_errors;
 mod workers;
 mod world;
