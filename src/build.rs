@@ -70,6 +70,8 @@ pub struct BuildSummary {
     pub warnings: Vec<Diagnostic>,
     /// Print products not made by this build (`Print::Defer`): (kind, cache key).
     pub deferred: Vec<(String, cache::Key)>,
+    /// Files linked from the last good build instead of written (`serve`).
+    pub linked: usize,
 }
 
 #[derive(Debug)]
@@ -115,6 +117,11 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
             BuildError::Io(format!("cannot create a staging folder beside {}: {e}", opts.out_dir.display()))
         })?
     };
+    // `serve`: what is unchanged since the last good build is linked from it, not written again.
+    let out = match memo {
+        Some(m) => out.linking_from(m.slot::<output::Linker>()),
+        None => out,
+    };
     let mut phases = render::phases();
     if run.print == Print::Skip {
         // No typesetting at all; the posters' PNG/PDF are skipped by the cache's mode.
@@ -159,6 +166,7 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
             )
             .collect(),
         deferred: cache.deferred(),
+        linked: out.linked_count(),
     };
     if !errors.is_empty() {
         if let Some(m) = memo {

@@ -16,6 +16,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod interner;
+mod link;
+use interner::Interner;
+pub use link::Linker;
+use link::{Linking, write_new};
+
 /// A validated path inside the output folder: relative, `/`-separated, no `..`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OutPath(String);
@@ -62,6 +68,8 @@ pub struct Output {
     link_strings: Mutex<Interner>,
     errors: Mutex<Vec<Diagnostic>>,
     bytes: AtomicU64,
+    /// `serve`: files unchanged since the last good build are linked from it.
+    linking: Option<Linking>,
 }
 
 impl Output {
@@ -97,7 +105,22 @@ impl Output {
             link_strings: Mutex::default(),
             errors: Mutex::default(),
             bytes: AtomicU64::new(0),
+            linking: None,
         }
+    }
+
+    /// Links files whose bytes are those of the last good build `linker`
+    /// knows instead of writing them (`serve`; see `output/link.rs`).
+    pub fn linking_from(mut self, linker: std::sync::Arc<Linker>) -> Self {
+        if self.staging.is_some() {
+            self.linking = Some(Linking::new(linker));
+        }
+        self
+    }
+
+    /// Files linked from the last good build instead of written.
+    pub fn linked_count(&self) -> usize {
+        self.linking.as_ref().map_or(0, Linking::linked)
     }
 
     /// Adds one file. Errors are collected, not returned, so renderers keep going.
@@ -131,7 +154,7 @@ impl Output {
                 target
                     .parent()
                     .map_or(Ok(()), fs::create_dir_all)
-                    .and_then(|_| fs::File::create(&target))
+                    .and_then(|_| fs::OpenOptions::new().write(true).create_new(true).open(&target))
                     .and_then(|f| {
                         counter.inner = Some(std::io::BufWriter::with_capacity(256 * 1024, f));
                         write(&mut counter)?;
@@ -176,7 +199,12 @@ impl Output {
         self.set_size(&path, bytes.len() as u64);
         if let Some(staging) = &self.staging {
             let target = staging.join(path.as_str());
-            let res = target.parent().map_or(Ok(()), fs::create_dir_all).and_then(|_| fs::write(&target, bytes));
+            // Always a new file (a staging folder starts empty and paths are claimed
+            // once): nothing is ever written into a file linked from the last build.
+            let res = target.parent().map_or(Ok(()), fs::create_dir_all).and_then(|_| match &self.linking {
+                Some(l) => l.put(&path, &target, bytes),
+                None => write_new(&target, bytes),
+            });
             if let Err(e) = res {
                 self.error(Diagnostic::new("io", format!("cannot write {}: {e}", target.display())));
             }
@@ -266,6 +294,12 @@ impl Output {
         let res = swap_in(&staging, out_dir);
         if res.is_err() {
             let _ = fs::remove_dir_all(&staging);
+        }
+        if let Some(l) = self.linking.take() {
+            match (&res, beside(out_dir)) {
+                (Ok(_), Ok((parent, name))) => l.committed(parent.join(name)),
+                _ => l.failed(),
+            }
         }
         res
     }
@@ -467,35 +501,6 @@ impl std::io::Write for CountingWriter {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.as_mut().map_or(Ok(()), |w| w.flush())
-    }
-}
-
-/// Link strings stored once, referred to by index.
-#[derive(Default)]
-struct Interner {
-    ids: rustc_hash::FxHashMap<Box<str>, u32>,
-    strings: Vec<Box<str>>,
-}
-
-impl Interner {
-    fn intern_all(&mut self, items: Vec<&str>) -> Vec<u32> {
-        items
-            .into_iter()
-            .map(|s| {
-                let s: std::borrow::Cow<str> = if s.contains('&') { s.replace("&amp;", "&").into() } else { s.into() };
-                if let Some(&id) = self.ids.get(&*s) {
-                    return id;
-                }
-                let id = self.strings.len() as u32;
-                self.strings.push(s.as_ref().into());
-                self.ids.insert(s.as_ref().into(), id);
-                id
-            })
-            .collect()
-    }
-
-    fn get(&self, id: u32) -> &str {
-        &self.strings[id as usize]
     }
 }
 

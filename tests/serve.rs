@@ -730,6 +730,52 @@ fn a_title_edit_rerenders_only_the_pages_that_show_it() {
     }
 }
 
+/// Issue 13: a rebuild with a memo (serve's) links the files that did not
+/// change from the last good build instead of writing them: they stay the same
+/// files (same inode, same bytes), the edited page is a new file, and the last
+/// good build's copy of it is never written into (a link the test holds to it
+/// keeps the old title).
+#[test]
+fn serve_rebuilds_link_unchanged_files_and_replace_changed_ones() {
+    use onestop::build::{Print, RunOptions, build_run};
+    use std::os::unix::fs::MetadataExt as _;
+    let site = copy_site();
+    let root = site.path();
+    let served = tempfile::tempdir().unwrap();
+    let out = served.path().join("out");
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: out.clone(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    };
+    let run = RunOptions { print: Print::Skip, preview_url: Some("http://127.0.0.1:1111/".into()) };
+    let memo = Memo::new();
+    let first = build_run(&opts, Some(&memo), &run).unwrap();
+    assert_eq!(first.linked, 0);
+    let page = format!("{}index.html", &PAGE[1..]);
+    let unchanged = ["static/css/site.css", "thu-tuc/cap-c-o-uu-dai-mau-rcep/index.html", "robots.txt"];
+    let before: Vec<(u64, Vec<u8>)> = unchanged
+        .iter()
+        .map(|p| (std::fs::metadata(out.join(p)).unwrap().ino(), std::fs::read(out.join(p)).unwrap()))
+        .collect();
+    let held = served.path().join("held-page");
+    std::fs::hard_link(out.join(&page), &held).unwrap();
+
+    edit(root, RECORD, TITLE, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (sửa)");
+    let second = build_run(&opts, Some(&memo), &run).unwrap();
+    assert!(second.linked > second.files / 2 && second.linked < second.files, "{second:?}");
+    for (p, (ino, bytes)) in unchanged.iter().zip(&before) {
+        let meta = std::fs::metadata(out.join(p)).unwrap();
+        assert_eq!(meta.ino(), *ino, "{p} is linked from the last build");
+        assert!(std::fs::read(out.join(p)).unwrap() == *bytes, "{p} has the same bytes");
+    }
+    assert!(std::fs::read_to_string(out.join(&page)).unwrap().contains("bảo đảm đầu tư (sửa)"));
+    let old = std::fs::read_to_string(&held).unwrap();
+    assert!(old.contains(TITLE) && !old.contains("(sửa)"), "the last good build's page was not written into");
+}
+
 /// Issue 13: `build` fills the cache `serve` starts from (print products use
 /// site.toml's address, not serve's), an edit's pages are served before its
 /// print products are made (the background job is held by a test hook), the
@@ -764,6 +810,8 @@ fn serve_shares_the_print_cache_with_build_and_updates_pages_before_print_produc
     let leaflet = "/in-an/ap-dung-bien-phap-bao-dam-dau-tu.pdf";
     let (status, old) = serve.get(leaflet);
     assert_eq!(status, 200, "{}", serve.log());
+    let (other_leaflet, css) = ("/in-an/cap-c-o-uu-dai-mau-rcep.pdf", "/static/css/site.css");
+    let (other_before, css_before) = (serve.get(other_leaflet), serve.get(css));
     let n = serve.line_count();
     edit(root, RECORD, TITLE, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (sửa)");
     let line = serve
@@ -772,6 +820,10 @@ fn serve_shares_the_print_cache_with_build_and_updates_pages_before_print_produc
     assert!(line.contains("to make in the background") && !line.contains(" 0 to make"), "{line}");
     assert!(serve.get(PAGE).1.contains("bảo đảm đầu tư (sửa)"), "the page shows the edit at once");
     assert!(serve.get(leaflet).1 == old, "the old leaflet is served until the new one is made");
+    // Files the edit does not change are linked from the last build: served as before.
+    assert!(line.contains("output files linked from the last build"), "{line}");
+    assert!(serve.get(other_leaflet) == other_before && other_before.0 == 200, "an unchanged leaflet");
+    assert!(serve.get(css) == css_before && css_before.0 == 200, "the style sheet");
 
     let n = serve.line_count();
     std::fs::remove_file(&hold).unwrap();

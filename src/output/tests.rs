@@ -188,3 +188,58 @@ fn the_last_good_output_of_a_dead_run_is_renamed_back() {
     assert_eq!(fs::read_to_string(public.join("index.html")).unwrap(), "last good");
     assert_eq!(names(dir.path()), ["public"]);
 }
+
+/// `serve`'s rebuilds: a file with the bytes of the last good build is a
+/// hard link to it, a changed one a new file; the last good build's files are
+/// never written into (a link taken to the old version keeps the old bytes),
+/// and a failed build changes neither the output nor what the linker knows.
+#[test]
+fn linked_rebuilds_share_unchanged_files_and_never_write_into_them() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    let linker = std::sync::Arc::new(Linker::default());
+    let ino = |p: &str| fs::metadata(public.join(p)).unwrap().ino();
+    let build = |files: &[(&str, &str)]| {
+        let out = Output::staging_for(&public).unwrap().linking_from(linker.clone());
+        for (p, b) in files {
+            out.put("t", p, b.as_bytes());
+        }
+        out
+    };
+    let first = build(&[("a/same.pdf", "same"), ("page.html", "old")]);
+    assert_eq!(first.linked_count(), 0);
+    first.commit(&public).unwrap();
+    let (same, page) = (ino("a/same.pdf"), ino("page.html"));
+    let held = dir.path().join("held-old-page");
+    fs::hard_link(public.join("page.html"), &held).unwrap();
+
+    let second = build(&[("a/same.pdf", "same"), ("page.html", "new"), ("added.html", "x")]);
+    assert_eq!(second.linked_count(), 1);
+    // Before the swap, public/ is the last good build, untouched.
+    assert_eq!(fs::read_to_string(public.join("page.html")).unwrap(), "old");
+    second.commit(&public).unwrap();
+    assert_eq!(ino("a/same.pdf"), same, "the unchanged file is the same file");
+    assert_ne!(ino("page.html"), page, "the changed file is a new file");
+    assert_eq!(fs::read_to_string(public.join("a/same.pdf")).unwrap(), "same");
+    assert_eq!(fs::read_to_string(public.join("page.html")).unwrap(), "new");
+    assert_eq!(fs::read_to_string(&held).unwrap(), "old", "the old file was not written into");
+
+    // A failed build: public/ and the linker are as they were.
+    let failed = build(&[("a/same.pdf", "same"), ("page.html", "broken")]);
+    assert_eq!(failed.linked_count(), 1);
+    failed.discard();
+    assert_eq!(fs::read_to_string(public.join("page.html")).unwrap(), "new");
+    assert_eq!(ino("a/same.pdf"), same);
+    let third = build(&[("a/same.pdf", "same"), ("page.html", "new")]);
+    assert_eq!(third.linked_count(), 2);
+    third.commit(&public).unwrap();
+    assert_eq!(names(dir.path()), ["held-old-page", "public"], "no staging or old folder left");
+
+    // `build` (no linker) writes every file anew.
+    let full = Output::staging_for(&public).unwrap();
+    full.put("t", "a/same.pdf", b"same");
+    assert_eq!(full.linked_count(), 0);
+    full.commit(&public).unwrap();
+    assert_ne!(ino("a/same.pdf"), same);
+}

@@ -213,13 +213,15 @@ impl Server {
                     println!("built in {ms:.0} ms: {} pages, {} files{print}", summary.html_pages, summary.files);
                 } else {
                     println!(
-                        "{what}rebuilt in {ms:.0} ms: {} page{} re-rendered, {} unchanged; {} file{} parsed, {} unchanged{print}",
+                        "{what}rebuilt in {ms:.0} ms: {} page{} re-rendered, {} unchanged; {} file{} parsed, {} unchanged; {} of {} output files linked from the last build{print}",
                         s.pages_rendered,
                         if s.pages_rendered == 1 { "" } else { "s" },
                         s.pages_reused,
                         s.files_parsed,
                         if s.files_parsed == 1 { "" } else { "s" },
-                        s.files_reused
+                        s.files_reused,
+                        summary.linked,
+                        summary.files
                     );
                 }
                 let _ = std::io::stdout().flush();
