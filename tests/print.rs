@@ -705,3 +705,98 @@ fn english_leaflet_text_marks_what_is_only_in_vietnamese() {
     }
     assert!(checked > 10, "the example has English records with steps and documents ({checked})");
 }
+
+/// The Board's units and a 20-working-day internal process (4 h + 18 days + 8 h + 4 h; as
+/// tests/process.rs) for the construction permit of tests/fixtures/valid-min.
+const PROCESS_UNITS: &str = r#"
+[[units]]
+key = "mot-cua"
+name = "Bộ phận Một cửa"
+kind = "one-stop"
+
+[[units]]
+key = "phong-xay-dung"
+name = "Phòng Quản lý quy hoạch và xây dựng"
+kind = "division"
+
+[[units]]
+key = "lanh-dao"
+name = "Lãnh đạo Ban"
+kind = "leadership"
+"#;
+
+const PROCESS: &str = r#"
+[[internal_process]]
+[[internal_process.steps]]
+action = "Tiếp nhận hồ sơ"
+unit = "mot-cua"
+time = 4
+time_unit = "hours"
+
+[[internal_process.steps]]
+action = "Thẩm định hồ sơ"
+unit = "phong-xay-dung"
+time = 18
+time_unit = "working-days"
+
+[[internal_process.steps]]
+action = "Xin ý kiến Sở Xây dựng"
+agency = "Sở Xây dựng"
+time = 8
+time_unit = "hours"
+
+[[internal_process.steps]]
+action = "Ký duyệt"
+unit = "lanh-dao"
+time = 4
+time_unit = "hours"
+"#;
+
+/// Issue 15: "the journey poster and the catalogue can show, per procedure, the total
+/// internal time and the number of units involved (a diagram option)". The catalogues
+/// follow the journey diagram (the one with `inline = true`): with its
+/// `internal_process = true`, the A4 and A1 catalogues print "Nội bộ: 20 ngày làm việc,
+/// 4 đơn vị" under the time of the one record with an internal process (three units of
+/// the Board and one other agency), and nothing for the two without; off by default.
+#[test]
+fn catalogues_show_each_records_internal_process_with_the_journey_diagrams_option() {
+    if !poppler("catalogues_show_each_records_internal_process_with_the_journey_diagrams_option") {
+        return;
+    }
+    for option in [true, false] {
+        let d = tempfile::tempdir().unwrap();
+        let from = root().join("tests/fixtures/valid-min");
+        for e in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let rel = e.path().strip_prefix(&from).unwrap();
+            if rel.starts_with(".onestop-cache") || rel.starts_with("public") {
+                continue;
+            }
+            if e.file_type().is_dir() {
+                fs::create_dir_all(d.path().join(rel)).unwrap();
+            } else {
+                fs::copy(e.path(), d.path().join(rel)).unwrap();
+            }
+        }
+        let site = d.path().join("site.toml");
+        fs::write(&site, format!("{}{PROCESS_UNITS}", fs::read_to_string(&site).unwrap())).unwrap();
+        let rec = d.path().join("content/procedures/xay-dung/cap-giay-phep-xay-dung.toml");
+        fs::write(&rec, format!("{}{PROCESS}", fs::read_to_string(&rec).unwrap())).unwrap();
+        fs::create_dir_all(d.path().join("diagrams")).unwrap();
+        let spec = format!("title = \"Hành trình\"\ninline = true\ninternal_process = {option}\n");
+        fs::write(d.path().join("diagrams/hanh-trinh.toml"), spec).unwrap();
+        let out = d.path().join("public");
+        build_into(d.path(), &out);
+        for name in ["danh-muc-thu-tuc-a4.pdf", "danh-muc-thu-tuc-a1.pdf"] {
+            let text = flat(&pdf_text(&out.join("in-an").join(name)));
+            let text: String = text.nfc().collect();
+            assert!(text.contains("1.009794") && text.contains("1.009645"), "{name}: the three records");
+            let found = text.matches("Nội bộ:").count();
+            if option {
+                assert!(text.contains("Nội bộ: 20 ngày làm việc, 4 đơn vị"), "{name}: the process's total:\n{text}");
+                assert_eq!(found, 1, "{name}: only the record with a process");
+            } else {
+                assert_eq!(found, 0, "{name}: off unless the journey diagram sets it");
+            }
+        }
+    }
+}

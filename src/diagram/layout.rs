@@ -6,6 +6,7 @@
 //! cannot cross a block.
 
 mod columns;
+pub mod items;
 mod pass;
 mod route;
 
@@ -32,6 +33,8 @@ pub struct Profile {
     pub pad: f64,
     pub min_col: f64,
     pub stroke: f64,
+    /// The QR code's symbol (its quiet zone lies outside), in canvas units; 0 on the website.
+    pub qr: f64,
     /// Title, legend and footer (posters); the website page has its own.
     pub poster: bool,
 }
@@ -43,7 +46,8 @@ impl Profile {
     /// legible at arm's length); smaller paper prints the same design scaled.
     /// The title is 72 pt on A1 and scales with the paper (≈ 102 pt on A0, 51 pt
     /// on A2): `title` is its size on the paper, and `layout` keeps it so whatever
-    /// the canvas scale.
+    /// the canvas scale. The QR code does the same: QR_MM on A1 (issue 12: at least
+    /// 80 mm on A1 and A0, scannable from about 1.5 m), ≈ 116 mm on A0, 58 mm on A2.
     pub fn poster(d: &Diagram) -> Profile {
         let (paper_short, _) = d.paper.size_mm();
         let (short, long) = d.paper.size_mm();
@@ -63,6 +67,7 @@ impl Profile {
             pad: 2.6,
             min_col: 50.0,
             stroke: 0.35,
+            qr: QR_MM * paper_short / 594.0,
             poster: true,
         }
     }
@@ -85,6 +90,7 @@ impl Profile {
             pad: 7.0,
             min_col: 150.0,
             stroke: 1.0,
+            qr: 0.0,
             poster: false,
         }
     }
@@ -190,18 +196,42 @@ pub struct Layout<'a> {
     pub legend_items_y: f64,
     pub footer_x: f64,
     pub footer_w: f64,
+    /// The QR code's symbol side (0: no code).
+    pub qr: f64,
 }
 
-pub const FOOTER_W: f64 = 150.0;
+/// Width of the QR code's caption at its right (the portal, agency, edition and note), in
+/// canvas mm: at 14 pt its lines stand beside the code rather than below it.
+pub const FOOTER_TEXT_W: f64 = 72.0;
 /// Line height of the poster title, in ems.
 pub const TITLE_LH: f64 = 1.1;
 /// Share of the inner width the agency's name may take, right of the subtitle.
 pub const AGENCY_W: f64 = 0.25;
-pub const QR_SIZE: f64 = 38.0;
+/// The QR code's symbol side on A1 paper, in mm, without its quiet zone.
+pub const QR_MM: f64 = 82.0;
+/// The quiet zone around a QR symbol, in modules.
+pub const QR_QUIET: f64 = 2.0;
+/// The space between the title's last line and the subtitle, in ems of the title: with the
+/// title's tight leading (its descent reaches 0.145 em below its line), this leaves 0.31 em
+/// between the title's descent and the subtitle's ascent (Be Vietnam Pro's 0.265 and 1.0 em).
+pub const SUBTITLE_GAP: f64 = 0.46;
 /// A legend explanation wraps to at least this many ems (≈ 60 characters a line).
 pub const LEGEND_TEXT_EMS: f64 = 26.0;
 /// Space above a block's "Sau: …" note (in pads), where its rule runs.
 pub const NOTE_GAP: f64 = 1.2;
+
+/// The widest quiet zone a QR symbol of side `qr` has (QR_QUIET modules of the smallest
+/// symbol, 21 modules): the legend's gap leaves it free at the left, the caption at the right.
+pub fn quiet_zone(qr: f64) -> f64 {
+    QR_QUIET * qr / 21.0
+}
+
+/// The space between the title's last line and the subtitle (or the agency under it):
+/// SUBTITLE_GAP of the title, less the room above the subtitle's ascent in its line box.
+/// (`text` sets a line's ascent 0.13 em below its box's top.)
+pub fn subtitle_gap(title: f64, subtitle: f64, below: bool) -> f64 {
+    if below { (SUBTITLE_GAP * title - 0.13 * subtitle).max(0.0) } else { 0.0 }
+}
 
 /// Lays out the diagram. A fixed canvas that cannot hold it grows (same
 /// proportions, so text prints smaller) until it does: nothing is cut off.
@@ -220,12 +250,14 @@ pub fn layout<'a>(
     let mut profile = profile.clone();
     // A poster's title keeps its size on the paper (`profile.title`) when the canvas scales.
     let title_on_paper = profile.title;
+    let qr_on_paper = profile.qr;
     let paper_w = min_canvas_w;
     let scale = |p: &mut Profile, k: f64| {
         p.canvas_w *= k;
         p.canvas_h = p.canvas_h.map(|h| h * k);
         if p.poster {
             p.title = title_on_paper * p.canvas_w / paper_w;
+            p.qr = qr_on_paper * p.canvas_w / paper_w;
         }
     };
     scale(&mut profile, 1.0);
@@ -294,7 +326,7 @@ pub fn layout<'a>(
 /// The spacing an overfull poster tries, in order, before its type would shrink:
 /// gutters and row gaps a fifth narrower (arrow tracks stay 3 mm apart), then columns
 /// down to 42 mm on A1 (more of them: long titles wrap into more lines and blocks grow
-/// taller), then a smaller inner padding.
+/// taller), then a smaller inner padding, then columns down to 38 mm.
 fn tighter(p: &Profile) -> Vec<Profile> {
     let mut out = Vec::new();
     let mut t = p.clone();
@@ -304,6 +336,10 @@ fn tighter(p: &Profile) -> Vec<Profile> {
     t.min_col *= 0.84;
     out.push(t.clone());
     t.pad *= 0.8;
+    out.push(t.clone());
+    // The whole journey in English on A1 portrait, beside a legend whose rows are all
+    // counted and an 80 mm QR code: columns down to 38 mm.
+    t.min_col *= 0.9;
     out.push(t);
     out
 }

@@ -8,7 +8,7 @@ pub mod raster;
 pub mod svg;
 
 use crate::lang::{Lang, Strings, tr};
-use crate::model::{Diagram, Site};
+use crate::model::{Diagram, Procedure, Responsible, Site};
 use layout::{Labels, Profile};
 use measure::{FONT_FILES, Measurer};
 use std::collections::BTreeMap;
@@ -65,6 +65,32 @@ pub fn labels(site: &Site, d: &Diagram, lang: Lang, strings: &Strings) -> Labels
 pub fn edition(site: &Site, lang: Lang) -> Option<String> {
     let e = site.config.edition.as_ref()?;
     Some(if lang == Lang::En { e.clone() } else { crate::text::format_date_vi(e) })
+}
+
+/// "Nội bộ: 20 ngày làm việc, 4 đơn vị": the total of a record's internal process in
+/// working days (8 working hours a day; a range when its cases or channels differ) and how
+/// many units and other agencies take part (each once), in the words `label` gives for
+/// "internal_process", "working_days" and "units". None for a record without one. The
+/// posters' blocks and the print catalogues say the same.
+pub fn process_summary(p: &Procedure, lang: Lang, label: &dyn Fn(&'static str) -> String) -> Option<String> {
+    let totals = p.internal_process.iter().map(|ip| ip.total_hours / crate::load::process::HOURS_PER_DAY);
+    let (lo, hi) =
+        totals.fold(None, |acc: Option<(f64, f64)>, d| Some(acc.map_or((d, d), |(a, b)| (a.min(d), b.max(d)))))?;
+    let mut distinct: Vec<&Responsible> = Vec::new();
+    for r in p.internal_process.iter().flat_map(|ip| ip.steps.iter().map(|s| &s.responsible)) {
+        if !distinct.contains(&r) {
+            distinct.push(r);
+        }
+    }
+    let days =
+        if (hi - lo).abs() < 1e-9 { lang.number(hi) } else { format!("{}–{}", lang.number(lo), lang.number(hi)) };
+    Some(format!(
+        "{}: {days} {}, {} {}",
+        label("internal_process"),
+        label("working_days"),
+        distinct.len(),
+        label("units")
+    ))
 }
 
 /// A rendered diagram SVG and the facts about it the renderers report.

@@ -6,7 +6,7 @@ mod block;
 mod footer;
 mod legend;
 
-use super::layout::{AGENCY_W, Labels, Layout, Profile};
+use super::layout::{AGENCY_W, Labels, Layout, Profile, subtitle_gap};
 use super::measure::{FAMILY, Measurer, Weight};
 use crate::model::Site;
 pub use footer::qr_path;
@@ -195,6 +195,8 @@ fn write_header(w: &mut W, layout: &Layout, labels: &Labels) {
         w.text(pr.margin, top, size, Weight::Bold, LANE_FILL, l, "title");
     }
     y += layout.header_lines.len() as f64 * layout.title_lh();
+    let below = !layout.subtitle_lines.is_empty() || !layout.agency_beside_title;
+    y += subtitle_gap(layout.title_size, pr.subtitle, below);
     w.lines(pr.margin, y, pr.subtitle, Weight::Regular, MUTED, &layout.subtitle_lines, "subtitle");
     let (agency_lines, agency_y) = if layout.agency_beside_title {
         // On the title's first line, sharing its baseline.

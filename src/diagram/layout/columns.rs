@@ -3,7 +3,7 @@
 
 use super::{Labels, NOTE_GAP, Profile};
 use crate::diagram::measure::{Measurer, Weight};
-use crate::model::{Procedure, Responsible, Site};
+use crate::model::{Procedure, Site};
 
 pub(super) struct Measured<'a> {
     pub(super) p: &'a Procedure,
@@ -64,28 +64,10 @@ pub(super) fn measure_block<'a>(
     Measured { p, band_lines, band_h, title_lines, time_lines, process_lines, note_lines, h, alternative }
 }
 
-/// "Nội bộ: 20 ngày làm việc, 4 đơn vị": the total of the record's internal process in
-/// working days (8 working hours a day; a range when its cases or channels differ) and
-/// how many units and other agencies take part. None for a record without one.
+/// "Nội bộ: 20 ngày làm việc, 4 đơn vị": the record's internal process as
+/// `crate::diagram::process_summary` words it. None for a record without one.
 pub(super) fn process_text(p: &Procedure, labels: &Labels) -> Option<String> {
-    let totals = p.internal_process.iter().map(|ip| ip.total_hours / crate::load::process::HOURS_PER_DAY);
-    let (lo, hi) =
-        totals.fold(None, |acc: Option<(f64, f64)>, d| Some(acc.map_or((d, d), |(a, b)| (a.min(d), b.max(d)))))?;
-    let mut distinct: Vec<&Responsible> = Vec::new();
-    for r in p.internal_process.iter().flat_map(|ip| ip.steps.iter().map(|s| &s.responsible)) {
-        if !distinct.contains(&r) {
-            distinct.push(r);
-        }
-    }
-    let num = |d: f64| labels.lang.number(d);
-    let days = if (hi - lo).abs() < 1e-9 { num(hi) } else { format!("{}–{}", num(lo), num(hi)) };
-    Some(format!(
-        "{}: {days} {}, {} {}",
-        labels.get("internal_process"),
-        labels.get("working_days"),
-        distinct.len(),
-        labels.get("units")
-    ))
+    crate::diagram::process_summary(p, labels.lang, &|k| labels.get(k).to_string())
 }
 
 /// Columns per stage: each stage starts with one, then the stage with the

@@ -3,7 +3,10 @@
 
 use super::columns::{Measured, allocate, measure_block, partition};
 use super::route::{corridor_h, route};
-use super::{AGENCY_W, BlockBox, FOOTER_W, LEGEND_TEXT_EMS, Labels, Lane, Layout, LegendLevel, Profile, QR_SIZE};
+use super::{
+    AGENCY_W, BlockBox, FOOTER_TEXT_W, LEGEND_TEXT_EMS, Labels, Lane, Layout, LegendLevel, Profile, quiet_zone,
+    subtitle_gap,
+};
 use crate::diagram::measure::{Measurer, Weight};
 use crate::lang::Lang;
 use crate::model::{Diagram, Procedure, Site};
@@ -62,11 +65,12 @@ pub(super) fn try_layout_noted<'a>(
     let header = header(pr, labels, m, inner_w);
     let lane_y = header.lane_y;
 
-    // Legend and footer, anchored to the bottom.
-    let footer_w = if pr.poster { FOOTER_W } else { 0.0 };
+    // Legend and footer, anchored to the bottom: the QR code, then its caption at its right.
+    let qr = if pr.poster && d.qr { pr.qr } else { 0.0 };
+    let footer_w = if pr.poster { qr + quiet_zone(qr) + pr.pad + FOOTER_TEXT_W } else { 0.0 };
     let legend_w = inner_w - footer_w - pr.gap;
     let (legend, bottom_h) =
-        if pr.poster { legend_levels(site, d, pr, labels, m, legend_w) } else { (Vec::new(), 0.0) };
+        if pr.poster { legend_levels(site, d, pr, labels, m, legend_w, qr) } else { (Vec::new(), 0.0) };
 
     let (best, fits) = pass.choose_columns(inner_w, lane_y, bottom_h);
     let Some(cols) = best else {
@@ -82,7 +86,9 @@ pub(super) fn try_layout_noted<'a>(
     // A poster with room to spare spreads its rows (each gap up to 2.5 × the row gap)
     // rather than leave an empty band above the legend.
     if let (true, Some(h)) = (pr.poster, pr.canvas_h) {
-        let spare = h - pr.margin - bottom_h - grid_bottom;
+        // The lanes' tint (2 pads below the blocks) stays clear of the QR code's quiet zone.
+        let clear = (quiet_zone(qr) + 2.0 * pr.pad - pr.gap).max(0.0);
+        let spare = h - pr.margin - bottom_h - grid_bottom - clear;
         grid_bottom = spread_rows(pr, &mut blocks, spare, grid_bottom);
     }
     let (arrows, arrows_omitted) =
@@ -115,6 +121,7 @@ pub(super) fn try_layout_noted<'a>(
         legend_items_y,
         footer_x: pr.canvas_w - pr.margin - footer_w,
         footer_w,
+        qr,
     };
     (layout, fits)
 }
@@ -157,8 +164,10 @@ fn header(pr: &Profile, labels: &Labels, m: &Measurer, inner_w: f64) -> Header {
         m.width(Weight::Bold, t, pr.title) + pr.gap + m.width(Weight::SemiBold, &labels.agency, pr.lane) <= inner_w
     });
     let agency_h = if beside { 0.0 } else { agency.len() as f64 * pr.lh(pr.lane) };
-    // The header sits close above the lanes it introduces.
-    y += h.len() as f64 * pr.title_lh() + (s.len() as f64 * pr.lh(pr.subtitle)).max(agency_h) + pr.gap * 0.6;
+    // The subtitle (or the agency) stands clear of the title's descenders; the header sits
+    // close above the lanes it introduces.
+    let below = (s.len() as f64 * pr.lh(pr.subtitle)).max(agency_h);
+    y += h.len() as f64 * pr.title_lh() + subtitle_gap(pr.title, pr.subtitle, below > 0.0) + below + pr.gap * 0.6;
     Header { lines: h, subtitle_lines: s, agency_beside_title: beside, lane_y: y }
 }
 
@@ -173,6 +182,7 @@ fn legend_levels(
     labels: &Labels,
     m: &Measurer,
     legend_w: f64,
+    qr: f64,
 ) -> (Vec<LegendLevel>, f64) {
     let lh = pr.lh(pr.body);
     let lang = labels.lang;
@@ -212,13 +222,28 @@ fn legend_levels(
         legend.push(LegendLevel { level: i, x, y: row_top, w: cell, h, label_w, text_w, label_lines, meaning_lines });
     }
     let tallest = row_top + row_h;
-    let legend_h = if d.legend { lh * 1.3 + tallest + pr.row_gap + 3.0 * lh } else { 0.0 };
-    let footer_h = QR_SIZE + 5.0 * lh;
+    // The items' rows as measured (the "Sau: …" note's item counted when arrows may leave
+    // a relation to a note), and half a line below them.
+    let item_rows = super::items::rows(pr, labels, m, pr.margin + legend_w, d.arrows) as f64;
+    let legend_h =
+        if d.legend { lh * 1.3 + tallest + pr.row_gap + item_rows * super::items::row_h(pr) + 0.5 * lh } else { 0.0 };
+    // The QR code (its quiet zone lies in the gap above and the margin below), or its
+    // caption's lines (about seven).
+    let footer_h = qr.max(caption_lines(pr, labels, m, qr > 0.0) as f64 * lh);
     let bottom_h = legend_h.max(footer_h) + pr.gap;
     if !d.legend {
         legend.clear();
     }
     (legend, bottom_h)
+}
+
+/// Lines of the QR code's caption as `svg::footer` writes it at FOOTER_TEXT_W: "file online
+/// at" and the portal (with a code; the address counted as two lines, it is not known
+/// here), the agency, the edition (one line) and the note.
+fn caption_lines(pr: &Profile, labels: &Labels, m: &Measurer, qr: bool) -> usize {
+    let lines = |t: &str| m.wrap(Weight::Regular, t, pr.body, FOOTER_TEXT_W).len();
+    let portal = if qr { m.wrap(Weight::Bold, labels.get("file_online"), pr.body, FOOTER_TEXT_W).len() + 2 } else { 0 };
+    portal + lines(&labels.agency) + 1 + labels.footer.as_deref().map_or(0, lines)
 }
 
 /// The layout of a diagram with no column count to try: header and legend only.
@@ -244,6 +269,7 @@ fn empty_layout<'a>(pr: &Profile, header: Header, legend: Vec<LegendLevel>, foot
         legend_items_y: lane_y,
         footer_x: 0.0,
         footer_w,
+        qr: 0.0,
     }
 }
 

@@ -105,7 +105,9 @@ fn write_band(w: &mut W, b: &BlockBox, level: &Level, inset: f64, id: &str) -> f
         n(b.band_h - inset),
         level.colour
     );
-    let sw_size = b.band_h - inset - pr.pad * 0.6;
+    // One line high even when the level's name wraps (narrow columns), so the swatch and
+    // the "or" chip keep to the room `measure_block` left them right of the name.
+    let sw_size = (b.band_h - inset - pr.pad * 0.6).min(pr.lh(pr.body) + pr.pad * 0.4 - inset);
     w.swatch(
         b.x + b.w - inset - pr.pad * 0.3 - sw_size,
         b.y + inset + pr.pad * 0.3,

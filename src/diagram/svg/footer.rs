@@ -1,7 +1,7 @@
 //! The poster's footer: QR code to the online portal, agency, edition and note.
 
 use super::{INK, W, esc, n};
-use crate::diagram::layout::{Labels, Layout, QR_SIZE};
+use crate::diagram::layout::{Labels, Layout, QR_QUIET, quiet_zone};
 use crate::diagram::measure::Weight;
 use std::fmt::Write;
 
@@ -12,9 +12,11 @@ pub(super) fn write_footer(w: &mut W, layout: &Layout, labels: &Labels, o: &supe
     let y0 = layout.legend_y;
     w.s.push_str(r#"<g class="footer">"#);
     let mut tx = x0;
-    if let Some(path) = o.qr_url.and_then(|url| qr_path(url, x0, y0, QR_SIZE)) {
+    // The symbol is `layout.qr` wide; its quiet zone lies in the legend's gap, the
+    // margin below and the space before the caption.
+    if let Some(path) = o.qr_url.filter(|_| layout.qr > 0.0).and_then(|url| qr_path(url, x0, y0, layout.qr)) {
         w.s.push_str(&path);
-        tx = x0 + QR_SIZE + pr.pad * 1.5;
+        tx = x0 + layout.qr + quiet_zone(layout.qr) + pr.pad;
     }
     let width = layout.footer_x + layout.footer_w - tx;
     let mut y = y0;
@@ -39,13 +41,15 @@ pub(super) fn write_footer(w: &mut W, layout: &Layout, labels: &Labels, o: &supe
     w.s.push_str("</g>");
 }
 
-/// A QR code as one path (dark modules), with its quiet zone.
+/// A QR code as one path (dark modules): the symbol is `size` wide at (`x`, `y`), on a
+/// white square that takes in its quiet zone of QR_QUIET modules.
 pub fn qr_path(url: &str, x: f64, y: f64, size: f64) -> Option<String> {
     let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
     let width = code.width();
     let colors = code.to_colors();
-    let quiet = 2.0;
-    let module = size / (width as f64 + 2.0 * quiet);
+    let module = size / width as f64;
+    let (x, y, size) = (x - QR_QUIET * module, y - QR_QUIET * module, size + 2.0 * QR_QUIET * module);
+    let quiet = QR_QUIET;
     let mut d = String::new();
     for row in 0..width {
         let mut col = 0;
@@ -70,7 +74,7 @@ pub fn qr_path(url: &str, x: f64, y: f64, size: f64) -> Option<String> {
         }
     }
     Some(format!(
-        r##"<g class="qr" data-url="{}"><rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF"/><path d="{d}" fill="#000000" shape-rendering="crispEdges"/></g>"##,
+        r##"<g class="qr" data-url="{}" data-modules="{width}"><rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF"/><path d="{d}" fill="#000000" shape-rendering="crispEdges"/></g>"##,
         esc(url),
         n(x),
         n(y),

@@ -2,7 +2,7 @@
 //! markers and outline styles.
 
 use super::{INK, MUTED, W, esc, n};
-use crate::diagram::layout::{Labels, Layout};
+use crate::diagram::layout::{Labels, Layout, items};
 use crate::diagram::measure::Weight;
 use crate::model::Site;
 use std::fmt::Write;
@@ -69,43 +69,18 @@ fn write_levels(w: &mut W, site: &Site, layout: &Layout, id: &str) {
     }
 }
 
-/// Markers and outline styles, flowing left to right.
+/// Markers and outline styles, flowing left to right as `layout::items` measured them.
 fn write_items(w: &mut W, layout: &Layout, labels: &Labels, id: &str) {
     let pr = w.pr;
-    let lh = pr.lh(pr.body);
     let right = layout.footer_x - pr.gap;
-    let icon = lh * 0.8;
-    let mut x = pr.margin;
-    let mut y = layout.legend_items_y;
-    let mut items: Vec<(&str, &'static str)> = vec![
-        ("signature", "signature"),
-        ("center", "center"),
-        ("optional", "legend_optional"),
-        ("alternative", "legend_alternative"),
-        ("arrow", "legend_arrow"),
-    ];
     // Only a poster whose blocks carry a "Sau: …" note explains it.
-    if !layout.arrows_omitted.is_empty() {
-        items.push(("after-note", "legend_after_note"));
-    }
+    let note = !layout.arrows_omitted.is_empty();
     let note_sample = format!("{}: …", labels.get("after_note"));
-    for (kind, key) in items {
-        let text = labels.get(key).to_string();
-        let or_word = labels.get("or");
-        let sample_w = match kind {
-            "signature" | "center" => icon,
-            "alternative" => w.m.width(Weight::SemiBold, or_word, pr.body) + pr.pad,
-            "after-note" => w.m.width(Weight::Regular, &note_sample, pr.body),
-            _ => lh * 2.2,
-        };
-        let text_w = w.m.width(Weight::Regular, &text, pr.body);
-        if x + sample_w + pr.pad + text_w > right && x > pr.margin {
-            x = pr.margin;
-            y += lh * 1.2;
-        }
-        write_sample(w, kind, x, y, sample_w, or_word, &note_sample, id);
-        w.text(x + sample_w + pr.pad, y, pr.body, Weight::Regular, INK, &text, "legend-item");
-        x += sample_w + pr.pad + text_w + pr.gap;
+    let or_word = labels.get("or");
+    for it in items::flow(pr, labels, w.m, right, note) {
+        let y = layout.legend_items_y + it.row as f64 * items::row_h(pr);
+        write_sample(w, it.kind, it.x, y, it.sample_w, or_word, &note_sample, id);
+        w.text(it.x + it.sample_w + pr.pad, y, pr.body, Weight::Regular, INK, labels.get(it.key), "legend-item");
     }
 }
 

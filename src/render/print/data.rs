@@ -413,8 +413,15 @@ pub fn catalogue_target(site: &Site) -> String {
     format!("{}{}", site.config.print_base_url, urls::CATALOGUE)
 }
 
-/// One catalogue row per procedure, in journey order.
-fn rows(site: &Site, t: &Strings, only_online: bool) -> Vec<Value> {
+/// Whether the catalogues show each record's internal process: they follow the journey
+/// diagram (the one with `inline = true`) and its `internal_process` option.
+pub fn catalogue_shows_process(site: &Site) -> bool {
+    site.diagrams.iter().any(|d| d.inline && d.internal_process)
+}
+
+/// One catalogue row per procedure, in journey order; `process`: with the record's
+/// internal process ("Nội bộ: 20 ngày làm việc, 4 đơn vị", null for a record without one).
+fn rows(site: &Site, t: &Strings, only_online: bool, process: bool) -> Vec<Value> {
     site.procedures
         .iter()
         .filter(|p| !only_online || is_online(p))
@@ -431,6 +438,9 @@ fn rows(site: &Site, t: &Strings, only_online: bool) -> Vec<Value> {
                 "no": i + 1, "code": p.code, "title": p.title.vi, "field": site.fields[p.field].title.vi,
                 "stage": site.stages[p.stage].number, "level": p.level, "digital_signature": p.digital_signature,
                 "service_center": p.service_center, "time": time,
+                "process": process.then(|| crate::diagram::process_summary(p, Lang::Vi, &|k| {
+                    tr(t, &format!("diagram_{k}")).to_string()
+                })).flatten(),
             })
         })
         .collect()
@@ -444,7 +454,7 @@ pub fn catalogue(site: &Site, t: &Strings) -> Value {
         "site": site_view(site, Lang::Vi),
         "levels": levels_view(site, Lang::Vi),
         "stages": site.stages.iter().map(|s| json!({"number": s.number, "title": s.title.vi})).collect::<Vec<_>>(),
-        "rows": rows(site, t, false),
+        "rows": rows(site, t, false, catalogue_shows_process(site)),
         "catalogue_url": catalogue_target(site),
         "catalogue_short": short_url(&catalogue_target(site)),
     })
@@ -458,6 +468,6 @@ pub fn guide(site: &Site, t: &Strings, page: &crate::model::Page) -> Value {
         "site": site_view(site, Lang::Vi),
         "levels": levels_view(site, Lang::Vi),
         "page": {"title": page.title.vi, "description": page.description, "body": rich(site, &page.body), "url": format!("{}{}", site.config.print_base_url, urls::page(&page.slug))},
-        "rows": rows(site, t, true),
+        "rows": rows(site, t, true, false),
     })
 }
