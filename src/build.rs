@@ -131,12 +131,7 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
     }
     let total: usize = phases.iter().flatten().map(|r| r.estimate(&site)).sum();
     let bar = progress_bar(opts, total);
-    let cache = match (opts.check_only, run.print) {
-        (true, _) => Cache::disabled(),
-        (false, Print::All) => Cache::open(&opts.root),
-        (false, Print::Skip) => Cache::open(&opts.root).with_mode(cache::Mode::Skip, None),
-        (false, Print::Defer) => Cache::open(&opts.root).with_mode(cache::Mode::Defer, Some(opts.out_dir.clone())),
-    };
+    let cache = open_cache(opts, run);
     let ctx = RenderCtx { theme: &theme, cache: &cache, memo };
     let render_started = Instant::now();
     run_phases(&phases, &site, &ctx, &out, &|n: u64| bar.inc(n));
@@ -156,15 +151,7 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
         cache_hits: cache.hits(),
         cache_misses: cache.misses(),
         cache_kinds: cache.kind_counts(),
-        // Print products carry the site's address in their QR codes: say when it cannot work.
-        warnings: site
-            .warnings
-            .iter()
-            .cloned()
-            .chain(
-                (run.print != Print::Skip).then(|| render::print::print_address_warnings(&site)).into_iter().flatten(),
-            )
-            .collect(),
+        warnings: content_warnings(&site, run),
         deferred: cache.deferred(),
         linked: out.linked_count(),
     };
@@ -199,6 +186,23 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
     let mut summary = summary;
     summary.warnings.extend(output_notes);
     Ok(BuildSummary { total_time: started.elapsed(), ..summary })
+}
+
+/// The print cache as the run asks: none for `check`, skipping or deferring typesetting.
+fn open_cache(opts: &BuildOptions, run: &RunOptions) -> Cache {
+    match (opts.check_only, run.print) {
+        (true, _) => Cache::disabled(),
+        (false, Print::All) => Cache::open(&opts.root),
+        (false, Print::Skip) => Cache::open(&opts.root).with_mode(cache::Mode::Skip, None),
+        (false, Print::Defer) => Cache::open(&opts.root).with_mode(cache::Mode::Defer, Some(opts.out_dir.clone())),
+    }
+}
+
+/// The content's warnings, and (when printing) those about the address the
+/// print products' QR codes carry.
+fn content_warnings(site: &Site, run: &RunOptions) -> Vec<Diagnostic> {
+    let print = (run.print != Print::Skip).then(|| render::print::print_address_warnings(site));
+    site.warnings.iter().cloned().chain(print.into_iter().flatten()).collect()
 }
 
 fn check_arguments(opts: &BuildOptions, run: &RunOptions) -> Result<(), BuildError> {

@@ -1,11 +1,12 @@
 //! `site.toml` → `SiteConfig`, the active level scheme, stages and fields.
 
+mod embed;
 mod feedback;
 
 use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, SourceText};
 use crate::levels::{self, LevelDef};
-use crate::model::{EmbedConfig, Field, Level, Organisation, SiteConfig, Stage, Text, Unit};
+use crate::model::{Field, Level, Organisation, SiteConfig, Stage, Text, Unit};
 use crate::schema;
 use crate::text;
 use serde::Deserialize;
@@ -36,14 +37,7 @@ struct RawSite {
     feedback: Option<feedback::RawFeedback>,
     #[serde(default)]
     units: Vec<RawUnit>,
-    embed: Option<RawEmbed>,
-}
-
-#[derive(Deserialize)]
-struct RawEmbed {
-    views: Option<Vec<Spanned<String>>>,
-    brand_colour: Option<Spanned<String>>,
-    card_qr: Option<bool>,
+    embed: Option<embed::RawEmbed>,
 }
 
 #[derive(Deserialize)]
@@ -162,7 +156,7 @@ pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut 
     let mut warnings = Vec::new();
     let org_email = raw.organisation.email.as_deref();
     let feedback = feedback::feedback(raw.feedback.as_ref(), org_email, src, out, &mut warnings);
-    let embed = embed(&raw, src, out, &mut warnings);
+    let embed = embed::embed(raw.embed.as_ref(), src, out, &mut warnings);
     let nfc_opt = |s: &Option<String>| s.as_deref().map(text::nfc);
     let site = SiteConfig {
         title: Text { vi: text::nfc(&raw.title), en: nfc_opt(&raw.title_en) },
@@ -367,74 +361,6 @@ fn online_target(raw: &RawSite, src: &SourceText, out: &mut Vec<Diagnostic>) -> 
         }
         None => (15.0, 30.0),
     }
-}
-
-/// The brand colour the embed views use when `[embed] brand_colour` is not given (the site's header band).
-pub const EMBED_BRAND_DEFAULT: &str = "#9b1c1c";
-
-/// `[embed]`: known view names, a `#rrggbb` brand colour (warned when white text on it is below 4.5:1).
-fn embed(raw: &RawSite, src: &SourceText, out: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) -> EmbedConfig {
-    let Some(e) = &raw.embed else {
-        let views = schema::EMBED_VIEWS.iter().map(|v| v.to_string()).collect();
-        return EmbedConfig { views, brand_colour: EMBED_BRAND_DEFAULT.into(), card_qr: false };
-    };
-    let mut views: Vec<String> = Vec::new();
-    match &e.views {
-        None => views.extend(schema::EMBED_VIEWS.iter().map(|v| v.to_string())),
-        Some(list) => {
-            for v in list {
-                let name = v.get_ref();
-                if !schema::EMBED_VIEWS.contains(&name.as_str()) {
-                    let mut d = Diagnostic::new("bad-value", format!("unknown embeddable view `{name}`"))
-                        .at(src, v.span().start)
-                        .field("embed.views");
-                    d = match crate::diag::did_you_mean(name, schema::EMBED_VIEWS.iter().copied()) {
-                        Some(m) => d.hint(format!("did you mean \"{m}\"?")),
-                        None => d.hint(format!("the views are {}", schema::EMBED_VIEWS.join(", "))),
-                    };
-                    out.push(d);
-                } else if views.contains(name) {
-                    out.push(
-                        Diagnostic::new("bad-value", format!("view `{name}` is listed twice"))
-                            .at(src, v.span().start)
-                            .field("embed.views"),
-                    );
-                } else {
-                    views.push(name.clone());
-                }
-            }
-        }
-    }
-    let brand_colour = match &e.brand_colour {
-        None => EMBED_BRAND_DEFAULT.to_string(),
-        Some(c) => {
-            let hex = c.get_ref().trim();
-            let valid = hex.len() == 7 && hex.starts_with('#') && levels::parse_hex(hex).is_some();
-            if !valid {
-                out.push(
-                    Diagnostic::new("bad-value", format!("`{hex}` is not a colour as #rrggbb"))
-                        .at(src, c.span().start)
-                        .field("embed.brand_colour")
-                        .hint(format!("write six hex digits after #, e.g. \"{EMBED_BRAND_DEFAULT}\"")),
-                );
-            } else if levels::contrast(hex, "#ffffff") < 4.5 {
-                warnings.push(
-                    Diagnostic::new(
-                        "low-contrast",
-                        format!(
-                            "white text on {hex} has a contrast of {:.1}:1, below the 4.5:1 WCAG AA asks for",
-                            levels::contrast(hex, "#ffffff")
-                        ),
-                    )
-                    .at(src, c.span().start)
-                    .field("embed.brand_colour")
-                    .hint("choose a darker colour"),
-                );
-            }
-            hex.to_ascii_lowercase()
-        }
-    };
-    EmbedConfig { views, brand_colour, card_qr: e.card_qr.unwrap_or(false) }
 }
 
 fn units(raw: &RawSite, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<Unit> {
