@@ -108,7 +108,7 @@ pub const ROUTES: &[Route] = &[
     other("not_found", NOT_FOUND),
     other("sitemap", SITEMAP),
     other("robots", ROBOTS),
-    other("embed", EMBED),
+    nav(other("embed", EMBED), Menu::Footer, 5, "embed_title"),
 ];
 
 /// Named files inside the top-level routes, as templates see them (`routes.procedures_csv`).
@@ -246,6 +246,6 @@ mod tests {
     fn menus_are_in_their_order() {
         let paths = |m| menu(m).iter().map(|r| r.path).collect::<Vec<_>>();
         assert_eq!(paths(Menu::Header), [HOME, CATALOGUE, JOURNEY, LEVELS, FAQ]);
-        assert_eq!(paths(Menu::Footer), [FIELDS, DATA, CHANGES, STATISTICS, PRINT]);
+        assert_eq!(paths(Menu::Footer), [FIELDS, DATA, CHANGES, STATISTICS, PRINT, EMBED]);
     }
 }
