@@ -85,10 +85,11 @@
 
   // Words of the title (k: titles and keywords, " | " between them) and of
   // the body (summary and field), as sets and as " w w | w w " strings for phrases.
-  var prepare = function (index) {
+  // The questions from businesses (index.qa: question as title, answer as
+  // body) are prepared the same way, with a vocabulary of their own.
+  var prepareDocs = function (docs, fields, qa) {
     var vocab = new Set();
-    var fields = index.fields.map(function (f) { return terms(f).join(" "); });
-    index.docs.forEach(function (d) {
+    docs.forEach(function (d) {
       // k is folded by the generator already.
       var segs = d.k.split(" | ").map(function (s) { return words(s).map(norm); });
       d._tw = [].concat.apply([], segs);
@@ -98,7 +99,8 @@
       d._bj = " " + body.join(" ") + " | " + (fields[d.f] || "") + " ";
       d._bw = fields[d.f] ? body.concat(fields[d.f].split(" ")) : body;
       d._bs = new Set(d._bw);
-      d._code = d.c.replace(/\./g, "");
+      d._code = qa ? "" : d.c.replace(/\./g, "");
+      d._qa = qa;
       d._var = [];
       VARIANTS.forEach(function (g, gi) {
         if (g.some(function (p) { return contains(d._tj, p); })) d._var.push(gi);
@@ -106,7 +108,14 @@
       d._tw.forEach(function (w) { vocab.add(w); });
       d._bw.forEach(function (w) { vocab.add(w); });
     });
-    index._vocab = vocab;
+    return vocab;
+  };
+
+  var prepare = function (index) {
+    var fields = index.fields.map(function (f) { return terms(f).join(" "); });
+    index._vocab = prepareDocs(index.docs, fields, false);
+    index.qa = index.qa || [];
+    index._qvocab = prepareDocs(index.qa, [], true);
     index._ab = {};
     Object.keys(index.ab || {}).forEach(function (k) {
       index._ab[k] = index.ab[k].map(terms);
@@ -117,7 +126,7 @@
   // The query as terms: each with its alternatives (the word, or an
   // abbreviation's expansions), its typo neighbours, whether it is a code and
   // whether it is a stop-word.
-  var parse = function (index, raw) {
+  var parse = function (index, vocab, raw) {
     var folded = words(fold(raw));
     var shown = words(raw.normalize("NFC"));
     if (shown.length !== folded.length) shown = folded;
@@ -137,8 +146,8 @@
       var typos = [];
       // A word of five letters or more that is in no procedure may be a typo of
       // one that is ("truog" → "truong", "dongg" → "dong").
-      if (t.length >= 5 && !index._vocab.has(t) && !/^\d+$/.test(t)) {
-        index._vocab.forEach(function (w) {
+      if (t.length >= 5 && !vocab.has(t) && !/^\d+$/.test(t)) {
+        vocab.forEach(function (w) {
           if (w.length >= 4 && near(t, w)) typos.push(w);
         });
       }
@@ -198,8 +207,8 @@
   // match no procedure at all] }. Every other word must match, stop-words
   // excepted; titles first, the whole query as a phrase in the title next, a
   // variant the query does not name last, then the shorter title.
-  var search = function (index, raw) {
-    var ts = parse(index, raw);
+  var searchDocs = function (index, docs, vocab, raw) {
+    var ts = parse(index, vocab, raw);
     if (!ts.length) return { hits: [], ignored: [] };
     var qj = " " + ts.map(function (t) { return t.w; }).join(" ") + " ";
     var last = ts[ts.length - 1].w;
@@ -209,7 +218,7 @@
         return contains(qj, p) || (last.length >= 3 && p.indexOf(" ") < 0 && p.indexOf(last) === 0);
       });
     });
-    var table = index.docs.map(function (d) {
+    var table = docs.map(function (d) {
       return ts.map(function (t) { return match(t, d); });
     });
     var found = ts.map(function (t, i) {
@@ -222,7 +231,7 @@
     var required = ts.filter(function (t, i) { return !t.stop && found[i]; }).length;
     if (!required) return { hits: [], ignored: [] };
     var hits = [];
-    index.docs.forEach(function (d, di) {
+    docs.forEach(function (d, di) {
       var row = table[di], s = 0, seq = [], pairs = 0;
       for (var i = 0; i < ts.length; i++) {
         var m = row[i];
@@ -247,6 +256,22 @@
       return b.s - a.s || a.d.t.length - b.d.t.length || (a.d.c < b.d.c ? -1 : a.d.c > b.d.c ? 1 : 0);
     });
     return { hits: hits, ignored: ignored };
+  };
+
+  // The procedures, ranked, then the questions from businesses, ranked among
+  // themselves: a question never pushes a procedure down, and a word only the
+  // questions contain does not hide the procedures. Only when the questions
+  // match more of the query's words than the procedures do ("trung tâm phục vụ
+  // hành chính công") do they come first. Ignored: the words that match neither.
+  var search = function (index, raw) {
+    var r = searchDocs(index, index.docs, index._vocab, raw);
+    if (!index.qa.length) return r;
+    var q = searchDocs(index, index.qa, index._qvocab, raw);
+    if (!q.hits.length) return r;
+    if (!r.hits.length) return q;
+    var ignored = r.ignored.filter(function (w) { return q.ignored.indexOf(w) >= 0; });
+    var first = q.ignored.length < r.ignored.length ? q.hits.concat(r.hits) : r.hits.concat(q.hits);
+    return { hits: first, ignored: ignored };
   };
 
   var engine = { fold: fold, terms: terms, near: near, prepare: prepare, search: search };
@@ -280,15 +305,21 @@
     }
     var result = search(index, input.value);
     var hits = result.hits;
-    // Facets count the hits before the facet filter is applied.
+    // Facets count the hits before the facet filter is applied (a question has a stage, no level or field).
     var counts = { l: {}, g: {}, f: {} };
     hits.forEach(function (h) {
-      ["l", "g", "f"].forEach(function (k) { counts[k][h.d[k]] = (counts[k][h.d[k]] || 0) + 1; });
+      ["l", "g", "f"].forEach(function (k) {
+        if (h.d[k] !== undefined) counts[k][h.d[k]] = (counts[k][h.d[k]] || 0) + 1;
+      });
     });
     var shown = hits.filter(function (h) {
       return ["l", "g", "f"].every(function (k) { return active[k] === null || h.d[k] === active[k]; });
     });
-    var text = shown.length ? shown.length + " " + (shown.length === 1 ? status.dataset.countOne : status.dataset.count) : status.dataset.none;
+    var nqa = shown.filter(function (h) { return h.d._qa; }).length, nproc = shown.length - nqa;
+    var parts = [];
+    if (nproc) parts.push(nproc + " " + (nproc === 1 ? status.dataset.countOne : status.dataset.count));
+    if (nqa) parts.push(nqa + " " + (nqa === 1 ? status.dataset.qaOne : status.dataset.qa));
+    var text = shown.length ? parts.join(" · ") : status.dataset.none;
     if (shown.length && result.ignored.length) text += ". " + status.dataset.ignored + " " + result.ignored.join(", ");
     status.textContent = text;
     shown.slice(0, 100).forEach(function (h) {
@@ -297,12 +328,16 @@
       a.href = base + d.u;
       li.appendChild(a);
       var meta = el("p", "result-meta");
-      meta.appendChild(el("span", "code", d.c));
-      var lv = index.levels[d.l];
-      var badge = el("span", "badge", lv.label);
-      badge.style.setProperty("--fill", lv.colour);
-      badge.style.setProperty("--on-fill", lv.text);
-      meta.appendChild(badge);
+      if (d._qa) {
+        meta.appendChild(el("span", "result-kind", status.dataset.qaLabel));
+      } else {
+        meta.appendChild(el("span", "code", d.c));
+        var lv = index.levels[d.l];
+        var badge = el("span", "badge", lv.label);
+        badge.style.setProperty("--fill", lv.colour);
+        badge.style.setProperty("--on-fill", lv.text);
+        meta.appendChild(badge);
+      }
       meta.appendChild(el("span", null, index.stages[d.g]));
       li.appendChild(meta);
       li.appendChild(el("p", "result-summary", d.s));
