@@ -5,9 +5,11 @@
 //! * each view tells the host its height and the host's `embed-host.js` sets
 //!   it: no scrollbar inside the frame (document height ≤ frame height + 2),
 //!   no sideways overflow, and axe reports 0 violations inside the frame;
-//! * a link click opens the full page in a new, unsandboxed window (a
-//!   sandbox without `allow-top-navigation…` blocks `target="_top"`, which
-//!   `top_navigation_needs_its_own_sandbox_flag` shows);
+//! * a link click navigates the top window (the host page) to the full page
+//!   when the frame may (no sandbox, or the snippets' sandbox with
+//!   `allow-top-navigation-by-user-activation`), and otherwise (the issue's
+//!   `allow-scripts allow-popups`, which blocks `target="_top"` as
+//!   `top_navigation_needs_its_own_sandbox_flag` shows) opens it in a new window;
 //! * under `Content-Security-Policy: default-src 'self'` nothing is blocked;
 //! * without JavaScript the views show everything, with no inert controls;
 //! * embed pages are `noindex`, not in the sitemap, with no inline script or
@@ -40,8 +42,13 @@ const VIEWS: &[&str] = &[
     "/vi-du-thong-ke/nhung/thong-ke/",
 ];
 const WIDTHS: &[u32] = &[320, 1024];
-/// The sandbox the issue names; the snippets add `allow-popups-to-escape-sandbox`.
+/// The sandbox the issue names; the snippets add `allow-popups-to-escape-sandbox`
+/// and `allow-top-navigation-by-user-activation`.
 const ISSUE_SANDBOX: &str = "allow-scripts allow-popups";
+/// The snippets' sandbox before the top navigation (new windows only, unsandboxed).
+const ESCAPE_SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
+/// For `host_page`: an iframe with no `sandbox` attribute at all.
+const NO_SANDBOX: &str = "";
 const START_HEIGHT: u32 = 150;
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -63,13 +70,15 @@ fn host() -> &'static Host {
     })
 }
 
-/// Writes a host page embedding `src` (a site path) in a frame `width` px wide; returns its URL.
+/// Writes a host page embedding `src` (a site path) in a frame `width` px wide, sandboxed
+/// with `sandbox` (`NO_SANDBOX`: no attribute); returns its URL.
 fn host_page(site: &Site, name: &str, src: &str, width: u32, sandbox: &str) -> String {
     let h = host();
+    let sandbox = if sandbox.is_empty() { String::new() } else { format!(" sandbox=\"{sandbox}\"") };
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host page</title></head><body>\
          <h1>A portal page</h1><div style=\"width:{width}px\"><iframe id=\"f\" src=\"{}\" title=\"Embedded view\" \
-         height=\"{START_HEIGHT}\" sandbox=\"{sandbox}\" data-onestop-embed></iframe></div><p>After the frame.</p>\
+         height=\"{START_HEIGHT}\"{sandbox} data-onestop-embed></iframe></div><p>After the frame.</p>\
          <script src=\"{}static/js/embed-host.js\"></script></body></html>",
         site.url(src),
         site.base
@@ -190,27 +199,86 @@ async fn new_window_url(c: &Client) -> anyhow::Result<String> {
     }
 }
 
+/// Waits until the (top-level) window shows `want`; returns where it is.
+async fn top_at(c: &Client, want: &str) -> anyhow::Result<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let now = c.current_url().await?.to_string();
+        if now == want || Instant::now() > deadline {
+            return Ok(now);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A plain click on the card's full-page link, in a frame sandboxed as `sandbox`: the top window
+/// goes to the full page when the frame may navigate it (embed.js), else a new window opens
+/// (`target="_blank"`) and the host page stays. A click with a modifier key is the browser's.
 #[test]
 fn a_link_in_a_frame_opens_the_full_page() {
-    browser::run("a_link_in_a_frame_opens_the_full_page", Duration::from_secs(120), |c, site| async move {
-        for (sandbox, name) in [(onestop::render::embed::SANDBOX, "snippet"), (ISSUE_SANDBOX, "issue")] {
+    browser::run("a_link_in_a_frame_opens_the_full_page", Duration::from_secs(180), |c, site| async move {
+        let full = site.url(CARD_FULL);
+        let cases = [
+            (NO_SANDBOX, "none", true),
+            (onestop::render::embed::SANDBOX, "snippet", true),
+            (ISSUE_SANDBOX, "issue", false),
+            (ESCAPE_SANDBOX, "escape", false),
+        ];
+        for (sandbox, name, navigates_top) in cases {
             let url = host_page(site, &format!("click-{name}"), CARD, 320, sandbox);
             c.goto(&url).await?;
             fitted(&c, CARD).await?;
             let host_window = c.window().await?;
             c.clone().enter_frame(0).await?;
             c.find(Locator::Css("a.oe-more")).await?.click().await?;
+            if navigates_top {
+                // The frame is gone with the host page: back to the top-level context.
+                c.switch_to_window(host_window).await?;
+                let now = top_at(&c, &full).await?;
+                eprintln!("  sandbox=\"{sandbox}\": the top window is at {now}");
+                ensure!(now == full, "sandbox \"{sandbox}\": the top window is at {now}, not the full page");
+                let windows = c.windows().await?.len();
+                ensure!(windows == 1, "sandbox \"{sandbox}\": {windows} windows after the click");
+                continue;
+            }
             let opened = new_window_url(&c).await?;
-            ensure!(opened == site.url(CARD_FULL), "sandbox \"{sandbox}\": the link opened {opened}");
-            // With the snippet's sandbox, the opened page is a normal page (it has its origin).
+            eprintln!("  sandbox=\"{sandbox}\": a new window opened {opened}");
+            ensure!(opened == full, "sandbox \"{sandbox}\": the link opened {opened}");
+            // With allow-popups-to-escape-sandbox, the opened page is a normal page (it has its origin).
             let origin = c.execute("return window.origin", vec![]).await?;
-            if sandbox == onestop::render::embed::SANDBOX {
+            if sandbox == ESCAPE_SANDBOX {
                 ensure!(origin.as_str() != Some("null"), "the opened page is still sandboxed");
             }
             c.close_window().await?;
             c.switch_to_window(host_window).await?;
-            ensure!(c.current_url().await?.as_str() == url, "the host page navigated away");
+            ensure!(c.current_url().await?.as_str() == url, "sandbox \"{sandbox}\": the host page navigated away");
         }
+        Ok(())
+    });
+}
+
+/// How embed.js tells whether it may navigate the top window: under the issue's sandbox
+/// Chromium's location setter throws a SecurityError (the script then leaves the click to
+/// `target="_blank"`); nothing is silently dropped.
+#[test]
+fn a_refused_top_navigation_throws() {
+    browser::run("a_refused_top_navigation_throws", Duration::from_secs(120), |c, site| async move {
+        let url = host_page(site, "throws", CARD, 320, ISSUE_SANDBOX);
+        c.goto(&url).await?;
+        fitted(&c, CARD).await?;
+        c.clone().enter_frame(0).await?;
+        let r = c
+            .execute(
+                "try { window.top.location.href = arguments[0]; return 'no exception'; } \
+                 catch (e) { return e.name + ': ' + e.message; }",
+                vec![Value::String(site.url(CARD_FULL))],
+            )
+            .await?;
+        c.clone().enter_parent_frame().await?;
+        eprintln!("  top.location.href = … under sandbox=\"{ISSUE_SANDBOX}\": {r}");
+        ensure!(r.as_str().is_some_and(|s| s.starts_with("SecurityError")), "expected a SecurityError, got {r}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        ensure!(c.current_url().await?.as_str() == url, "the host page navigated away");
         Ok(())
     });
 }

@@ -32,10 +32,13 @@ pub const VIEWS: &[(&str, &str, &str)] = &[
 ];
 
 /// The iframe attributes the snippets give: the issue's `allow-scripts
-/// allow-popups`, and `allow-popups-to-escape-sandbox` so the page a link
-/// opens is not sandboxed itself. Links open in a new window
-/// (`target="_blank"`): a sandbox without `allow-top-navigation…` blocks `_top`.
-pub const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
+/// allow-popups`; `allow-popups-to-escape-sandbox` so a page opened in a new
+/// window is not sandboxed itself; `allow-top-navigation-by-user-activation`
+/// so that a click (and only a click) opens the full page in the portal's own
+/// window (`embed.js`). Under the sandbox alone links open in a new
+/// window (`target="_blank"`, the markup's default).
+pub const SANDBOX: &str =
+    "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation";
 
 impl Renderer for EmbedRenderer {
     fn name(&self) -> &'static str {
