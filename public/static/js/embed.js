@@ -5,9 +5,30 @@
 //    {type: "onestop-embed:height", height: <CSS pixels>}; it holds nothing
 //    private, so it is sent to any origin ("*": a sandboxed frame cannot know
 //    its host's origin, and the host checks which frame sent it).
-// 2. The catalogue view's filters (level, stage, field, text).
+// 2. Links: the markup opens them in a new window (<base target="_blank">),
+//    which works without JavaScript and under every sandbox that allows
+//    popups. A plain left click instead navigates the top window (the portal
+//    page) when the frame may: not sandboxed, or sandboxed with
+//    allow-top-navigation(-by-user-activation). Chromium refuses it in a
+//    frame sandboxed without those flags by throwing a SecurityError from the
+//    location setter (measured in tests/embed.rs): then the default, the new
+//    window, happens. A click with a modifier key or another button is left
+//    to the browser.
+// 3. The catalogue view's filters (level, stage, field, text).
 (function () {
   "use strict";
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.shiftKey || e.altKey || e.metaKey) return;
+    var a = e.target.closest ? e.target.closest("a[href]") : null;
+    if (!a || a.hasAttribute("download") || !/^https?:$/.test(a.protocol)) return;
+    if (a.getAttribute("href").charAt(0) === "#") return;
+    try {
+      window.top.location.href = a.href;
+    } catch (err) {
+      return; // refused: the new window (target="_blank") opens instead
+    }
+    e.preventDefault();
+  });
   if (window.parent !== window) {
     var last = -1;
     var send = function () {
