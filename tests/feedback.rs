@@ -15,24 +15,11 @@ use std::time::Duration;
 const CERT: &str = "thu-tuc/cap-giay-chung-nhan-dang-ky-dau-tu/index.html";
 const BASE: &str = "https://thutuc.example.gov.vn/";
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A copy of `tests/fixtures/valid-min` with both editions and `extra`
 /// appended to its site.toml (after its last table).
 fn fixture(tmp: &Path, extra: &str) -> PathBuf {
     let root = tmp.join("site");
-    copy_dir(&support::root().join("tests/fixtures/valid-min"), &root);
+    support::copy_dir(&support::root().join("tests/fixtures/valid-min"), &root);
     let site = fs::read_to_string(root.join("site.toml")).unwrap();
     let site = site.replacen("level_scheme = \"2011\"\n", "level_scheme = \"2011\"\nlanguages = [\"vi\", \"en\"]\n", 1);
     fs::write(root.join("site.toml"), format!("{site}\n{extra}")).unwrap();

@@ -3,6 +3,8 @@
 //! and hint; `examples/with-statistics/` (sample figures) shows them on `/thong-ke/` in both
 //! editions and in `data/statistics.json`; a site without results says so.
 
+mod support;
+
 use onestop::build::{BuildOptions, build};
 use onestop::diag::Diagnostic;
 use serde_json::Value;
@@ -14,23 +16,10 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A copy of `tests/fixtures/valid-min` in both languages, with this satisfaction file (if any).
 fn min_site(satisfaction: Option<&str>) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures/valid-min"), d.path());
+    support::copy_dir(&repo().join("tests/fixtures/valid-min"), d.path());
     let site = d.path().join("site.toml");
     let text = fs::read_to_string(&site).unwrap();
     fs::write(&site, format!("languages = [\"vi\", \"en\"]\n{text}")).unwrap();

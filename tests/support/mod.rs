@@ -98,25 +98,27 @@ pub fn build_site(out_dir: &Path, base_url: Option<String>) -> Result<onestop::b
     .map_err(|e| format!("site build failed: {e:#?}"))
 }
 
+/// Copies the folder `from` (recursively) into `to`, creating it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
 /// A copy of `tests/fixtures/valid-min` in both editions with the questions of
 /// `tests/fixtures/faq/` in its `content/faq/`, written into `dir` (the FAQ
 /// page, procedure pages with questions, and a question without English).
 pub fn faq_site(dir: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let target = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                std::fs::copy(e.path(), target).unwrap();
-            }
-        }
-    }
     let site = dir.join("faq-site");
-    copy(&root().join("tests/fixtures/valid-min"), &site);
-    copy(&root().join("tests/fixtures/faq"), &site.join("content/faq"));
+    copy_dir(&root().join("tests/fixtures/valid-min"), &site);
+    copy_dir(&root().join("tests/fixtures/faq"), &site.join("content/faq"));
     let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
     let toml = toml.replace("level_scheme = \"2011\"\n", "level_scheme = \"2011\"\nlanguages = [\"vi\", \"en\"]\n");
     std::fs::write(site.join("site.toml"), toml).unwrap();
