@@ -330,6 +330,15 @@ fn fit<'a>(
             }
         }
     }
+    grow_to_fit(&profile, &scale, &|p: &Profile| try_layout(site, d, p, labels, m, times))
+}
+
+/// The layout at the smallest of up to `SCALE_STEPS` growth steps of the canvas that fits.
+fn grow_to_fit<'a>(
+    profile: &Profile,
+    scale: &dyn Fn(&mut Profile, f64),
+    layout: &dyn Fn(&Profile) -> (Layout<'a>, bool),
+) -> Layout<'a> {
     // The smallest of up to 120 steps of 1.015 that fits. Step i is the same canvas as
     // scaling i times by 1.015; the steps are searched by doubling, then bisecting,
     // not one by one: a large site's journey poster needs dozens of steps, each a full
@@ -341,7 +350,7 @@ fn fit<'a>(
         for _ in 0..steps {
             scale(&mut p, 1.015);
         }
-        try_layout(site, d, &p, labels, m, times)
+        layout(&p)
     };
     let (mut lo, mut hi) = (0, 1);
     let mut fitting = loop {
