@@ -132,7 +132,7 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
     let total: usize = phases.iter().flatten().map(|r| r.estimate(&site)).sum();
     let bar = progress_bar(opts, total);
     let cache = open_cache(opts, run);
-    let ctx = RenderCtx { theme: &theme, cache: &cache, memo };
+    let ctx = RenderCtx { theme: &theme, cache: &cache, memo, writes: out.writes() };
     let render_started = Instant::now();
     run_phases(&phases, &site, &ctx, &out, &|n: u64| bar.inc(n));
     bar.finish_and_clear();
@@ -292,9 +292,11 @@ fn run_phases(
     tick: &(dyn Fn(u64) + Sync),
 ) {
     for renderers in phases {
+        // What the earlier phases made, as this phase's renderers see it.
+        let earlier = &out.produced();
         rayon::scope(|s| {
             for r in renderers {
-                s.spawn(move |_| r.render(site, ctx, out, tick));
+                s.spawn(move |_| r.render(site, ctx, earlier, out, tick));
             }
         });
     }
@@ -331,7 +333,7 @@ pub fn prepare_print(
     let out = Output::staging_for(scratch)
         .map_err(|e| BuildError::Io(format!("cannot create a staging folder beside {}: {e}", scratch.display())))?;
     let cache = Cache::open(&opts.root);
-    let ctx = RenderCtx { theme: &theme, cache: &cache, memo: None };
+    let ctx = RenderCtx { theme: &theme, cache: &cache, memo: None, writes: true };
     // The first phase holds the print products (posters, typeset PDFs).
     let phases = render::phases();
     run_phases(&phases[..phases.len().min(1)], &site, &ctx, &out, &|_: u64| {});

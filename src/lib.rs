@@ -2,8 +2,8 @@
 //!
 //! The pipeline, one module per stage (see docs/design.md):
 //! files → [`load`] (validated [`model::Site`], all errors at once via [`diag`])
-//! → [`render`] (independent renderers) → [`output`] (staging folder, link
-//! check, atomic swap). [`build`] runs it; `main.rs` is only the CLI.
+//! → [`render`] (independent renderers, files handed to a [`sink::Sink`])
+//! → [`output`] (staging folder, link check, atomic swap). [`build`] runs it; `main.rs` is only the CLI.
 
 #![forbid(unsafe_code)]
 // `Diagnostic` (about 130 bytes) is the error type of cold, user-facing paths;
@@ -31,6 +31,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod sink;
 pub mod stats;
 pub mod text;
 pub mod theme;

@@ -9,6 +9,7 @@
 
 use crate::diag::Diagnostic;
 use crate::fsutil;
+use crate::sink::{Produced, Sink};
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -144,7 +145,7 @@ impl Output {
         &self,
         renderer: &'static str,
         path: &str,
-        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) {
         let Some(path) = self.claim(renderer, path) else { return };
         let mut counter = CountingWriter { inner: None, count: 0 };
@@ -218,15 +219,19 @@ impl Output {
         }
     }
 
-    /// Size in bytes of a file an earlier render phase wrote (e.g. a poster
-    /// PDF, so a page can say "PDF, 1.2 MB"); `None` if no such file.
+    /// Size in bytes of a file written so far; `None` if no such file.
     pub fn size_of(&self, path: &str) -> Option<u64> {
         let path = OutPath::new(path).ok()?;
         self.written.lock().unwrap().get(&path).map(|e| e.1)
     }
 
-    /// False for `onestop check`, where nothing is written: renderers may
-    /// then skip work whose only result is bytes (rasterising, typesetting).
+    /// Every file written so far and its size: what the next render phase
+    /// is given of the earlier ones.
+    pub fn produced(&self) -> Produced {
+        Produced::new(self.written.lock().unwrap().iter().map(|(p, e)| (p.as_str().to_string(), e.1)).collect())
+    }
+
+    /// False for `onestop check`, where nothing is written.
     pub fn writes(&self) -> bool {
         self.staging.is_some()
     }
@@ -309,6 +314,30 @@ impl Output {
         if let Some(staging) = self.staging.take() {
             let _ = fs::remove_dir_all(staging);
         }
+    }
+}
+
+/// The build's writer as the renderers see it.
+impl Sink for Output {
+    fn put(&self, renderer: &'static str, path: &str, bytes: &[u8]) {
+        Output::put(self, renderer, path, bytes)
+    }
+
+    fn put_html(&self, renderer: &'static str, path: &str, bytes: &[u8], source: Option<&Path>) {
+        Output::put_html(self, renderer, path, bytes, source)
+    }
+
+    fn put_stream(
+        &self,
+        renderer: &'static str,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) {
+        Output::put_stream(self, renderer, path, write)
+    }
+
+    fn error(&self, d: Diagnostic) {
+        Output::error(self, d)
     }
 }
 

@@ -1,5 +1,5 @@
-//! SVG → PNG (resvg) and SVG → PDF (krilla + krilla-svg), from one parsed
-//! `usvg::Tree`. Only the bundled fonts are loaded: usvg silently drops text
+//! SVG → PNG (resvg), and the parsed `usvg::Tree` that the PNG and the PDF
+//! (krilla, in the `onestop-print` crate) are both drawn from. Only the bundled fonts are loaded: usvg silently drops text
 //! whose font it cannot find, so a system font never sneaks in and a missing
 //! font shows up as missing text in the tests, not as a different look.
 
@@ -58,40 +58,6 @@ pub fn png(tree: &usvg::Tree, paper_mm: (f64, f64), dpi: u32) -> Result<Vec<u8>,
         writer.finish().map_err(|e| e.to_string())?;
     }
     Ok(out)
-}
-
-/// A one-page vector PDF of `paper_mm`; text stays text (fonts embedded and
-/// subset, selectable and searchable).
-pub fn pdf(
-    tree: &usvg::Tree,
-    paper_mm: (f64, f64),
-    title: &str,
-    lang: &str,
-    edition: Option<&str>,
-) -> Result<Vec<u8>, String> {
-    use krilla::geom::Size;
-    use krilla::metadata::{DateTime, Metadata};
-    use krilla_svg::{SurfaceExt, SvgSettings};
-    let pt = |mm: f64| (mm / 25.4 * 72.0) as f32;
-    let (w, h) = (pt(paper_mm.0), pt(paper_mm.1));
-    let mut doc = krilla::Document::new();
-    let mut meta = Metadata::new().title(title.to_string()).language(lang.to_string()).creator("onestop".to_string());
-    if let Some(e) = edition {
-        let parts: Vec<u16> = e.split('-').filter_map(|p| p.parse().ok()).collect();
-        if let [y, m, d] = parts[..] {
-            meta = meta.creation_date(DateTime::new(y).month(m as u8).day(d as u8));
-        }
-    }
-    doc.set_metadata(meta);
-    let size = Size::from_wh(w, h).ok_or("invalid paper size")?;
-    let mut page = doc.start_page_with(krilla::page::PageSettings::new(size));
-    let mut surface = page.surface();
-    surface
-        .draw_svg(tree, size, SvgSettings { embed_text: true, ..Default::default() })
-        .ok_or("the diagram could not be drawn into the PDF")?;
-    surface.finish();
-    page.finish();
-    doc.finish().map_err(|e| format!("cannot write the poster PDF: {e:?}"))
 }
 
 /// Number of text nodes in the tree, to check none was dropped for a missing font.

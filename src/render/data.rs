@@ -10,7 +10,7 @@ use super::{RenderCtx, Renderer, urls};
 use crate::model::{
     Agencies, Channel, ChannelKind, Decision, Document, Html, InternalProcess, LegalBasis, Responsible, Site,
 };
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 use crate::text::fold;
 use serde::Serialize;
 use serde_json::json;
@@ -38,8 +38,8 @@ impl Renderer for DataRenderer {
         5 + 2 * super::lang::editions(site).len()
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
-        if !out.writes() {
+    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+        if !ctx.writes {
             // `onestop check` writes nothing and these files hold no links: the
             // link check needs only their paths (pages link them). The two
             // workbooks alone held over 100 MB at 10,000 records.
@@ -52,10 +52,10 @@ impl Renderer for DataRenderer {
         let t = ctx.theme.translations.get("vi").unwrap_or(&empty);
         rayon::join(
             || {
-                out.put_stream("data", urls::PROCEDURES_JSON, |w| procedures_json(site, t, w));
-                out.put_stream("data", urls::STATISTICS_JSON, |w| statistics_json(site, w));
-                out.put_stream("data", INTERNAL_PROCESSES_JSON, |w| internal_processes_json(site, w));
-                out.put_stream("data", urls::FAQ_JSON, |w| faq_json(site, w));
+                out.put_stream("data", urls::PROCEDURES_JSON, &mut |w| procedures_json(site, t, w));
+                out.put_stream("data", urls::STATISTICS_JSON, &mut |w| statistics_json(site, w));
+                out.put_stream("data", INTERNAL_PROCESSES_JSON, &mut |w| internal_processes_json(site, w));
+                out.put_stream("data", urls::FAQ_JSON, &mut |w| faq_json(site, w));
                 // The workbook of each edition, beside its open-data page (`en/data/procedures.xlsx`).
                 for lang in super::lang::editions(site) {
                     let t = ctx.theme.translations.get(lang.code()).unwrap_or(&empty);
@@ -67,10 +67,10 @@ impl Renderer for DataRenderer {
                 }
             },
             || {
-                out.put_stream("data", urls::PROCEDURES_CSV, |w| procedures_csv(site, t, w));
+                out.put_stream("data", urls::PROCEDURES_CSV, &mut |w| procedures_csv(site, t, w));
                 // One search index per edition, beside its search page (`en/data/search-index.json`).
                 for lang in super::lang::editions(site) {
-                    out.put_stream("data", &format!("{}{}", lang.prefix(), urls::SEARCH_INDEX), |w| {
+                    out.put_stream("data", &format!("{}{}", lang.prefix(), urls::SEARCH_INDEX), &mut |w| {
                         search_index(site, lang, w)
                     });
                 }

@@ -10,7 +10,7 @@ use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
 use crate::diagram::{self, Fonts, raster};
 use crate::model::{Diagram, Site};
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -28,7 +28,7 @@ impl Renderer for DiagramRenderer {
         site.diagrams.len() * lang::editions(site).len() * 3
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
         if site.diagrams.is_empty() {
             return;
         }
@@ -71,7 +71,7 @@ impl Renderer for DiagramRenderer {
             let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
             out.put("diagrams", &format!("{stem}.svg"), drawn.svg.as_bytes());
             progress(1);
-            if !out.writes() {
+            if !ctx.writes {
                 // `onestop check`: the SVG proves the spec lays out; the
                 // PNG and PDF would only be bytes nobody keeps.
                 return progress(2);
@@ -105,7 +105,7 @@ impl Renderer for DiagramRenderer {
                 parsed()
                     .as_ref()
                     .map_err(Clone::clone)
-                    .and_then(|t| raster::pdf(t, paper, &labels.title, lang.code(), edition))
+                    .and_then(|t| onestop_print::svg_pdf(t, paper, &labels.title, lang.code(), edition))
             });
             match pdf {
                 Ok(bytes) => out.put("diagrams", &format!("{stem}.pdf"), &bytes),
@@ -146,7 +146,7 @@ pub struct PosterView {
 
 /// The posters of `lang` with their sizes (read from the output, so this
 /// runs in the render phase after the posters were written).
-pub fn poster_views(site: &Site, out: &Output, lang: Lang) -> Vec<PosterView> {
+pub fn poster_views(site: &Site, earlier: &Produced, lang: Lang) -> Vec<PosterView> {
     site.diagrams
         .iter()
         .map(|d| {
@@ -160,7 +160,7 @@ pub fn poster_views(site: &Site, out: &Output, lang: Lang) -> Vec<PosterView> {
             .into_iter()
             .filter_map(|(format, ext, detail)| {
                 let path = format!("{stem}.{ext}");
-                let size = out.size_of(&path)?;
+                let size = earlier.size_of(&path)?;
                 Some(PosterFile { format, path, size: view::file_size(size, lang), detail })
             })
             .collect();

@@ -14,7 +14,7 @@ use super::view::{self, Row, Strings, tr};
 use super::{RenderCtx, Renderer, urls};
 use crate::diag::Diagnostic;
 use crate::model::{ChannelKind, Procedure, Site};
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 use crate::theme::tera_error_chain;
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -52,7 +52,7 @@ impl Renderer for EmbedRenderer {
         (site.procedures.len() * 2 + VIEWS.len()) * lang::editions(site).len() + 1
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
         let e = &site.config.embed;
         if e.views.is_empty() {
             return;
@@ -142,7 +142,7 @@ fn base_context(site: &Site, lang: Lang, t: &Strings) -> tera::Context {
 }
 
 /// Renders one embed page: (template, its path, the full page it stands for, title).
-fn page(site: &Site, ctx: &RenderCtx, out: &Output, lang: Lang, c: &mut tera::Context, p: (&str, &str, &str, &str)) {
+fn page(site: &Site, ctx: &RenderCtx, out: &dyn Sink, lang: Lang, c: &mut tera::Context, p: (&str, &str, &str, &str)) {
     let (template, path, full, title) = p;
     c.insert("title", title);
     c.insert("full", full);
@@ -184,7 +184,7 @@ fn journey(site: &Site, ctx: &RenderCtx, lang: Lang, rows: &[Row]) -> Result<Val
 fn cards(
     site: &Site,
     ctx: &RenderCtx,
-    out: &Output,
+    out: &dyn Sink,
     lang: Lang,
     t: &Strings,
     base: &tera::Context,

@@ -6,7 +6,7 @@ use super::view::{self, tr};
 use super::{RenderCtx, Renderer, urls};
 use crate::diag::Diagnostic;
 use crate::model::Site;
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 use crate::text;
 
 pub struct FeedRenderer;
@@ -20,7 +20,7 @@ impl Renderer for FeedRenderer {
         1
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
         let Some(t) = ctx.theme.translations.get("vi") else {
             return out.error(Diagnostic::new("no-translations", "the theme has no i18n/vi.toml"));
         };

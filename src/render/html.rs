@@ -11,7 +11,7 @@ use super::{RenderCtx, Renderer, urls};
 use crate::cache::{Key, KeyBuilder};
 use crate::diag::Diagnostic;
 use crate::model::Site;
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 use crate::theme::tera_error_chain;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -107,7 +107,7 @@ impl Renderer for HtmlRenderer {
             * lang::editions(site).len()
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(&self, site: &Site, ctx: &RenderCtx, earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
         let stats = crate::stats::compute(site);
         let editions = lang::editions(site);
         // One edition after the other: each has its own base context, rows and fragments.
@@ -119,7 +119,7 @@ impl Renderer for HtmlRenderer {
                 );
                 continue;
             };
-            let shared = match Shared::new(site, lang, &editions, t, &stats, ctx, out) {
+            let shared = match Shared::new(site, lang, &editions, t, &stats, ctx, earlier) {
                 Ok(s) => s,
                 Err(d) => return out.error(d),
             };

@@ -1,7 +1,8 @@
 //! Stage 3 of the pipeline: independent renderers.
 //!
-//! Each renderer reads the `Site` and the `Theme` and hands files to the
-//! `Output`; none reads the file system, the environment or the clock, so the
+//! Each renderer reads the `Site`, the `Theme` and what the earlier phases
+//! made (`Produced`), and hands files to a `Sink` (the build's writer, or
+//! memory); none reads the file system, the environment or the clock, so the
 //! same input always gives the same bytes. New products (diagrams, print)
 //! plug in by implementing `Renderer` and being listed in `phases()`.
 
@@ -21,7 +22,7 @@ pub mod view;
 
 use crate::cache::Cache;
 use crate::model::Site;
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 use crate::theme::Theme;
 
 /// Read-only context shared by all renderers of one build.
@@ -32,6 +33,9 @@ pub struct RenderCtx<'a> {
     /// Pages remembered from earlier builds of this process (`onestop serve`);
     /// `None` renders every page.
     pub memo: Option<&'a crate::memo::Memo>,
+    /// False for `onestop check`, whose files nobody keeps: renderers skip
+    /// work whose only result is bytes (rasterising, typesetting).
+    pub writes: bool,
 }
 
 pub trait Renderer: Sync {
@@ -39,14 +43,15 @@ pub trait Renderer: Sync {
     fn name(&self) -> &'static str;
     /// Number of files it will produce, for the progress bar.
     fn estimate(&self, site: &Site) -> usize;
-    /// Renders into `out`; problems go to `out.error`, and rendering goes on.
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync));
+    /// Hands its files to `out`; problems go to `out.error`, and rendering
+    /// goes on. `earlier`: the files of the phases before this one.
+    fn render(&self, site: &Site, ctx: &RenderCtx, earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync));
 }
 
 /// Every renderer of a build, in phases: the renderers of one phase run in
 /// parallel; a phase starts when the one before has finished, so pages (phase
 /// 2) can link the print products of phase 1 and show their sizes
-/// (`Output::size_of`).
+/// (`Produced::size_of`).
 pub fn phases() -> Vec<Vec<Box<dyn Renderer>>> {
     vec![
         // Phase 1: products that pages link to.

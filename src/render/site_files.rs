@@ -3,7 +3,7 @@
 
 use super::{RenderCtx, Renderer, urls};
 use crate::model::Site;
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 
 pub struct SiteFilesRenderer;
 
@@ -16,7 +16,7 @@ impl Renderer for SiteFilesRenderer {
         2
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
         for (path, bytes) in &ctx.theme.static_files {
             out.put("static", &format!("{}{path}", urls::STATIC), bytes);
         }

@@ -10,7 +10,7 @@ use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
 use crate::filters::escape_html;
 use crate::model::Site;
-use crate::output::Output;
+use crate::sink::Produced;
 use serde::Serialize;
 use serde_json::json;
 
@@ -65,7 +65,7 @@ impl<'a> Shared<'a> {
         t: &'a Strings,
         stats: &'a crate::stats::Stats,
         ctx: &RenderCtx,
-        out: &Output,
+        earlier: &Produced,
     ) -> Result<Self, Diagnostic> {
         let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t, lang)).collect();
         let mut by_stage = vec![Vec::new(); site.stages.len()];
@@ -78,10 +78,10 @@ impl<'a> Shared<'a> {
         let inline = super::super::diagrams::inline_diagram(site, ctx, lang, &c.base_path)
             .map_err(|e| Diagnostic::new("diagram", e))?;
         base.insert("diagram", &inline);
-        base.insert("posters", &super::super::diagrams::poster_views(site, out, lang));
+        base.insert("posters", &super::super::diagrams::poster_views(site, earlier, lang));
         insert_chrome(&mut base, site, ctx)?;
-        let leaflets = leaflets(site, t, lang, out);
-        let print_groups = print_groups(site, t, lang, out);
+        let leaflets = leaflets(site, t, lang, earlier);
+        let print_groups = print_groups(site, t, lang, earlier);
         // The base context's key leaves out what only some templates show
         // (`memo::NARROW_VARS`); `page_key` adds it for those.
         let memo_key = ctx.memo.map(|_| memo_key(&base, ctx));
@@ -234,12 +234,12 @@ fn insert_chrome(base: &mut tera::Context, site: &Site, ctx: &RenderCtx) -> Resu
 }
 
 /// Per procedure, its leaflet if the print renderer made one, with its size.
-fn leaflets(site: &Site, t: &Strings, lang: Lang, out: &Output) -> Vec<Option<PrintItem>> {
+fn leaflets(site: &Site, t: &Strings, lang: Lang, earlier: &Produced) -> Vec<Option<PrintItem>> {
     site.procedures
         .iter()
         .map(|p| {
             let path = super::super::print::leaflet_path(lang, &p.slug);
-            out.size_of(&path).map(|n| PrintItem {
+            earlier.size_of(&path).map(|n| PrintItem {
                 title: tr(t, "print_leaflet").into(),
                 code: None,
                 path,
@@ -258,9 +258,9 @@ fn leaflets(site: &Site, t: &Strings, lang: Lang, out: &Output) -> Vec<Option<Pr
 
 /// The print products by kind: only those the print renderer made are
 /// linked, with their size; kinds without any are left out.
-fn print_groups(site: &Site, t: &Strings, lang: Lang, out: &Output) -> Vec<PrintGroup> {
+fn print_groups(site: &Site, t: &Strings, lang: Lang, earlier: &Produced) -> Vec<PrintGroup> {
     let item = |p: super::super::print::Product| -> Option<PrintItem> {
-        let size = view::file_size(out.size_of(&p.path)?, lang);
+        let size = view::file_size(earlier.size_of(&p.path)?, lang);
         Some(PrintItem {
             title: p.title,
             code: p.code,

@@ -17,8 +17,6 @@ mod qr;
 /// An SVG QR code for a URL (the embeddable cards use it too).
 pub use qr::svg as qr_svg;
 mod template_errors;
-mod workers;
-mod world;
 
 use super::lang::{self, Lang};
 use super::view::Strings;
@@ -26,17 +24,12 @@ use super::{RenderCtx, Renderer};
 use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
 use crate::model::{Page, Procedure, Site};
-use crate::output::Output;
+use crate::sink::{Produced, Sink};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
+use onestop_print::{Assets, PrintWorld, workers};
 use template_errors::TemplateErrors;
-use typst::WorldExt;
-use typst::foundations::{Datetime, Smart};
-use typst::syntax::FileId;
-use typst_layout::PagedDocument;
-use world::{Assets, PrintWorld};
 
 pub use data::vn_date;
 
@@ -292,7 +285,7 @@ impl Renderer for PrintRenderer {
             + 2 * annex::annexes(site).len()
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, out: &Output, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
         let mut strings = Vec::new();
         for lang in lang::editions(site) {
             let Some(t) = ctx.theme.translations.get(lang.code()) else {
@@ -319,17 +312,13 @@ impl Renderer for PrintRenderer {
             base.add(f);
         }
         let base = base.finish();
-        let origins: HashMap<FileId, PathBuf> = ctx
-            .theme
-            .print_files
-            .iter()
-            .filter_map(|(k, f)| Some((world::file_id(&format!("/{k}"))?, f.origin.clone())))
-            .collect();
-        let today = site.config.edition.as_deref().and_then(parse_date);
+        let origins: HashMap<String, PathBuf> =
+            ctx.theme.print_files.iter().map(|(k, f)| (k.clone(), f.origin.clone())).collect();
+        let edition = site.config.edition.as_deref();
 
-        let jobs = jobs(site, &strings, out.writes());
+        let jobs = jobs(site, &strings, ctx.writes);
         let template_errors = TemplateErrors::default();
-        let typeset = Typeset { site, assets: &assets, origins: &origins, base: base.as_str(), today };
+        let typeset = Typeset { site, origins: &origins, base: base.as_str() };
         let work = |world: &mut PrintWorld, index: usize, job: &Job| {
             if let Job::AnnexWord(a) = job {
                 put_word(site, t, *a, ctx, out);
@@ -337,7 +326,7 @@ impl Renderer for PrintRenderer {
                 return;
             }
             let (path, template, mut data, qr_url) = job_input(site, t, job);
-            if !out.writes()
+            if !ctx.writes
                 && let Some(rows) = data.get_mut("rows").and_then(serde_json::Value::as_array_mut)
             {
                 // `onestop check` typesets to find template errors: a few
@@ -379,7 +368,7 @@ impl Renderer for PrintRenderer {
         let split = jobs.iter().take_while(|j| matches!(j, Job::Catalogue | Job::Poster)).count();
         let (long, short) = jobs.split_at(split);
         let threads = rayon::current_num_threads();
-        let init = || PrintWorld::new(assets.clone(), today);
+        let init = || PrintWorld::new(assets.clone(), edition);
         let result = workers::run(long, threads, EVICT_EVERY, init, work)
             .and_then(|()| workers::run(short, threads, EVICT_EVERY, init, |w, i, j| work(w, split + i, j)));
         if let Err(e) = result {
@@ -388,15 +377,15 @@ impl Renderer for PrintRenderer {
         for d in template_errors.into_diagnostics() {
             out.error(d);
         }
-        // Nothing is typeset any more: empty typst's memo cache, so a watch
-        // session does not keep the last products' layouts between rebuilds.
-        typst::comemo::evict(0);
+        // Nothing is typeset any more: a watch session does not keep the
+        // last products' layouts between rebuilds.
+        onestop_print::forget_layouts();
     }
 }
 
 /// An annex as Word (no typst: made from the data alone), or in `serve` the
 /// last good build's copy while it is made in the background.
-fn put_word(site: &Site, t: &Strings, a: annex::Annex, ctx: &RenderCtx, out: &Output) {
+fn put_word(site: &Site, t: &Strings, a: annex::Annex, ctx: &RenderCtx, out: &dyn Sink) {
     match annex::word(site, t, a, ctx) {
         Ok(bytes) => out.put("print", a.docx_path(), &bytes),
         Err(d) if d.code == crate::cache::DEFERRED => {
@@ -471,10 +460,9 @@ fn job_input(site: &Site, t: &Strings, job: &Job) -> (String, &'static str, serd
 
 struct Typeset<'a> {
     site: &'a Site,
-    assets: &'a Arc<Assets>,
-    origins: &'a HashMap<FileId, PathBuf>,
+    /// Template file name (`leaflet.typ`) → the file it was read from.
+    origins: &'a HashMap<String, PathBuf>,
     base: &'a str,
-    today: Option<Datetime>,
 }
 
 impl Typeset<'_> {
@@ -512,56 +500,29 @@ impl Typeset<'_> {
     }
 
     fn compile(&self, world: &PrintWorld, path: &str) -> Result<Vec<u8>, Diagnostic> {
-        let warned = typst::compile::<PagedDocument>(world);
-        // A warning in a print template is a bug in it (an unknown font, a
-        // misplaced element): report it like an error, with its location.
-        if let Some(w) = warned.warnings.first() {
-            return Err(self.typst_diag(world, path, w));
-        }
-        let doc = warned.output.map_err(|errs| self.typst_diag(world, path, &errs[0]))?;
-        let options = typst_pdf::PdfOptions {
-            ident: Smart::Custom(format!("{}{path}", self.site.config.print_base_url)),
-            timestamp: self.today.map(typst_pdf::Timestamp::new_utc),
-            standards: world::pdf_standards(&self.site.config.print_standard),
-            ..Default::default()
-        };
-        typst_pdf::pdf(&doc, &options).map_err(|errs| self.typst_diag(world, path, &errs[0]))
+        let config = &self.site.config;
+        let ident = format!("{}{path}", config.print_base_url);
+        world.typeset(&ident, &config.print_standard).map_err(|f| self.located(path, f))
     }
 
-    /// A typst message located in the template it comes from.
-    fn typst_diag(&self, world: &PrintWorld, path: &str, e: &typst::diag::SourceDiagnostic) -> Diagnostic {
-        let mut msg = format!("typesetting {path}: {}", e.message);
-        for h in &e.hints {
+    /// A typesetting failure as a diagnostic, located in the template file it comes from.
+    fn located(&self, path: &str, f: onestop_print::Failure) -> Diagnostic {
+        let mut msg = format!("typesetting {path}: {}", f.message);
+        for h in &f.hints {
             msg.push_str("; ");
-            msg.push_str(&h.v);
+            msg.push_str(h);
         }
         let mut d = Diagnostic::new("print-template", msg).hint("check the print template (themes/default/print/ or the site's print/); the data it reads is described in docs/print.md");
-        let id = match e.span.get() {
-            typst::syntax::DiagSpanKind::Number { id, .. } | typst::syntax::DiagSpanKind::Range { id, .. } => Some(id),
-            typst::syntax::DiagSpanKind::Detached => None,
-        };
-        if let Some(id) = id
-            && let Some(origin) = self.origins.get(&id)
+        if let Some(place) = f.at
+            && let Some(origin) = self.origins.get(&place.template)
         {
             d.file = Some(origin.clone());
-            if let (Some(range), Some(src)) = (world.range(e.span), self.assets.source_of(id))
-                && let Some((line, col)) = src.lines().byte_to_line_column(range.start)
-            {
-                d.line = line + 1;
-                d.col = col + 1;
+            if let Some((line, col)) = place.line_col {
+                (d.line, d.col) = (line, col);
             }
         }
         d
     }
-}
-
-/// "2026-11-01" → a typst date (the world's fixed "today" and the PDF date).
-fn parse_date(iso: &str) -> Option<Datetime> {
-    let mut it = iso.splitn(3, '-');
-    let y = it.next()?.parse().ok()?;
-    let m = it.next()?.parse().ok()?;
-    let d = it.next()?.get(..2)?.parse().ok()?;
-    Datetime::from_ymd(y, m, d)
 }
 
 #[cfg(test)]

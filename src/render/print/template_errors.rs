@@ -6,7 +6,6 @@ use crate::diag::Diagnostic;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Mutex;
-use typst::syntax::FileId;
 
 /// Errors of the templates themselves, reported once each: a broken
 /// `leaflet.typ` fails every leaflet in the same way (118 times on the
@@ -27,7 +26,7 @@ impl TemplateErrors {
         d: &Diagnostic,
         template: &str,
         path: &str,
-        origins: &HashMap<FileId, PathBuf>,
+        origins: &HashMap<String, PathBuf>,
     ) -> Option<String> {
         if d.code != "print-template" {
             return None;

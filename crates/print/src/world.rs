@@ -44,14 +44,19 @@ impl Assets {
         self.fonts.len()
     }
 
-    /// The template source behind a file id (for locating errors).
-    pub fn source_of(&self, id: FileId) -> Option<&Source> {
+    /// The template source behind a file id.
+    fn source_of(&self, id: FileId) -> Option<&Source> {
         self.templates.values().find(|s| s.id() == id)
+    }
+
+    /// The template behind a file id, by its file name (`leaflet.typ`), for locating errors.
+    pub(crate) fn template_of(&self, id: FileId) -> Option<(&str, &Source)> {
+        self.templates.iter().find(|(_, s)| s.id() == id).map(|(name, s)| (name.trim_start_matches('/'), s))
     }
 }
 
 /// A virtual path in the project root, interned.
-pub fn file_id(path: &str) -> Option<FileId> {
+fn file_id(path: &str) -> Option<FileId> {
     Some(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).ok()?).intern())
 }
 
@@ -64,9 +69,18 @@ pub struct PrintWorld {
 }
 
 impl PrintWorld {
-    pub fn new(assets: Arc<Assets>, today: Option<Datetime>) -> Self {
+    /// `edition`: the site's edition date (`YYYY-MM-DD`), the documents' "today".
+    pub fn new(assets: Arc<Assets>, edition: Option<&str>) -> Self {
         let main = file_id("/main.typ").expect("a constant valid path");
-        PrintWorld { assets, main, files: Vec::new(), today }
+        PrintWorld { assets, main, files: Vec::new(), today: edition.and_then(parse_date) }
+    }
+
+    pub(crate) fn assets(&self) -> &Assets {
+        &self.assets
+    }
+
+    pub(crate) fn edition_date(&self) -> Option<Datetime> {
+        self.today
     }
 
     /// Prepares the world for one product: its main template and data files.
@@ -124,16 +138,23 @@ fn not_found(id: FileId) -> FileError {
     FileError::NotFound(std::path::PathBuf::from(format!("{:?}", id)))
 }
 
-/// The PDF standard every print product is exported under: PDF/UA-1
-/// (tagged, with title and language; typst refuses an image without
-/// alternative text or a broken heading order, and the error is located in
-/// the template).
-/// The standard `print_standard` names: PDF/UA-1 (tagged; a missing glyph or
-/// broken structure fails the build) unless the site asks for PDF/A-2b.
-pub fn pdf_standards(print_standard: &str) -> typst_pdf::PdfStandards {
+/// The standard `print_standard` names: PDF/UA-1 (tagged, with title and
+/// language; typst refuses an image without alternative text or a broken
+/// heading order, and the error is located in the template) unless the site
+/// asks for PDF/A-2b.
+pub(crate) fn pdf_standards(print_standard: &str) -> typst_pdf::PdfStandards {
     let standard = match print_standard {
         "pdf-a-2b" => typst_pdf::PdfStandard::A_2b,
         _ => typst_pdf::PdfStandard::Ua_1,
     };
     typst_pdf::PdfStandards::new(&[standard]).unwrap_or_default()
+}
+
+/// "2026-11-01" → a typst date (the world's fixed "today" and the PDF date).
+fn parse_date(iso: &str) -> Option<Datetime> {
+    let mut it = iso.splitn(3, '-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.get(..2)?.parse().ok()?;
+    Datetime::from_ymd(y, m, d)
 }
