@@ -38,7 +38,14 @@ impl Renderer for DataRenderer {
         5 + 2 * super::lang::editions(site).len()
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(
+        &self,
+        site: &Site,
+        ctx: &RenderCtx,
+        _earlier: &Produced,
+        out: &dyn Sink,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
         if !ctx.writes {
             // `onestop check` writes nothing and these files hold no links: the
             // link check needs only their paths (pages link them). The two

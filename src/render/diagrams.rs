@@ -28,7 +28,14 @@ impl Renderer for DiagramRenderer {
         site.diagrams.len() * lang::editions(site).len() * 3
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(
+        &self,
+        site: &Site,
+        ctx: &RenderCtx,
+        _earlier: &Produced,
+        out: &dyn Sink,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
         if site.diagrams.is_empty() {
             return;
         }

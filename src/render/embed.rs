@@ -52,7 +52,14 @@ impl Renderer for EmbedRenderer {
         (site.procedures.len() * 2 + VIEWS.len()) * lang::editions(site).len() + 1
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(
+        &self,
+        site: &Site,
+        ctx: &RenderCtx,
+        _earlier: &Produced,
+        out: &dyn Sink,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
         let e = &site.config.embed;
         if e.views.is_empty() {
             return;

@@ -20,7 +20,14 @@ impl Renderer for FeedRenderer {
         1
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(
+        &self,
+        site: &Site,
+        ctx: &RenderCtx,
+        _earlier: &Produced,
+        out: &dyn Sink,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
         let Some(t) = ctx.theme.translations.get("vi") else {
             return out.error(Diagnostic::new("no-translations", "the theme has no i18n/vi.toml"));
         };

@@ -107,7 +107,14 @@ impl Renderer for HtmlRenderer {
             * lang::editions(site).len()
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(
+        &self,
+        site: &Site,
+        ctx: &RenderCtx,
+        earlier: &Produced,
+        out: &dyn Sink,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
         let stats = crate::stats::compute(site);
         let editions = lang::editions(site);
         // One edition after the other: each has its own base context, rows and fragments.

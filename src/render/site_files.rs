@@ -16,7 +16,14 @@ impl Renderer for SiteFilesRenderer {
         2
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(
+        &self,
+        site: &Site,
+        ctx: &RenderCtx,
+        _earlier: &Produced,
+        out: &dyn Sink,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
         for (path, bytes) in &ctx.theme.static_files {
             out.put("static", &format!("{}{path}", urls::STATIC), bytes);
         }

@@ -25,10 +25,10 @@ use crate::cache::KeyBuilder;
 use crate::diag::Diagnostic;
 use crate::model::{Page, Procedure, Site};
 use crate::sink::{Produced, Sink};
+use onestop_print::{Assets, PrintWorld, workers};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use onestop_print::{Assets, PrintWorld, workers};
 use template_errors::TemplateErrors;
 
 pub use data::vn_date;
@@ -285,7 +285,14 @@ impl Renderer for PrintRenderer {
             + 2 * annex::annexes(site).len()
     }
 
-    fn render(&self, site: &Site, ctx: &RenderCtx, _earlier: &Produced, out: &dyn Sink, progress: &(dyn Fn(u64) + Sync)) {
+    fn render(
+        &self,
+        site: &Site,
+        ctx: &RenderCtx,
+        _earlier: &Produced,
+        out: &dyn Sink,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
         let mut strings = Vec::new();
         for lang in lang::editions(site) {
             let Some(t) = ctx.theme.translations.get(lang.code()) else {
