@@ -11,7 +11,7 @@
 //! diagrams and the print products all take a `Lang` and the UI `Strings`
 //! of one language from here, so none of them depends on another for it.
 
-use crate::model::{Html, RichText, Site, Text};
+use crate::model::{Doc, RichText, Site, Text};
 use std::collections::BTreeMap;
 
 /// UI strings of one language (the theme's `i18n/<lang>.toml`), key → text.
@@ -54,9 +54,9 @@ impl Lang {
         }
     }
 
-    pub fn pick_rich(self, t: &RichText) -> (&Html, bool) {
+    pub fn pick_rich(self, t: &RichText) -> (&Doc, bool) {
         match (self, &t.en) {
-            (Lang::En, Some(en)) if !en.0.trim().is_empty() => (en, false),
+            (Lang::En, Some(en)) if !en.is_empty() => (en, false),
             (Lang::En, _) => (&t.vi, true),
             (Lang::Vi, _) => (&t.vi, false),
         }
@@ -96,39 +96,6 @@ impl Lang {
     }
 }
 
-/// Points the site links of Markdown HTML (rendered once, at load, as
-/// `href="{base_path}thu-tuc/…"`) at this edition's pages. Shared files
-/// (`static/`, `data/`, anything whose last segment has an extension) and
-/// links already in an edition stay as they are.
-pub fn localise_links(html: &str, base_path: &str, lang: Lang) -> String {
-    if lang.prefix().is_empty() {
-        return html.to_string();
-    }
-    let needle = format!("href=\"{base_path}");
-    let mut out = String::with_capacity(html.len() + 32);
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        let (head, tail) = rest.split_at(i + needle.len());
-        out.push_str(head);
-        let target = &tail[..tail.find('"').unwrap_or(tail.len())];
-        let path = target.split(['#', '?']).next().unwrap_or("");
-        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        let is_file = !path.ends_with('/') && last.contains('.');
-        let shared = path.starts_with("static/") || path.starts_with("data/") || is_file;
-        let in_edition = editions_prefixes().iter().any(|p| !p.is_empty() && path.starts_with(p));
-        if !shared && !in_edition {
-            out.push_str(lang.prefix());
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
-}
-
-fn editions_prefixes() -> [&'static str; 2] {
-    [Lang::Vi.prefix(), Lang::En.prefix()]
-}
-
 /// The editions of a site, the default (Vietnamese) first.
 pub fn editions(site: &Site) -> Vec<Lang> {
     let mut out = vec![Lang::Vi];
@@ -154,16 +121,6 @@ mod tests {
         assert_eq!(Lang::Vi.other(&both), Some("Construction"));
         assert_eq!(Lang::Vi.other(&vi_only), None);
         assert_eq!(Lang::En.other(&both), Some("Xây dựng"));
-    }
-
-    #[test]
-    fn english_links_stay_in_the_english_edition() {
-        let html = r#"<a href="/tthc/thu-tuc/">a</a> <a href="/tthc/gioi-thieu/#muc">b</a> <a href="/tthc/data/procedures.json">c</a> <a href="/tthc/static/x.pdf">d</a> <a href="/tthc/en/thu-tuc/">e</a> <a href="https://x.vn/thu-tuc/">f</a> <a href="/tthc/">g</a>"#;
-        assert_eq!(
-            localise_links(html, "/tthc/", Lang::En),
-            r#"<a href="/tthc/en/thu-tuc/">a</a> <a href="/tthc/en/gioi-thieu/#muc">b</a> <a href="/tthc/data/procedures.json">c</a> <a href="/tthc/static/x.pdf">d</a> <a href="/tthc/en/thu-tuc/">e</a> <a href="https://x.vn/thu-tuc/">f</a> <a href="/tthc/en/">g</a>"#
-        );
-        assert_eq!(localise_links(html, "/tthc/", Lang::Vi), html);
     }
 
     #[test]

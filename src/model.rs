@@ -1,18 +1,14 @@
 //! The validated, immutable site model that every renderer reads.
 //!
 //! Built once by `load`; renderers never touch files. Markdown fields are
-//! already HTML here (rendered and checked while loading, so a bad link is a
-//! located load error), and derived data shared by several renderers
+//! already trees here (`markdown::Doc`, parsed and checked while loading, so
+//! a bad link is a located load error), and derived data shared by several renderers
 //! (journey order, counts, search text) is computed once in `load`.
 
+pub use crate::markdown::Doc;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
-
-/// HTML produced from Markdown by `markdown::render`; safe to emit unescaped.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-#[serde(transparent)]
-pub struct Html(pub String);
 
 /// A piece of text in Vietnamese with its optional English translation.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -23,8 +19,8 @@ pub struct Text {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RichText {
-    pub vi: Html,
-    pub en: Option<Html>,
+    pub vi: Doc,
+    pub en: Option<Doc>,
     /// Plain text of the Vietnamese version, for meta descriptions and search.
     pub plain: String,
     /// Plain text of the English version, for the English edition's descriptions and search.
@@ -237,7 +233,7 @@ pub struct Channel {
     pub time_note: Option<String>,
     pub fee: Option<String>,
     pub fee_vnd: Option<i64>,
-    pub note: Option<Html>,
+    pub note: Option<Doc>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,7 +245,7 @@ pub struct Document {
     pub originals: Option<i64>,
     pub copies: Option<i64>,
     pub required: bool,
-    pub note: Option<Html>,
+    pub note: Option<Doc>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -308,11 +304,11 @@ pub struct Procedure {
     pub summary: RichText,
     pub applicants: Vec<String>,
     pub agencies: Option<Agencies>,
-    pub where_to_submit: Option<Html>,
-    pub steps: Vec<Html>,
+    pub where_to_submit: Option<Doc>,
+    pub steps: Vec<Doc>,
     pub channels: Vec<Channel>,
     pub documents: Vec<Document>,
-    pub requirements: Option<Html>,
+    pub requirements: Option<Doc>,
     pub result: Vec<String>,
     pub legal_basis: Vec<LegalBasis>,
     pub statistics: Vec<YearStats>,
@@ -383,7 +379,7 @@ pub struct Page {
     pub title: Text,
     pub description: Option<String>,
     pub weight: i64,
-    pub body: Html,
+    pub body: Doc,
     /// Headings of the body for the in-page contents: (id, text).
     pub toc: Vec<(String, String)>,
 }

@@ -21,7 +21,7 @@ fn lacks(t: &Text) -> bool {
 }
 
 fn lacks_rich(t: &RichText) -> bool {
-    t.en.as_ref().is_none_or(|h| h.0.trim().is_empty())
+    t.en.as_ref().is_none_or(|h| h.is_empty())
 }
 
 fn push(out: &mut Vec<Missing>, file: &str, item: String, keys: Vec<&str>) {

@@ -203,18 +203,16 @@ mod tests {
     fn markdown_keeps_lines_and_escapes_syntax() {
         let md = markdown("Bước 1: nộp *hồ sơ* [bản sao]\n- một\n+ hai\n-+ ba\n# bốn\n* Ghi chú");
         assert_eq!(md, "Bước 1: nộp \\*hồ sơ\\* \\[bản sao\\]\n\n- một\n+ hai\n\n\\-+ ba\n\n\\# bốn\n\n\\* Ghi chú");
-        let (html, errs) = crate::markdown::render(
+        let (r, errs) = crate::markdown::parse(
             &md,
             &crate::markdown::MarkdownOptions { allow_html: false, base_path: "/", heading_ids: false },
         );
         assert!(errs.is_empty());
-        assert!(html.html.0.contains("nộp *hồ sơ* [bản sao]"), "{}", html.html.0);
+        let html = r.doc.html("");
+        assert!(html.contains("nộp *hồ sơ* [bản sao]"), "{html}");
         assert!(
-            html.html.0.contains("<p>-+ ba</p>")
-                && html.html.0.contains("<p># bốn</p>")
-                && html.html.0.contains("<p>* Ghi chú</p>"),
-            "{}",
-            html.html.0
+            html.contains("<p>-+ ba</p>") && html.contains("<p># bốn</p>") && html.contains("<p>* Ghi chú</p>"),
+            "{html}"
         );
     }
 

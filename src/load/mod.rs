@@ -23,7 +23,7 @@ use crate::cache::KeyBuilder;
 use crate::diag::{self, DiagResult, Diagnostic, SourceText};
 use crate::markdown::{self, MarkdownOptions};
 use crate::memo::{Memo, Store};
-use crate::model::{Html, Page, Procedure, RichText, Site};
+use crate::model::{Doc, Page, Procedure, RichText, Site};
 use crate::schema::{self, Key};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -349,7 +349,7 @@ fn opt_string(s: &Option<Spanned<String>>) -> Option<String> {
     s.as_ref().map(|s| s.get_ref().trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// Renders Markdown fields of one file, reporting refused links at their line.
+/// Parses Markdown fields of one file, reporting refused links at their line.
 struct MdCtx<'a> {
     src: &'a SourceText,
     allow_html: bool,
@@ -358,16 +358,16 @@ struct MdCtx<'a> {
 
 impl MdCtx<'_> {
     /// `at` is the byte offset of the TOML string value (its opening quote).
-    fn render(
+    fn parse(
         &self,
         md: &str,
         at: usize,
         field: &str,
         heading_ids: bool,
         out: &mut Vec<Diagnostic>,
-    ) -> markdown::Rendered {
+    ) -> markdown::Parsed {
         let md = crate::text::nfc(md);
-        let (r, errs) = markdown::render(
+        let (r, errs) = markdown::parse(
             &md,
             &MarkdownOptions { allow_html: self.allow_html, base_path: self.base_path, heading_ids },
         );
@@ -428,8 +428,8 @@ impl MdCtx<'_> {
         }
     }
 
-    fn html(&self, s: &Spanned<String>, field: &str, out: &mut Vec<Diagnostic>) -> Html {
-        self.render(s.get_ref(), s.span().start, field, false, out).html
+    fn doc(&self, s: &Spanned<String>, field: &str, out: &mut Vec<Diagnostic>) -> Doc {
+        self.parse(s.get_ref(), s.span().start, field, false, out).doc
     }
 
     fn rich(
@@ -441,12 +441,12 @@ impl MdCtx<'_> {
         field: &str,
         out: &mut Vec<Diagnostic>,
     ) -> RichText {
-        let r = self.render(vi, at_vi, field, false, out);
-        let en = en.map(|e| self.render(e, at_en, &format!("{field}_en"), false, out));
+        let r = self.parse(vi, at_vi, field, false, out);
+        let en = en.map(|e| self.parse(e, at_en, &format!("{field}_en"), false, out));
         let (en, plain_en) = match en {
-            Some(e) => (Some(e.html), Some(e.plain)),
+            Some(e) => (Some(e.doc), Some(e.plain)),
             None => (None, None),
         };
-        RichText { vi: r.html, en, plain: r.plain, plain_en }
+        RichText { vi: r.doc, en, plain: r.plain, plain_en }
     }
 }

@@ -52,7 +52,7 @@ pub fn load_page(src: &SourceText, slug: &str, site: &SiteConfig, out: &mut Vec<
         );
     }
     // Offsets in the body are relative to body_start; quote_len(body_start) is 0 there.
-    let rendered = md.render(body, body_start, "body", true, out);
+    let parsed = md.parse(body, body_start, "body", true, out);
     if out.len() > before {
         return None;
     }
@@ -62,8 +62,8 @@ pub fn load_page(src: &SourceText, slug: &str, site: &SiteConfig, out: &mut Vec<
         title: Text { vi: crate::text::nfc(&raw.title), en: raw.title_en.as_deref().map(crate::text::nfc) },
         description: raw.description.as_deref().map(crate::text::nfc),
         weight: raw.weight.unwrap_or(0),
-        body: rendered.html,
-        toc: rendered.toc,
+        body: parsed.doc,
+        toc: parsed.toc,
     })
 }
 

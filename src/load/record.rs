@@ -152,7 +152,7 @@ pub fn load_record(
                 .hint("say in a sentence what the procedure is for"),
         );
     }
-    let steps = raw.steps.iter().enumerate().map(|(i, s)| md.html(s, &format!("steps[{i}]"), out)).collect();
+    let steps = raw.steps.iter().enumerate().map(|(i, s)| md.doc(s, &format!("steps[{i}]"), out)).collect();
     let channels = channels(&raw.channels, &md, out);
     let documents = documents(&raw.documents, &md, &config.site.base_path, out);
     let legal_basis = legal_basis(&raw.legal_basis, src, out);
@@ -199,11 +199,11 @@ pub fn load_record(
             authorised: a.authorised.as_deref().map(text::nfc),
             coordinating: a.coordinating.as_deref().map(text::nfc),
         }),
-        where_to_submit: raw.where_to_submit.as_ref().map(|w| md.html(w, "where_to_submit", out)),
+        where_to_submit: raw.where_to_submit.as_ref().map(|w| md.doc(w, "where_to_submit", out)),
         steps,
         channels,
         documents,
-        requirements: raw.requirements.as_ref().map(|r| md.html(r, "requirements", out)),
+        requirements: raw.requirements.as_ref().map(|r| md.doc(r, "requirements", out)),
         result: nfc_list(&raw.result),
         legal_basis,
         statistics,
@@ -290,7 +290,7 @@ fn channels(raw: &[Spanned<RawChannel>], md: &MdCtx, out: &mut Vec<Diagnostic>) 
             time_note: c.time_note.as_deref().map(text::nfc),
             fee: c.fee.as_deref().map(text::nfc),
             fee_vnd: c.fee_vnd.as_ref().map(|v| *v.get_ref()),
-            note: c.note.as_ref().map(|n| md.html(n, &f("note"), out)),
+            note: c.note.as_ref().map(|n| md.doc(n, &f("note"), out)),
         });
     }
     channels
@@ -373,7 +373,7 @@ fn documents(raw: &[RawDocument], md: &MdCtx, base_path: &str, out: &mut Vec<Dia
             originals: d.originals.as_ref().map(|n| *n.get_ref()),
             copies: d.copies.as_ref().map(|n| *n.get_ref()),
             required: d.required.unwrap_or(true),
-            note: d.note.as_ref().map(|n| md.html(n, &f("note"), out)),
+            note: d.note.as_ref().map(|n| md.doc(n, &f("note"), out)),
         });
     }
     documents

@@ -8,7 +8,7 @@ use super::lang::Lang;
 use super::view::{self, fee_text, time_text};
 use super::{RenderCtx, Renderer, urls};
 use crate::model::{
-    Agencies, Channel, ChannelKind, Decision, Document, Html, InternalProcess, LegalBasis, Responsible, Site,
+    Agencies, Channel, ChannelKind, Decision, Doc, Document, InternalProcess, LegalBasis, Responsible, Site,
 };
 use crate::sink::{Produced, Sink};
 use crate::text::fold;
@@ -126,15 +126,15 @@ struct ExportProcedure<'a> {
     related: &'a [String],
     journey_position: usize,
     summary: &'a str,
-    summary_html: &'a Html,
-    summary_en_html: Option<&'a Html>,
+    summary_html: &'a Doc,
+    summary_en_html: Option<&'a Doc>,
     applicants: &'a [String],
     agencies: Option<&'a Agencies>,
-    where_to_submit_html: Option<&'a Html>,
-    steps_html: &'a [Html],
+    where_to_submit_html: Option<&'a Doc>,
+    steps_html: &'a [Doc],
     channels: Vec<ExportChannel<'a>>,
     documents: &'a [Document],
-    requirements_html: Option<&'a Html>,
+    requirements_html: Option<&'a Doc>,
     result: &'a [String],
     legal_basis: &'a [LegalBasis],
     /// The record's figures with the share and band of each year (`stats::procedure_years`).

@@ -3,7 +3,7 @@
 //! procedure page (each question linked to its full answer, with the answer's
 //! first sentence). Shared by the HTML renderer and the leaflet data.
 
-use super::lang::{self, Lang, Strings, tr};
+use super::lang::{Lang, Strings, tr};
 use super::urls;
 use super::view::Row;
 use crate::model::{Question, Site};
@@ -129,7 +129,7 @@ fn question<'a>(site: &'a Site, q: &'a Question, lang: Lang, t: &Strings, rows: 
         id: format!("q-{}", q.slug),
         question,
         question_vi_only,
-        answer: lang::localise_links(&answer.0, &site.config.base_path, lang),
+        answer: answer.html(lang.prefix()),
         answer_vi_only,
         procedures,
         basis,

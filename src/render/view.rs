@@ -388,7 +388,7 @@ pub fn fee_short_in(c: &Channel, t: &Strings, lang: Lang) -> (String, FeeSource)
     if let Some(a) = c.fee.as_deref().and_then(|f| first_amount(f, t, lang)) {
         return (a, FeeSource::Fee);
     }
-    if let Some(a) = c.note.as_ref().and_then(|n| first_amount(&n.0, t, lang)) {
+    if let Some(a) = c.note.as_ref().and_then(|n| first_amount(&n.html(""), t, lang)) {
         return (a, FeeSource::Note);
     }
     match &c.fee {

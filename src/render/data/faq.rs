@@ -4,7 +4,7 @@
 
 use super::super::lang::Lang;
 use super::super::urls;
-use crate::model::{Basis, Html, Site};
+use crate::model::{Basis, Doc, Site};
 use crate::text::fold;
 use serde::Serialize;
 use std::io::Write;
@@ -16,9 +16,9 @@ struct ExportQuestion<'a> {
     question: &'a str,
     question_en: Option<&'a str>,
     answer: &'a str,
-    answer_html: &'a Html,
+    answer_html: &'a Doc,
     answer_en: Option<&'a str>,
-    answer_en_html: Option<&'a Html>,
+    answer_en_html: Option<&'a Doc>,
     stage: ExportStage<'a>,
     procedures: Vec<ExportProcedureRef<'a>>,
     asked_on: Option<&'a str>,

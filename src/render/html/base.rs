@@ -1,7 +1,7 @@
 //! What every page of an edition shares (`Shared::new`): the base context
 //! with the site's lists and its chrome, and the print products pages link.
 
-use super::super::lang::{self, Lang};
+use super::super::lang::Lang;
 use super::super::view::{self, Row, Strings, level_counts, tr};
 use super::super::{RenderCtx, urls};
 use super::glance::board_names;
@@ -115,7 +115,7 @@ fn level_views(site: &Site, lang: Lang) -> Vec<LevelView<'_>> {
             label: lang.pick(&l.label).0,
             label_en: l.label.en.as_deref(),
             label_vi_only: lang.pick(&l.label).1,
-            meaning: lang::localise_links(&lang.pick_rich(&l.meaning).0.0, &site.config.base_path, lang),
+            meaning: lang.pick_rich(&l.meaning).0.html(lang.prefix()),
             meaning_vi_only: lang.pick_rich(&l.meaning).1,
             colour: &l.colour,
             text_colour: &l.text_colour,
@@ -137,7 +137,7 @@ fn stage_views<'s>(site: &'s Site, lang: Lang, by_stage: &[Vec<usize>]) -> Vec<S
             title: lang.pick(&s.title).0,
             title_en: if lang == Lang::Vi { lang.other(&s.title) } else { None },
             title_vi_only: lang.pick(&s.title).1,
-            summary: lang::localise_links(&lang.pick_rich(&s.summary).0.0, &site.config.base_path, lang),
+            summary: lang.pick_rich(&s.summary).0.html(lang.prefix()),
             summary_vi_only: lang.pick_rich(&s.summary).1,
             path: urls::stage(&s.key),
             count: by_stage[i].len(),

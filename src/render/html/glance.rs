@@ -107,7 +107,7 @@ fn offices(
     let where_text = if offices.is_empty() {
         p.where_to_submit
             .as_ref()
-            .map(|h| text::shorten(&strip_tags(&h.0), 160))
+            .map(|h| text::shorten(&strip_tags(&h.html("")), 160))
             .or_else(|| p.agencies.as_ref().and_then(|a| a.executing.clone().or(a.competent.clone())))
     } else {
         None
@@ -187,7 +187,7 @@ fn names_board(p: &Procedure, orgs: &[String]) -> bool {
         }
     }
     let names: Vec<String> = names.iter().map(|n| text::fold(n.trim())).collect();
-    let submit = p.where_to_submit.as_ref().map(|h| text::fold(&h.0));
+    let submit = p.where_to_submit.as_ref().map(|h| text::fold(&h.html("")));
     orgs.iter().any(|org| {
         names.iter().any(|n| {
             *n == *org || (n.chars().count() >= 20 && (org.starts_with(n.as_str()) || n.contains(org.as_str())))

@@ -2,7 +2,7 @@
 //! links to the other editions, and the template rendered (or reused from
 //! the memo).
 
-use super::super::lang::{self, Lang};
+use super::super::lang::Lang;
 use super::super::view::{self, tr};
 use super::super::{RenderCtx, faq_view, stats_view, urls};
 use super::glance::{glance, json_ld};
@@ -160,7 +160,7 @@ impl<'a> Shared<'a> {
         // The body is Markdown in Vietnamese only; an English page marks it.
         c.insert(
             "pt",
-            &json!({"title": title, "title_vi_only": vi_only, "body_vi_only": self.lang != Lang::Vi, "body": lang::localise_links(&p.body.0, &site.config.base_path, self.lang)}),
+            &json!({"title": title, "title_vi_only": vi_only, "body_vi_only": self.lang != Lang::Vi, "body": p.body.html(self.lang.prefix())}),
         );
         c.insert("description", &p.description.as_deref().map(|d| text::shorten(d, 200)));
         ("page.html", urls::page(&p.slug), title.to_string())
@@ -278,7 +278,7 @@ impl<'a> Shared<'a> {
             "pt",
             &json!({
                 "title": title, "title_vi_only": title_vi_only,
-                "summary": lang::localise_links(&summary.0, &site.config.base_path, self.lang), "summary_vi_only": summary_vi_only,
+                "summary": summary.html(self.lang.prefix()), "summary_vi_only": summary_vi_only,
                 // The other language's name as a subtitle: English on Vietnamese pages,
                 // the official Vietnamese name on English pages.
                 "alt_title": self.lang.other(&p.title).filter(|_| !title_vi_only),

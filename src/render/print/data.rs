@@ -4,7 +4,7 @@
 //! `null` and the templates print "Không có thông tin".
 
 use super::markup;
-use crate::model::{ChannelKind, Html, Procedure, Site};
+use crate::model::{ChannelKind, Doc, Procedure, Site};
 use crate::render::lang::Lang;
 use crate::render::urls;
 use crate::render::view::{self, Strings, fee_in_english, fee_text, time_in_english, time_text, tr};
@@ -16,12 +16,12 @@ pub fn vn_date(iso: &str) -> String {
     if parts.len() == 3 { format!("{}/{}/{}", parts[2], parts[1], parts[0]) } else { iso.to_string() }
 }
 
-fn rich(site: &Site, html: &Html) -> Value {
-    markup::nodes(&html.0, &site.config.print_base_url, &site.config.base_path)
+fn rich(site: &Site, doc: &Doc) -> Value {
+    markup::nodes(doc, &site.config.print_base_url)
 }
 
-fn rich_opt(site: &Site, html: Option<&Html>) -> Value {
-    html.filter(|h| !h.0.trim().is_empty()).map_or(Value::Null, |h| rich(site, h))
+fn rich_opt(site: &Site, doc: Option<&Doc>) -> Value {
+    doc.filter(|d| !d.is_empty()).map_or(Value::Null, |d| rich(site, d))
 }
 
 /// Site-wide facts every product shows (header, footer, contact).

@@ -1,5 +1,6 @@
 use super::*;
-use crate::model::{Channel, ChannelKind, Html};
+use crate::markdown::{MarkdownOptions, parse};
+use crate::model::{Channel, ChannelKind};
 
 fn strings() -> Strings {
     [
@@ -22,7 +23,7 @@ fn channel(fee: Option<&str>, fee_vnd: Option<i64>, note: Option<&str>) -> Chann
         time_note: None,
         fee: fee.map(str::to_string),
         fee_vnd,
-        note: note.map(|n| Html(format!("<p>{n}</p>"))),
+        note: note.map(|n| parse(n, &MarkdownOptions { allow_html: false, base_path: "/", heading_ids: false }).0.doc),
     }
 }
 
