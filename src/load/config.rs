@@ -7,111 +7,9 @@ use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, SourceText};
 use crate::levels::{self, LevelDef};
 use crate::model::{Field, Level, Organisation, SiteConfig, Stage, Text, Unit};
-use crate::schema;
+use crate::schema::site::{OneOrMany, RawLevel, RawOrganisation, RawSite};
 use crate::text;
-use serde::Deserialize;
 use toml::Spanned;
-
-#[derive(Deserialize)]
-struct RawSite {
-    title: String,
-    title_en: Option<String>,
-    description: Option<String>,
-    description_en: Option<String>,
-    base_url: Spanned<String>,
-    languages: Option<Spanned<Vec<String>>>,
-    level_scheme: Option<String>,
-    portal_url: Option<Spanned<String>>,
-    national_portal_url: Option<Spanned<String>>,
-    online_services_decision: Option<String>,
-    allow_html: Option<bool>,
-    edition: Option<toml::value::Datetime>,
-    print_paper: Option<String>,
-    print_standard: Option<String>,
-    organisation: RawOrganisation,
-    online_target: Option<Spanned<RawTarget>>,
-    stages: Vec<RawStage>,
-    fields: Vec<RawField>,
-    levels: Option<Spanned<Vec<RawLevel>>>,
-    search: Option<RawSearch>,
-    feedback: Option<feedback::RawFeedback>,
-    #[serde(default)]
-    units: Vec<RawUnit>,
-    embed: Option<embed::RawEmbed>,
-}
-
-#[derive(Deserialize)]
-struct RawUnit {
-    key: Spanned<String>,
-    name: String,
-    name_en: Option<String>,
-    kind: String,
-}
-
-#[derive(Deserialize)]
-struct RawSearch {
-    #[serde(default)]
-    abbreviations: std::collections::BTreeMap<String, OneOrMany>,
-}
-
-/// `GPXD = "giấy phép xây dựng"` or `GPXD = ["giấy phép xây dựng", "construction permit"]`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-#[derive(Deserialize)]
-struct RawOrganisation {
-    name: String,
-    name_en: Option<String>,
-    address: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-    hours: Option<String>,
-    map_url: Option<Spanned<String>>,
-    service_center: Option<String>,
-    service_center_address: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawTarget {
-    low: f64,
-    high: f64,
-}
-
-#[derive(Deserialize)]
-struct RawStage {
-    key: Spanned<String>,
-    title: String,
-    title_en: Option<String>,
-    summary: Option<Spanned<String>>,
-    summary_en: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-struct RawField {
-    key: Spanned<String>,
-    title: String,
-    title_en: Option<String>,
-    stage: Option<Spanned<String>>,
-    #[serde(default)]
-    portal_names: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawLevel {
-    key: Spanned<String>,
-    label: String,
-    label_en: Option<String>,
-    meaning: Option<Spanned<String>>,
-    meaning_en: Option<Spanned<String>>,
-    colour: Spanned<String>,
-    text_colour: Option<Spanned<String>>,
-    pattern: Option<String>,
-    covers: Spanned<Vec<i64>>,
-}
 
 /// What `site.toml` defines, ready for records to refer to.
 pub struct Config {
@@ -127,7 +25,7 @@ pub struct Config {
 
 pub fn load_config(src: &SourceText, base_url_override: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Config> {
     let start = out.len();
-    let raw: RawSite = parse_toml(src, 0, &src.text, schema::SITE_KEYS, out)?;
+    let raw: RawSite = parse_toml(src, 0, &src.text, out)?;
     let (base_url, base_path) = base_url(&raw, base_url_override, src, out);
     // Print products always use site.toml's address (`build` replaces it with
     // --base-url; `serve` leaves it): see `SiteConfig::print_base_url`.

@@ -4,39 +4,15 @@
 use super::parse_toml;
 use crate::diag::{Diagnostic, SourceText, did_you_mean};
 use crate::model::{Diagram, Paper, Site, Text};
-use crate::schema;
+use crate::schema::page::RawDiagram;
 use crate::text;
-use serde::Deserialize;
 use toml::Spanned;
 
 pub const DIAGRAMS_DIR: &str = "diagrams";
 
-#[derive(Deserialize)]
-struct RawDiagram {
-    title: String,
-    title_en: Option<String>,
-    subtitle: Option<String>,
-    subtitle_en: Option<String>,
-    stages: Option<Vec<Spanned<String>>>,
-    fields: Option<Vec<Spanned<String>>>,
-    levels: Option<Vec<Spanned<i64>>>,
-    procedures: Option<Vec<Spanned<String>>>,
-    optional: Option<bool>,
-    orientation: Option<String>,
-    paper: Option<String>,
-    dpi: Option<Spanned<i64>>,
-    qr: Option<bool>,
-    legend: Option<bool>,
-    arrows: Option<String>,
-    footer: Option<String>,
-    footer_en: Option<String>,
-    inline: Option<Spanned<bool>>,
-    internal_process: Option<bool>,
-}
-
 pub fn load_diagram(src: &SourceText, name: &str, site: &Site, out: &mut Vec<Diagnostic>) -> Option<Diagram> {
     let before = out.len();
-    let raw: RawDiagram = parse_toml(src, 0, &src.text, schema::DIAGRAM_KEYS, out)?;
+    let raw: RawDiagram = parse_toml(src, 0, &src.text, out)?;
     let stages = key_refs(&raw.stages, "stages", site.stages.iter().map(|s| s.key.as_str()).collect(), src, out);
     let fields = key_refs(&raw.fields, "fields", site.fields.iter().map(|f| f.key.as_str()).collect(), src, out);
     let levels = levels(&raw, src, out);

@@ -7,44 +7,20 @@
 //! and indexes them by code.
 
 use super::config::check_http;
+use super::record::legal_text;
 use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, Loc, SourceText, did_you_mean};
-use crate::model::{Basis, LegalBasis, Question, Site, Text};
+use crate::model::{Basis, Question, Site, Text};
+use crate::schema::faq::RawQuestion;
+use crate::schema::record::RawLegal;
 use crate::{schema, text};
 use rayon::prelude::*;
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// Where the questions live, relative to the site root.
 pub const FAQ_DIR: &str = "content/faq";
-
-#[derive(Deserialize)]
-struct RawQuestion {
-    question: Spanned<String>,
-    question_en: Option<String>,
-    answer: Spanned<String>,
-    answer_en: Option<Spanned<String>>,
-    #[serde(default)]
-    procedures: Vec<Spanned<String>>,
-    stage: Option<Spanned<String>>,
-    asked_on: Option<toml::value::Datetime>,
-    asked_via: Option<Spanned<String>>,
-    asked_where: Option<String>,
-    asked_url: Option<Spanned<String>>,
-    basis: Option<Spanned<Vec<RawBasis>>>,
-}
-
-#[derive(Deserialize)]
-struct RawBasis {
-    number: Option<String>,
-    title: String,
-    date: Option<toml::value::Datetime>,
-    issuer: Option<String>,
-    url: Option<Spanned<String>>,
-    article: Option<String>,
-}
 
 /// One question file, checked on its own: the question (its `stage` not yet
 /// defaulted), the stage it names, and where its codes are written.
@@ -96,7 +72,7 @@ fn err(src: &SourceText, code: &'static str, msg: impl Into<String>, at: usize, 
 
 fn load_question(src: &SourceText, slug: &str, site: &Site, out: &mut Vec<Diagnostic>) -> Option<Loaded> {
     let start = out.len();
-    let raw: RawQuestion = parse_toml(src, 0, &src.text, schema::FAQ_KEYS, out)?;
+    let raw: RawQuestion = parse_toml(src, 0, &src.text, out)?;
     let md = MdCtx { src, allow_html: site.config.allow_html, base_path: &site.config.base_path };
     if raw.question.get_ref().trim().is_empty() {
         out.push(err(src, "empty", "question is empty", raw.question.span().start, "question"));
@@ -201,19 +177,15 @@ fn basis(raw: &RawQuestion, src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<
     list.iter()
         .enumerate()
         .map(|(i, b)| {
-            if let Some(u) = &b.url {
-                check_http(u, &format!("basis[{i}].url"), src, out);
-            }
-            Basis {
-                text: LegalBasis {
-                    number: nfc(&b.number),
-                    title: text::nfc(b.title.trim()),
-                    date: b.date.map(|d| d.to_string()),
-                    issuer: nfc(&b.issuer),
-                    url: opt_string(&b.url),
-                },
-                article: nfc(&b.article),
-            }
+            // A basis is a legal text (its keys are checked to be the same) plus the article.
+            let legal = RawLegal {
+                number: b.number.clone(),
+                title: b.title.clone(),
+                date: b.date,
+                issuer: b.issuer.clone(),
+                url: b.url.clone(),
+            };
+            Basis { text: legal_text(&legal, &format!("basis[{i}]"), src, out), article: nfc(&b.article) }
         })
         .collect()
 }

@@ -24,7 +24,7 @@ use crate::diag::{self, DiagResult, Diagnostic, SourceText};
 use crate::markdown::{self, MarkdownOptions};
 use crate::memo::{Memo, Store};
 use crate::model::{Doc, Page, Procedure, RichText, Site};
-use crate::schema::{self, Key};
+use crate::schema::{self, Keyed};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -237,15 +237,14 @@ fn bad_slug(rel: &Path) -> Diagnostic {
         .hint(format!("rename it to `{}` (lower-case letters, digits and hyphens)", crate::text::slugify(stem)))
 }
 
-/// Parses TOML (`text` starts at byte `base` of `src`), checks it against the
-/// schema, and deserializes it. `None` when it cannot be read at all; a value
+/// Parses TOML (`text` starts at byte `base` of `src`), checks it against
+/// `T`'s table of the schema, and deserializes it. `None` when it cannot be read at all; a value
 /// can come back alongside errors (e.g. an unknown key), so callers compare
 /// the error count before and after.
-fn parse_toml<T: DeserializeOwned>(
+fn parse_toml<T: DeserializeOwned + Keyed>(
     src: &SourceText,
     base: usize,
     text: &str,
-    keys: &[Key],
     out: &mut Vec<Diagnostic>,
 ) -> Option<T> {
     let table = match toml::de::DeTable::parse(text) {
@@ -262,7 +261,7 @@ fn parse_toml<T: DeserializeOwned>(
     };
     check_controls(table.get_ref(), "", src, base, out);
     let before = out.len();
-    schema::check_table(table.get_ref(), table.span(), keys, "", src, base, out);
+    schema::check_table(table.get_ref(), table.span(), T::KEYS, "", src, base, out);
     // With only unknown keys (typos of optional keys) the values are sound: go
     // on, so the semantic checks report their problems in the same run.
     // Other schema errors make values unreliable: stop at what was said.

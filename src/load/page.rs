@@ -3,16 +3,7 @@
 use super::{MdCtx, parse_toml};
 use crate::diag::{Diagnostic, SourceText};
 use crate::model::{Page, SiteConfig, Text};
-use crate::schema;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct RawFrontMatter {
-    title: String,
-    title_en: Option<String>,
-    description: Option<String>,
-    weight: Option<i64>,
-}
+use crate::schema::page::RawFrontMatter;
 
 pub fn load_page(src: &SourceText, slug: &str, site: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<Page> {
     let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
@@ -37,7 +28,7 @@ pub fn load_page(src: &SourceText, slug: &str, site: &SiteConfig, out: &mut Vec<
     let fm = &after_open[..end];
     let body_start = fm_start + end + after_open[end..].find('\n').map_or(after_open.len() - end, |n| n + 1);
     let before = out.len();
-    let raw: RawFrontMatter = parse_toml(src, fm_start, fm, schema::PAGE_KEYS, out)?;
+    let raw: RawFrontMatter = parse_toml(src, fm_start, fm, out)?;
     let md = MdCtx { src, allow_html: site.allow_html, base_path: &site.base_path };
     let body = src.text.get(body_start..).unwrap_or("");
     if let Some((at, c)) = crate::text::find_forbidden_control(body) {

@@ -7,8 +7,8 @@
 use super::config::check_http;
 use crate::diag::{Diagnostic, Loc, SourceText, did_you_mean};
 use crate::model::{Channel, ChannelKind, Decision, InternalProcess, ProcessStep, Responsible, Text, Unit};
+use crate::schema::process::{RawProcess, RawStep};
 use crate::text;
-use serde::Deserialize;
 use toml::Spanned;
 
 /// Working hours in a working day, for converting step times.
@@ -16,32 +16,6 @@ pub const HOURS_PER_DAY: f64 = 8.0;
 /// Two times closer than this (in hours) are equal: times are written with at
 /// most a few decimals, and sums of such numbers are not exact in binary.
 const EPSILON_HOURS: f64 = 0.01;
-
-#[derive(Deserialize)]
-pub(super) struct RawProcess {
-    channel: Option<Spanned<String>>,
-    case: Option<String>,
-    decision: Option<String>,
-    decision_date: Option<toml::value::Datetime>,
-    decision_issuer: Option<String>,
-    decision_url: Option<Spanned<String>>,
-    note: Option<String>,
-    note_en: Option<String>,
-    steps: Spanned<Vec<Spanned<RawStep>>>,
-}
-
-#[derive(Deserialize)]
-struct RawStep {
-    step: Option<Spanned<i64>>,
-    action: String,
-    action_en: Option<String>,
-    unit: Option<Spanned<String>>,
-    agency: Option<String>,
-    time: Spanned<f64>,
-    time_unit: String,
-    electronic: Option<bool>,
-    output: Option<String>,
-}
 
 /// Checks and converts the record's internal processes; also where those are that
 /// could not be compared with a legal time (a warning, not an error).

@@ -2,115 +2,15 @@
 //! cross-record checks (`resolve`) need to point at.
 
 use super::config::{Config, check_http};
-use super::process::{RawProcess, internal_processes};
+use super::process::internal_processes;
 use super::{MdCtx, opt_string, parse_toml};
 use crate::diag::{Diagnostic, Loc, SourceText, did_you_mean};
 use crate::model::{Agencies, Channel, ChannelKind, Document, LegalBasis, Procedure, Text, YearStats};
 use crate::schema;
+use crate::schema::record::{RawChannel, RawDocument, RawLegal, RawRecord, RawStats};
 use crate::text;
-use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
-
-#[derive(Deserialize)]
-struct RawRecord {
-    code: Spanned<String>,
-    title: Spanned<String>,
-    title_en: Option<String>,
-    short_title: Option<String>,
-    short_title_en: Option<String>,
-    stage: Spanned<String>,
-    field: Spanned<String>,
-    level: Spanned<i64>,
-    digital_signature: Option<bool>,
-    service_center: Option<bool>,
-    public_postal: Option<bool>,
-    online_url: Option<Spanned<String>>,
-    administrative_level: Option<String>,
-    publication_decision: Option<String>,
-    online_decision: Option<String>,
-    optional: Option<bool>,
-    #[serde(default)]
-    alternative_to: Vec<Spanned<String>>,
-    #[serde(default)]
-    after: Vec<Spanned<String>>,
-    #[serde(default)]
-    related: Vec<Spanned<String>>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    summary: Spanned<String>,
-    summary_en: Option<Spanned<String>>,
-    #[serde(default)]
-    applicants: Vec<String>,
-    agencies: Option<RawAgencies>,
-    where_to_submit: Option<Spanned<String>>,
-    #[serde(default)]
-    steps: Vec<Spanned<String>>,
-    #[serde(default)]
-    channels: Vec<Spanned<RawChannel>>,
-    #[serde(default)]
-    documents: Vec<RawDocument>,
-    requirements: Option<Spanned<String>>,
-    #[serde(default)]
-    result: Vec<String>,
-    #[serde(default)]
-    legal_basis: Vec<RawLegal>,
-    #[serde(default)]
-    statistics: Vec<Spanned<RawStats>>,
-    #[serde(default)]
-    internal_process: Vec<Spanned<RawProcess>>,
-}
-
-#[derive(Deserialize)]
-struct RawAgencies {
-    competent: Option<String>,
-    executing: Option<String>,
-    authorised: Option<String>,
-    coordinating: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawChannel {
-    kind: String,
-    time: Option<Spanned<f64>>,
-    time_unit: Option<String>,
-    time_text: Option<String>,
-    time_note: Option<String>,
-    fee: Option<String>,
-    fee_vnd: Option<Spanned<i64>>,
-    note: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-struct RawDocument {
-    case: Option<String>,
-    name: String,
-    form: Option<String>,
-    form_url: Option<Spanned<String>>,
-    originals: Option<Spanned<i64>>,
-    copies: Option<Spanned<i64>>,
-    required: Option<bool>,
-    note: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-struct RawLegal {
-    number: Option<String>,
-    title: String,
-    date: Option<toml::value::Datetime>,
-    issuer: Option<String>,
-    url: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-struct RawStats {
-    year: Spanned<i64>,
-    received: Option<Spanned<i64>>,
-    received_online: Option<Spanned<i64>>,
-    resolved_online: Option<Spanned<i64>>,
-    resolved_on_time: Option<Spanned<i64>>,
-    satisfied_percent: Option<Spanned<f64>>,
-}
 
 /// Where a record's code and references are, for cross-record errors
 /// (kept as line:col so the file's text can be dropped after loading).
@@ -131,7 +31,7 @@ pub fn load_record(
     out: &mut Vec<Diagnostic>,
 ) -> Option<(Procedure, RecordSpans)> {
     let start = out.len();
-    let raw: RawRecord = parse_toml(src, 0, &src.text, schema::RECORD_KEYS, out)?;
+    let raw: RawRecord = parse_toml(src, 0, &src.text, out)?;
     let md = MdCtx { src, allow_html: config.site.allow_html, base_path: &config.site.base_path };
     let code = raw.code.get_ref().trim();
     check_identity(&raw, code, src, out);
@@ -380,20 +280,23 @@ fn documents(raw: &[RawDocument], md: &MdCtx, base_path: &str, out: &mut Vec<Dia
 }
 
 fn legal_basis(raw: &[RawLegal], src: &SourceText, out: &mut Vec<Diagnostic>) -> Vec<LegalBasis> {
-    let mut legal_basis = Vec::new();
-    for (i, l) in raw.iter().enumerate() {
-        if let Some(u) = &l.url {
-            check_http(u, &format!("legal_basis[{i}].url"), src, out);
-        }
-        legal_basis.push(LegalBasis {
-            number: l.number.as_deref().map(text::nfc),
-            title: text::nfc(&l.title),
-            date: l.date.map(|d| d.to_string()),
-            issuer: l.issuer.as_deref().map(text::nfc),
-            url: opt_string(&l.url),
-        });
+    raw.iter().enumerate().map(|(i, l)| legal_text(l, &format!("legal_basis[{i}]"), src, out)).collect()
+}
+
+/// A legal text wherever it is cited (a record's `[[legal_basis]]`, a question's `[[basis]]`,
+/// a satisfaction result's `source`): its URL checked, every string trimmed, empty ones left out.
+pub(super) fn legal_text(l: &RawLegal, field: &str, src: &SourceText, out: &mut Vec<Diagnostic>) -> LegalBasis {
+    if let Some(u) = &l.url {
+        check_http(u, &format!("{field}.url"), src, out);
     }
-    legal_basis
+    let nfc = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(text::nfc);
+    LegalBasis {
+        number: nfc(&l.number),
+        title: text::nfc(l.title.trim()),
+        date: l.date.map(|d| d.to_string()),
+        issuer: nfc(&l.issuer),
+        url: opt_string(&l.url),
+    }
 }
 
 fn statistics(

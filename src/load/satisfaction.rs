@@ -7,13 +7,13 @@
 //! `site.toml` holds the site's configuration. No file: no results, no
 //! target (the statistics page says so).
 
-use super::config::check_http;
 use super::parse_toml;
+use super::record::legal_text;
 use crate::diag::{Diagnostic, SourceText, did_you_mean};
-use crate::model::{LegalBasis, Satisfaction, SatisfactionCriterion, SatisfactionTarget, SatisfactionYear, Text};
-use crate::schema::{Key, LEGAL_KEYS, Ty};
+use crate::model::{Satisfaction, SatisfactionCriterion, SatisfactionTarget, SatisfactionYear, Text};
+use crate::schema::record::RawLegal;
+use crate::schema::{Ty, format_table};
 use crate::text;
-use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
 
@@ -29,91 +29,47 @@ pub const SIPAS_CRITERIA: &[(&str, &str, &str)] = &[
     ("gop-y", "Tiếp nhận và xử lý góp ý, phản ánh, kiến nghị", "Handling of feedback and complaints"),
 ];
 
-const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Key {
-    Key { name, ty, required: true, doc }
-}
-const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Key {
-    Key { name, ty, required: false, doc }
-}
-
 // The file's keys (documented in docs/content-format.md, checked by tests/satisfaction.rs).
-pub const SATISFACTION_TARGET_KEYS: &[Key] = &[
-    req("percent", Ty::Number, "Share of satisfied respondents to reach, in percent (90)."),
-    opt("year", Ty::Int, "The year by which it is to be reached."),
-    req("source", Ty::Table(LEGAL_KEYS), "The plan or resolution that sets the target."),
-];
-pub const SATISFACTION_CRITERION_KEYS: &[Key] = &[
-    req("key", Ty::Str, "Identifier the results use (a slug)."),
-    req("name", Ty::Str, "Name of the criterion."),
-    opt("name_en", Ty::Str, "English name."),
-];
-pub const SATISFACTION_SCORE_KEYS: &[Key] = &[
-    req("key", Ty::Str, "A criterion's key."),
-    req("percent", Ty::Number, "Share satisfied with this criterion, in percent."),
-];
-pub const SATISFACTION_RESULT_KEYS: &[Key] = &[
-    req("year", Ty::Int, "The surveyed year."),
-    req("overall", Ty::Number, "Share of respondents satisfied overall, in percent."),
-    opt("respondents", Ty::Int, "Number of people and organisations surveyed."),
-    opt("criteria", Ty::TableArray(SATISFACTION_SCORE_KEYS), "Share satisfied per criterion."),
-    req("source", Ty::Table(LEGAL_KEYS), "Where the result was published."),
-];
-pub const SATISFACTION_KEYS: &[Key] = &[
-    opt("target", Ty::Table(SATISFACTION_TARGET_KEYS), "The province's target."),
-    opt("criteria", Ty::TableArray(SATISFACTION_CRITERION_KEYS), "The survey's criteria (default: SIPAS's five)."),
-    opt("results", Ty::TableArray(SATISFACTION_RESULT_KEYS), "One per surveyed year."),
-];
+format_table! {
+    pub const SATISFACTION_TARGET_KEYS: pub(crate) struct RawTarget {
+        percent: req Spanned<f64>, Ty::Number, "Share of satisfied respondents to reach, in percent (90).";
+        year: opt Spanned<i64>, Ty::Int, "The year by which it is to be reached.";
+        source: req RawLegal, table, "The plan or resolution that sets the target.";
+    }
+}
+format_table! {
+    pub const SATISFACTION_CRITERION_KEYS: pub(crate) struct RawCriterion {
+        key: req Spanned<String>, Ty::Str, "Identifier the results use (a slug).";
+        name: req String, Ty::Str, "Name of the criterion.";
+        name_en: opt String, Ty::Str, "English name.";
+    }
+}
+format_table! {
+    pub const SATISFACTION_SCORE_KEYS: pub(crate) struct RawScore {
+        key: req Spanned<String>, Ty::Str, "A criterion's key.";
+        percent: req Spanned<f64>, Ty::Number, "Share satisfied with this criterion, in percent.";
+    }
+}
+format_table! {
+    pub const SATISFACTION_RESULT_KEYS: pub(crate) struct RawResult {
+        year: req Spanned<i64>, Ty::Int, "The surveyed year.";
+        overall: req Spanned<f64>, Ty::Number, "Share of respondents satisfied overall, in percent.";
+        respondents: opt Spanned<i64>, Ty::Int, "Number of people and organisations surveyed.";
+        criteria: default Vec<RawScore>, tables, "Share satisfied per criterion.";
+        source: req RawLegal, table, "Where the result was published.";
+    }
+}
+format_table! {
+    pub const SATISFACTION_KEYS: pub(crate) struct RawFile {
+        target: opt RawTarget, table, "The province's target.";
+        criteria: default Vec<RawCriterion>, tables,
+            "The survey's criteria (default: SIPAS's five).";
+        results: default Vec<RawResult>, tables, "One per surveyed year.";
+    }
+}
 
 /// Largest number of respondents of one survey.
 const MAX_RESPONDENTS: i64 = 100_000_000;
-
-#[derive(Deserialize)]
-struct RawFile {
-    target: Option<RawTarget>,
-    #[serde(default)]
-    criteria: Vec<RawCriterion>,
-    #[serde(default)]
-    results: Vec<RawResult>,
-}
-
-#[derive(Deserialize)]
-struct RawTarget {
-    percent: Spanned<f64>,
-    year: Option<Spanned<i64>>,
-    source: RawSource,
-}
-
-#[derive(Deserialize)]
-struct RawSource {
-    number: Option<String>,
-    title: String,
-    date: Option<toml::value::Datetime>,
-    issuer: Option<String>,
-    url: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-struct RawCriterion {
-    key: Spanned<String>,
-    name: String,
-    name_en: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawScore {
-    key: Spanned<String>,
-    percent: Spanned<f64>,
-}
-
-#[derive(Deserialize)]
-struct RawResult {
-    year: Spanned<i64>,
-    overall: Spanned<f64>,
-    respondents: Option<Spanned<i64>>,
-    #[serde(default)]
-    criteria: Vec<RawScore>,
-    source: RawSource,
-}
 
 fn err(src: &SourceText, code: &'static str, msg: String, at: usize, field: &str) -> Diagnostic {
     Diagnostic::new(code, msg).at(src, at).field(field)
@@ -155,7 +111,7 @@ pub fn load(root: &Path, edition: Option<&str>, out: &mut Vec<Diagnostic>) -> Sa
             return defaults();
         }
     };
-    let Some(raw) = parse_toml::<RawFile>(&src, 0, &src.text, SATISFACTION_KEYS, out) else {
+    let Some(raw) = parse_toml::<RawFile>(&src, 0, &src.text, out) else {
         return defaults();
     };
     let criteria = if raw.criteria.is_empty() { default_criteria() } else { criteria(&raw.criteria, &src, out) };
@@ -197,19 +153,6 @@ fn criteria(raw: &[RawCriterion], src: &SourceText, out: &mut Vec<Diagnostic>) -
     list
 }
 
-fn source(s: &RawSource, field: &str, src: &SourceText, out: &mut Vec<Diagnostic>) -> LegalBasis {
-    if let Some(u) = &s.url {
-        check_http(u, &format!("{field}.url"), src, out);
-    }
-    LegalBasis {
-        number: s.number.as_deref().map(|n| text::nfc(n.trim())),
-        title: text::nfc(s.title.trim()),
-        date: s.date.map(|d| d.to_string()),
-        issuer: s.issuer.as_deref().map(|n| text::nfc(n.trim())),
-        url: s.url.as_ref().map(|u| u.get_ref().trim().to_string()),
-    }
-}
-
 fn target(t: &RawTarget, src: &SourceText, out: &mut Vec<Diagnostic>) -> SatisfactionTarget {
     check_percent(&t.percent, "target.percent", src, out);
     if let Some(y) = t.year.as_ref().filter(|y| !(2000..=2100).contains(y.get_ref())) {
@@ -219,7 +162,7 @@ fn target(t: &RawTarget, src: &SourceText, out: &mut Vec<Diagnostic>) -> Satisfa
     SatisfactionTarget {
         percent: *t.percent.get_ref(),
         year: t.year.as_ref().map(|y| *y.get_ref()),
-        source: source(&t.source, "target.source", src, out),
+        source: legal_text(&t.source, "target.source", src, out),
     }
 }
 
@@ -259,7 +202,7 @@ fn results(
             overall: *r.overall.get_ref(),
             respondents: r.respondents.as_ref().map(|n| *n.get_ref()),
             criteria: scores(&r.criteria, criteria, i, src, out),
-            source: source(&r.source, &f("source"), src, out),
+            source: legal_text(&r.source, &f("source"), src, out),
         });
     }
     years

@@ -5,15 +5,7 @@ use crate::diag::{Diagnostic, SourceText};
 use crate::levels;
 use crate::model::EmbedConfig;
 use crate::schema;
-use serde::Deserialize;
-use toml::Spanned;
-
-#[derive(Deserialize)]
-pub(super) struct RawEmbed {
-    views: Option<Vec<Spanned<String>>>,
-    brand_colour: Option<Spanned<String>>,
-    card_qr: Option<bool>,
-}
+use crate::schema::site::RawEmbed;
 
 /// The brand colour the embed views use when `[embed] brand_colour` is not given (the site's header band).
 pub const EMBED_BRAND_DEFAULT: &str = "#9b1c1c";

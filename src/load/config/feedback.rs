@@ -4,17 +4,9 @@
 use super::check_http;
 use crate::diag::{Diagnostic, SourceText};
 use crate::model::{Feedback, Text};
+use crate::schema::site::RawFeedback;
 use crate::text;
-use serde::Deserialize;
 use toml::Spanned;
-
-#[derive(Deserialize)]
-pub(super) struct RawFeedback {
-    email: Option<Spanned<String>>,
-    url: Option<Spanned<String>>,
-    label: Option<String>,
-    label_en: Option<String>,
-}
 
 /// The feedback routes: `[feedback] email` (else the organisation's e-mail)
 /// and `url`. Bad values are errors; no route at all is one warning.
