@@ -81,7 +81,7 @@ fn main() {
     let (px_w, px_h) = raster::pixel_size(paper, d.dpi);
     let (a, b, c, png) = time(5, || raster::png(&tree, paper, d.dpi).unwrap());
     report(&format!("PNG {px_w}×{px_h} ({} dpi)", d.dpi), (a, b, c));
-    let (a, b, c, pdf) = time(10, || raster::pdf(&tree, paper, "t", "vi", None).unwrap());
+    let (a, b, c, pdf) = time(10, || onestop_print::svg_pdf(&tree, paper, "t", "vi", None).unwrap());
     report("PDF (vector, fonts subset)", (a, b, c));
     println!(
         "  sizes: SVG {} KB, PNG {:.1} MB, PDF {} KB",
