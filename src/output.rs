@@ -9,7 +9,7 @@
 
 use crate::diag::Diagnostic;
 use crate::fsutil;
-use crate::sink::{Produced, Sink};
+use crate::sink::Produced;
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod as_sink;
 mod interner;
 mod link;
 use interner::Interner;
@@ -314,30 +315,6 @@ impl Output {
         if let Some(staging) = self.staging.take() {
             let _ = fs::remove_dir_all(staging);
         }
-    }
-}
-
-/// The build's writer as the renderers see it.
-impl Sink for Output {
-    fn put(&self, renderer: &'static str, path: &str, bytes: &[u8]) {
-        Output::put(self, renderer, path, bytes)
-    }
-
-    fn put_html(&self, renderer: &'static str, path: &str, bytes: &[u8], source: Option<&Path>) {
-        Output::put_html(self, renderer, path, bytes, source)
-    }
-
-    fn put_stream(
-        &self,
-        renderer: &'static str,
-        path: &str,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
-    ) {
-        Output::put_stream(self, renderer, path, write)
-    }
-
-    fn error(&self, d: Diagnostic) {
-        Output::error(self, d)
     }
 }
 

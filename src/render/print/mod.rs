@@ -293,14 +293,10 @@ impl Renderer for PrintRenderer {
         out: &dyn Sink,
         progress: &(dyn Fn(u64) + Sync),
     ) {
-        let mut strings = Vec::new();
-        for lang in lang::editions(site) {
-            let Some(t) = ctx.theme.translations.get(lang.code()) else {
-                return out
-                    .error(Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code())));
-            };
-            strings.push((lang, t));
-        }
+        let strings = match edition_strings(site, ctx) {
+            Ok(s) => s,
+            Err(d) => return out.error(d),
+        };
         let t = strings[0].1;
         let (fonts, templates) = print_inputs(ctx);
         let assets = Assets::new(&fonts, &templates);
@@ -388,6 +384,17 @@ impl Renderer for PrintRenderer {
         // last products' layouts between rebuilds.
         onestop_print::forget_layouts();
     }
+}
+
+/// Each edition's UI strings.
+fn edition_strings<'a>(site: &Site, ctx: &RenderCtx<'a>) -> Result<Vec<(Lang, &'a Strings)>, Diagnostic> {
+    lang::editions(site)
+        .into_iter()
+        .map(|lang| match ctx.theme.translations.get(lang.code()) {
+            Some(t) => Ok((lang, t)),
+            None => Err(Diagnostic::new("no-translations", format!("the theme has no i18n/{}.toml", lang.code()))),
+        })
+        .collect()
 }
 
 /// An annex as Word (no typst: made from the data alone), or in `serve` the
