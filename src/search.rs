@@ -3,7 +3,7 @@
 //! each edition's `data/search-index.json` (folded, like the search text);
 //! `themes/default/static/js/search.js` expands a query word that is one of
 //! them into its words, and does the rest (i/y spellings, codes without dots,
-//! one-letter typos, extra words, ranking). `tests/search.rs` runs that script
+//! one-letter typos, extra words, ranking). `tests/suite/search.rs` runs that script
 //! with node over the example's index.
 
 use crate::model::SiteConfig;

@@ -762,7 +762,7 @@ fn portal_files() -> &'static [(String, Vec<u8>)] {
 }
 
 /// A site with the repository's site.toml and no records (plus a field for
-/// the one non-industrial-zone sample), as tests/import.rs uses.
+/// the one non-industrial-zone sample), as tests/suite/import.rs uses.
 fn import_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut site = fs::read_to_string(repo().join("site.toml")).unwrap();

@@ -29,7 +29,7 @@ pub const SIPAS_CRITERIA: &[(&str, &str, &str)] = &[
     ("gop-y", "Tiếp nhận và xử lý góp ý, phản ánh, kiến nghị", "Handling of feedback and complaints"),
 ];
 
-// The file's keys (documented in docs/content-format.md, checked by tests/satisfaction.rs).
+// The file's keys (documented in docs/content-format.md, checked by tests/suite/satisfaction.rs).
 format_table! {
     pub const SATISFACTION_TARGET_KEYS: pub(crate) struct RawTarget {
         percent: req Spanned<f64>, Ty::Number, "Share of satisfied respondents to reach, in percent (90).";

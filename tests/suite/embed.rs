@@ -16,9 +16,9 @@
 //!   style, and the `[embed]` options are checked.
 //!
 //! Browser tests need Chromium, chromedriver and node_modules/axe-core (see
-//! tests/browser.rs); without them they print SKIPPED and pass, except in CI.
+//! tests/suite/browser.rs); without them they print SKIPPED and pass, except in CI.
 
-mod support;
+use crate::support;
 
 use anyhow::{Context, bail, ensure};
 use fantoccini::{Client, Locator};

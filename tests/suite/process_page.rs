@@ -7,7 +7,7 @@
 //! the empty state of a site without processes, and axe + the Nu Html Checker
 //! on the pages with the section.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 //! English, codes with and without dots, abbreviations, one-letter typos, i/y
 //! spellings and extra words — with the procedure a reader expects first.
 
-mod support;
+use crate::support;
 
 use onestop::render::data::search_index;
 use onestop::render::lang::Lang;

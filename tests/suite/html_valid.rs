@@ -5,7 +5,7 @@
 //! "SKIPPED html_valid: <tool> not installed" and passes, unless the CI
 //! environment variable is set, where it fails.
 
-mod support;
+use crate::support;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

@@ -4,13 +4,13 @@
 //! scroll at 390 px, and the browser's print of a procedure page on A4
 //! portrait paper.
 //!
-//! Headless Chromium through chromedriver (tests/support/browser.rs). The
+//! Headless Chromium through chromedriver (tests/suite/support/browser.rs). The
 //! viewport is set exactly with the DevTools command
 //! `Emulation.setDeviceMetricsOverride`, sent through chromedriver's
 //! `goog/cdp/execute` endpoint; the print check asks `Page.printToPDF` to
 //! use the page's own `@page` size and reads the PDF's MediaBox.
 
-mod support;
+use crate::support;
 
 use anyhow::{Context, bail, ensure};
 use fantoccini::Client;

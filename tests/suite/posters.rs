@@ -677,7 +677,7 @@ fn every_posters_subtitle_stands_clear_of_the_titles_descenders() {
 }
 
 /// The Board's units and a 20-working-day internal process for the construction permit
-/// of tests/fixtures/valid-min (as tests/process.rs and tests/annexes.rs).
+/// of tests/fixtures/valid-min (as tests/suite/process.rs and tests/suite/annexes.rs).
 const UNITS: &str = r#"
 [[units]]
 key = "mot-cua"

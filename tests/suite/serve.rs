@@ -6,7 +6,7 @@
 //! Every `onestop serve` runs under a small `sh` watchdog that holds our
 //! pipe: however this process ends, the server is stopped.
 
-mod support;
+use crate::support;
 
 use anyhow::{Context as _, bail, ensure};
 use onestop::build::{BuildOptions, build, build_with};

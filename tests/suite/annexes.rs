@@ -2,11 +2,11 @@
 //! chính thực hiện dịch vụ công trực tuyến" and "Quy trình nội bộ, quy trình
 //! điện tử", each as PDF (pdftotext) and Word (`unzip -p … word/document.xml`).
 //! On the example (five internal processes modelled on a published decision) and on a copy of
-//! `tests/fixtures/valid-min` with the units and process of tests/process.rs.
+//! `tests/fixtures/valid-min` with the units and process of tests/suite/process.rs.
 //! Tests that need poppler or unzip print SKIPPED without them (and fail
 //! under CI=true).
 
-mod support;
+use crate::support;
 
 use onestop::build::{BuildOptions, build};
 use std::fs;
@@ -37,7 +37,7 @@ name = "Lãnh đạo Ban"
 kind = "leadership"
 "#;
 
-/// 4 h + 18 working days + 8 h + 4 h = 20 working days (as tests/process.rs).
+/// 4 h + 18 working days + 8 h + 4 h = 20 working days (as tests/suite/process.rs).
 const PROCESS: &str = r#"
 [[internal_process]]
 decision = "Quyết định số 1/QĐ-BQL"

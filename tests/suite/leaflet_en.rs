@@ -7,7 +7,7 @@
 //! Reads every English leaflet of the example with pdftotext; prints SKIPPED
 //! without poppler (and fails under CI=true).
 
-mod support;
+use crate::support;
 
 use onestop::build::{BuildOptions, build};
 use std::fs;

@@ -7,7 +7,7 @@
 //! The site is `tests/fixtures/valid-min` with the questions of
 //! `tests/fixtures/faq/` (`support::faq_site`), never the example's content.
 
-mod support;
+use crate::support;
 
 use onestop::build::{BuildError, BuildOptions, build};
 use std::fs;

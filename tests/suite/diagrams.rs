@@ -2,7 +2,7 @@
 //! would meet them: the SVG parsed (and laid out again by usvg with the
 //! bundled fonts), the PNG's pixel size and DPI, the PDF's fonts and text.
 
-mod support;
+use crate::support;
 
 use onestop::build::{BuildOptions, BuildSummary, build};
 use onestop::diagram::{Fonts, raster};
@@ -268,7 +268,7 @@ fn arrows_run_from_the_earlier_procedure_to_the_later_one() {
     expected.sort();
     drawn.sort();
     // One arrow per drawn relation; relations another path implies, or that two lines per
-    // gap cannot carry (counted in data-arrows-omitted, tests/posters.rs), are left out.
+    // gap cannot carry (counted in data-arrows-omitted, tests/suite/posters.rs), are left out.
     let before = drawn.len();
     drawn.dedup();
     assert_eq!(drawn.len(), before, "no relation is drawn twice");

@@ -3,7 +3,7 @@
 //! and hint; `examples/with-statistics/` (sample figures) shows them on `/thong-ke/` in both
 //! editions and in `data/statistics.json`; a site without results says so.
 
-mod support;
+use crate::support;
 
 use onestop::build::{BuildOptions, build};
 use onestop::diag::Diagnostic;

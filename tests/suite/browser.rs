@@ -7,10 +7,10 @@
 //! unless the CI environment variable is set, where it fails.
 //!
 //! All tests in this file share one site build, one static server and one
-//! chromedriver (see tests/support/browser.rs); each has its own Chromium
+//! chromedriver (see tests/suite/support/browser.rs); each has its own Chromium
 //! session and a time limit.
 
-mod support;
+use crate::support;
 
 use anyhow::{Context, bail, ensure};
 use fantoccini::{Client, Locator};

@@ -1,4 +1,4 @@
-//! One site build, one static server and one chromedriver per test binary,
+//! One site build, one static server and one chromedriver for the whole suite,
 //! shared by every browser test; each test gets its own Chromium session.
 //!
 //! Process hygiene (a hang must never block CI):
@@ -47,7 +47,7 @@ impl Site {
     }
 }
 
-/// chromedriver, started once per test binary.
+/// chromedriver, started once for the whole suite.
 pub struct Driver {
     pub url: String,
     pub chromium: PathBuf,

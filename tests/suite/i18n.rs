@@ -48,7 +48,7 @@ fn vietnamese_pages() -> Vec<String> {
         .filter(|p| p != "en" && !p.starts_with("en/"))
         .map(|p| if p.is_empty() { p } else { format!("{p}/") })
         // The embeddable views and their staff page are left out of the sitemap, and the views
-        // have no chrome (no language switch): tests/embed.rs checks them.
+        // have no chrome (no language switch): tests/suite/embed.rs checks them.
         .filter(|p| !p.starts_with(onestop::routes::EMBED))
         .collect();
     out.sort();

@@ -6,7 +6,7 @@
 //!   variable is set, where a missing tool fails the test.
 //! * `build_site`: one site build through the library API.
 //! * `StaticServer`: a tiny static file server on 127.0.0.1 (ephemeral port).
-//! * `browser`: one shared site build + server + chromedriver per test binary,
+//! * `browser`: one shared site build + server + chromedriver for the whole suite,
 //!   and a runner that gives each test its own Chromium session, a time limit
 //!   and a guaranteed `close()`.
 #![allow(dead_code)]

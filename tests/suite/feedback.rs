@@ -5,7 +5,7 @@
 //! default address; with neither there is no section and `check` warns once;
 //! bad values are located errors; axe and the Nu Html Checker on the pages.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

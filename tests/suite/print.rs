@@ -4,7 +4,7 @@
 //! NFC Vietnamese, paper size, the QR code scans. Tests that need poppler
 //! print SKIPPED without it (and fail under CI=true).
 
-mod support;
+use crate::support;
 
 use onestop::build::{BuildOptions, BuildSummary, build};
 use onestop::render::print::markup;
@@ -707,7 +707,7 @@ fn english_leaflet_text_marks_what_is_only_in_vietnamese() {
 }
 
 /// The Board's units and a 20-working-day internal process (4 h + 18 days + 8 h + 4 h; as
-/// tests/process.rs) for the construction permit of tests/fixtures/valid-min.
+/// tests/suite/process.rs) for the construction permit of tests/fixtures/valid-min.
 const PROCESS_UNITS: &str = r#"
 [[units]]
 key = "mot-cua"

@@ -1,8 +1,8 @@
 //! `onestop build --no-print`: a quick look without print products. The
 //! pages link only products that exist, so the link check passes and no
-//! link is broken; the default build stays complete (tests/print.rs).
+//! link is broken; the default build stays complete (tests/suite/print.rs).
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -5,10 +5,10 @@
 //! an empty level page says so; the statistics page speaks to the public and its chart
 //! text is readable on a phone.
 //!
-//! Headless Chromium through chromedriver, as tests/browser.rs (same requirements; a
+//! Headless Chromium through chromedriver, as tests/suite/browser.rs (same requirements; a
 //! missing tool skips the test, or fails it under CI=true).
 
-mod support;
+use crate::support;
 
 use anyhow::{Context, ensure};
 use fantoccini::{Client, Locator};
