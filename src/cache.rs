@@ -48,10 +48,46 @@ impl KeyBuilder {
     pub fn add_str(&mut self, s: &str) -> &mut Self {
         self.add(s.as_bytes())
     }
+    /// Adds `value` as JSON, streamed (never held whole): for inputs as large as every record.
+    pub fn add_json(&mut self, value: &impl serde::Serialize) -> &mut Self {
+        struct Feed<'a>(&'a mut KeyBuilder);
+        impl std::io::Write for Feed<'_> {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.add(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        // Buffered, so the hash sees fixed-size chunks rather than one call per token.
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, Feed(self));
+        // Writing into a hasher cannot fail; a value that cannot be serialised adds a marker.
+        if serde_json::to_writer(&mut w, value).is_err() {
+            let _ = std::io::Write::write_all(&mut w, b"\0unserialisable");
+        }
+        drop(w);
+        self
+    }
     pub fn finish(&self) -> Key {
         let h = self.0.finish128();
         Key(format!("{:016x}{:016x}", h.h1, h.h2))
     }
+}
+
+/// The running program, for keys of products whose code is not versioned by hand (the
+/// poster SVG is drawn by a dozen modules): its path, size and modification time, so any
+/// rebuild of onestop is a new program, and every run of the same binary is the same one.
+pub fn program_identity() -> &'static str {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let exe = std::env::current_exe().ok();
+        let meta = exe.as_ref().and_then(|p| std::fs::metadata(p).ok());
+        let modified = meta.as_ref().and_then(|m| m.modified().ok());
+        let since = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        let len = meta.map_or(0, |m| m.len());
+        format!("{} {exe:?} {len} {}", env!("CARGO_PKG_VERSION"), since.as_nanos())
+    })
 }
 
 /// What a cache does with a product it does not hold.

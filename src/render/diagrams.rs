@@ -18,6 +18,10 @@ pub struct DiagramRenderer;
 
 /// Bump when the poster output changes for the same SVG.
 const POSTER_VERSION: &str = "poster-v1";
+/// The poster SVGs' cache kind.
+const SVG_KIND: &str = "poster-svg";
+/// Bump when the poster SVG changes for the same site and the same program (`site_key`).
+const POSTER_SVG_VERSION: &str = "poster-svg-v1";
 
 impl Renderer for DiagramRenderer {
     fn name(&self) -> &'static str {
@@ -43,91 +47,153 @@ impl Renderer for DiagramRenderer {
             Ok(f) => f,
             Err(e) => return out.error(Diagnostic::new("diagram", e)),
         };
-        let db = raster::font_db(&fonts);
         let mut font_key = KeyBuilder::new("fonts");
         for f in &fonts.0 {
             font_key.add(f);
         }
-        let font_key = font_key.finish();
+        let posters = Posters {
+            site,
+            ctx,
+            out,
+            db: raster::font_db(&fonts),
+            font_key: font_key.finish(),
+            site_key: site_key(site),
+            fonts: &fonts,
+        };
         let jobs: Vec<(&Diagram, Lang)> =
             site.diagrams.iter().flat_map(|d| lang::editions(site).into_iter().map(move |l| (d, l))).collect();
-        jobs.par_iter().for_each(|&(d, lang)| {
-            let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
-            let Some(strings) = ctx.theme.translations.get(lang.code()) else { return };
-            let m = match fonts.measurer() {
-                Ok(m) => m,
-                Err(e) => return fail(e),
-            };
+        jobs.par_iter().for_each(|&(d, lang)| posters.poster(d, lang, progress));
+    }
+}
+
+/// What every poster of a build shares.
+struct Posters<'a> {
+    site: &'a Site,
+    ctx: &'a RenderCtx<'a>,
+    out: &'a dyn Sink,
+    db: std::sync::Arc<resvg::usvg::fontdb::Database>,
+    font_key: crate::cache::Key,
+    /// Everything of the site a poster may show (`site_key`).
+    site_key: crate::cache::Key,
+    fonts: &'a Fonts,
+}
+
+impl Posters<'_> {
+    /// One poster's SVG, PNG and PDF. The SVG comes from the cache like the others: laying
+    /// out a large site's journey poster takes seconds, and every `serve` start and title
+    /// edit needed it (the edit's new poster is now drawn in the background).
+    fn poster(&self, d: &Diagram, lang: Lang, progress: &(dyn Fn(u64) + Sync)) {
+        let (site, ctx, out) = (self.site, self.ctx, self.out);
+        let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
+        let Some(strings) = ctx.theme.translations.get(lang.code()) else { return };
+        let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
+        let mut key = KeyBuilder::new(POSTER_SVG_VERSION);
+        key.add_str(self.site_key.as_str()).add_str(self.font_key.as_str()).add_str(lang.code());
+        key.add_json(d).add_json(strings);
+        let key = key.finish();
+        let draw = || -> Result<Vec<u8>, String> {
+            let m = self.fonts.measurer()?;
             // Posters are print products: their links use site.toml's address, never serve's.
             let base = &site.config.print_base_url;
             let link = |slug: &str| format!("{base}{}{}", lang.prefix(), urls::procedure(slug));
             let profile = diagram::layout::Profile::poster(d);
             let times = |p: &crate::model::Procedure| block_time(p, strings, lang);
-            let drawn = diagram::draw(
-                site,
-                d,
-                &profile,
-                lang,
-                strings,
-                &times,
-                &m,
-                &link,
-                site.config.portal_url.as_deref(),
-                "",
-            );
-            let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
-            out.put("diagrams", &format!("{stem}.svg"), drawn.svg.as_bytes());
-            progress(1);
-            if !ctx.writes {
-                // `onestop check`: the SVG proves the spec lays out; the
-                // PNG and PDF would only be bytes nobody keeps.
-                return progress(2);
-            }
-
-            let (short, long) = d.paper.size_mm();
-            let paper = if d.landscape { (long, short) } else { (short, long) };
-            let mut key = KeyBuilder::new(POSTER_VERSION);
-            key.add_str(&drawn.svg).add_str(font_key.as_str()).add_str(d.paper.name()).add_str(&d.dpi.to_string());
-            let key = key.finish();
-            let labels = diagram::labels(site, d, lang, strings);
-            let tree = std::cell::OnceCell::new();
-            let parsed = || tree.get_or_init(|| raster::parse(&drawn.svg, db.clone()));
-            let png = ctx.cache.get_or_render("poster-png", &key, || {
-                parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::png(t, paper, d.dpi))
-            });
-            match png {
-                Ok(bytes) => out.put("diagrams", &format!("{stem}.png"), &bytes),
-                // Not made now (`--no-print`, or `serve` makes it in the background):
-                // the last good build's copy, if any, until then.
-                Err(e) if e == crate::cache::DEFERRED => {
-                    if let Some(old) = ctx.cache.previous(&format!("{stem}.png")) {
-                        out.put("diagrams", &format!("{stem}.png"), &old)
+            let portal = site.config.portal_url.as_deref();
+            Ok(diagram::draw(site, d, &profile, lang, strings, &times, &m, &link, portal, "").svg.into_bytes())
+        };
+        let svg = match ctx.cache.mode() {
+            // `--no-print` makes no PNG or PDF, but the SVG is always there.
+            crate::cache::Mode::Skip => ctx.cache.get(SVG_KIND, &key).map_or_else(draw, Ok),
+            _ => ctx.cache.get_or_render(SVG_KIND, &key, draw),
+        };
+        let svg = match svg.map(String::from_utf8) {
+            Ok(Ok(svg)) => svg,
+            Ok(Err(_)) => return fail(format!("the cached {stem}.svg is not UTF-8; delete {}", crate::cache::DIR)),
+            // Drawn in the background (`serve`): the last good build's files until then.
+            Err(e) if e == crate::cache::DEFERRED => {
+                for ext in ["svg", "png", "pdf"] {
+                    if let Some(old) = ctx.cache.previous(&format!("{stem}.{ext}")) {
+                        out.put("diagrams", &format!("{stem}.{ext}"), &old)
                     }
                 }
-                Err(e) => fail(e),
+                return progress(3);
             }
-            progress(1);
-            let edition = site.config.edition.as_deref();
-            let pdf = ctx.cache.get_or_render("poster-pdf", &key, || {
-                parsed()
-                    .as_ref()
-                    .map_err(Clone::clone)
-                    .and_then(|t| onestop_print::svg_pdf(t, paper, &labels.title, lang.code(), edition))
-            });
-            match pdf {
-                Ok(bytes) => out.put("diagrams", &format!("{stem}.pdf"), &bytes),
-                // Not made now (`--no-print`, or `serve` makes it in the background):
-                // the last good build's copy, if any, until then.
-                Err(e) if e == crate::cache::DEFERRED => {
-                    if let Some(old) = ctx.cache.previous(&format!("{stem}.pdf")) {
-                        out.put("diagrams", &format!("{stem}.pdf"), &old)
-                    }
-                }
-                Err(e) => fail(e),
-            }
-            progress(1);
-        });
+            Err(e) => return fail(e),
+        };
+        out.put("diagrams", &format!("{stem}.svg"), svg.as_bytes());
+        progress(1);
+        if !ctx.writes {
+            // `onestop check`: the SVG proves the spec lays out; the
+            // PNG and PDF would only be bytes nobody keeps.
+            return progress(2);
+        }
+        self.raster(d, lang, strings, &stem, &svg, progress);
     }
+
+    /// The poster's PNG and PDF, from the cache when its SVG, paper, dpi and fonts are unchanged.
+    fn raster(&self, d: &Diagram, lang: Lang, strings: &view::Strings, stem: &str, svg: &str, progress: &dyn Fn(u64)) {
+        let (site, ctx, out) = (self.site, self.ctx, self.out);
+        let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
+        let (short, long) = d.paper.size_mm();
+        let paper = if d.landscape { (long, short) } else { (short, long) };
+        let mut key = KeyBuilder::new(POSTER_VERSION);
+        key.add_str(svg).add_str(self.font_key.as_str()).add_str(d.paper.name()).add_str(&d.dpi.to_string());
+        let key = key.finish();
+        let labels = diagram::labels(site, d, lang, strings);
+        let tree = std::cell::OnceCell::new();
+        let parsed = || tree.get_or_init(|| raster::parse(svg, self.db.clone()));
+        let png = ctx.cache.get_or_render("poster-png", &key, || {
+            parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::png(t, paper, d.dpi))
+        });
+        match png {
+            Ok(bytes) => out.put("diagrams", &format!("{stem}.png"), &bytes),
+            // Not made now (`--no-print`, or `serve` makes it in the background):
+            // the last good build's copy, if any, until then.
+            Err(e) if e == crate::cache::DEFERRED => {
+                if let Some(old) = ctx.cache.previous(&format!("{stem}.png")) {
+                    out.put("diagrams", &format!("{stem}.png"), &old)
+                }
+            }
+            Err(e) => fail(e),
+        }
+        progress(1);
+        let edition = site.config.edition.as_deref();
+        let pdf = ctx.cache.get_or_render("poster-pdf", &key, || {
+            parsed()
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|t| onestop_print::svg_pdf(t, paper, &labels.title, lang.code(), edition))
+        });
+        match pdf {
+            Ok(bytes) => out.put("diagrams", &format!("{stem}.pdf"), &bytes),
+            // Not made now (`--no-print`, or `serve` makes it in the background):
+            // the last good build's copy, if any, until then.
+            Err(e) if e == crate::cache::DEFERRED => {
+                if let Some(old) = ctx.cache.previous(&format!("{stem}.pdf")) {
+                    out.put("diagrams", &format!("{stem}.pdf"), &old)
+                }
+            }
+            Err(e) => fail(e),
+        }
+        progress(1);
+    }
+}
+
+/// Everything of the site a poster can show, as one key: every record (a poster selects
+/// and names some, and its notes name others), the stages, levels, fields, units and
+/// site.toml. Not the pages' address (`base_url`, `base_path`: serve's own), which no
+/// poster shows (its links use `print_base_url`), so `build` and `serve` share the SVGs.
+fn site_key(site: &Site) -> crate::cache::Key {
+    let mut config = site.config.clone();
+    config.base_url.clear();
+    config.base_path.clear();
+    let mut key = KeyBuilder::new("poster-site");
+    // The program too: an onestop whose drawing code differs never reuses an SVG another one
+    // drew, while `build` and `serve` of the same binary share them.
+    key.add_str(crate::cache::program_identity());
+    key.add_json(&config).add_json(&site.procedures).add_json(&site.stages).add_json(&site.levels);
+    key.add_json(&site.fields).add_json(&site.units);
+    key.finish()
 }
 
 /// `diagrams/<name>` under the site (without a language prefix).
