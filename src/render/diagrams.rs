@@ -106,18 +106,26 @@ impl Posters<'_> {
             crate::cache::Mode::Skip => ctx.cache.get(SVG_KIND, &key).map_or_else(draw, Ok),
             _ => ctx.cache.get_or_render(SVG_KIND, &key, draw),
         };
+        let svg = match svg {
+            Err(e) if e == crate::cache::DEFERRED => match ctx.cache.previous(&format!("{stem}.svg")) {
+                // Drawn in the background (`serve`): the last good build's files until then.
+                Some(_) => {
+                    for ext in ["svg", "png", "pdf"] {
+                        if let Some(old) = ctx.cache.previous(&format!("{stem}.{ext}")) {
+                            out.put("diagrams", &format!("{stem}.{ext}"), &old)
+                        }
+                    }
+                    return progress(3);
+                }
+                // No earlier poster (`serve` starting on a site no build has drawn): pages link
+                // the SVG, so it is drawn now; its PNG and PDF follow in the background.
+                None => draw().inspect(|bytes| ctx.cache.put(SVG_KIND, &key, bytes)),
+            },
+            other => other,
+        };
         let svg = match svg.map(String::from_utf8) {
             Ok(Ok(svg)) => svg,
             Ok(Err(_)) => return fail(format!("the cached {stem}.svg is not UTF-8; delete {}", crate::cache::DIR)),
-            // Drawn in the background (`serve`): the last good build's files until then.
-            Err(e) if e == crate::cache::DEFERRED => {
-                for ext in ["svg", "png", "pdf"] {
-                    if let Some(old) = ctx.cache.previous(&format!("{stem}.{ext}")) {
-                        out.put("diagrams", &format!("{stem}.{ext}"), &old)
-                    }
-                }
-                return progress(3);
-            }
             Err(e) => return fail(e),
         };
         out.put("diagrams", &format!("{stem}.svg"), svg.as_bytes());

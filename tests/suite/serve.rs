@@ -42,6 +42,14 @@ fn copy_site() -> tempfile::TempDir {
     dir
 }
 
+/// The example's journey diagrams (posters) into the copy at `root`.
+fn copy_diagrams(root: &Path) {
+    std::fs::create_dir(root.join("diagrams")).unwrap();
+    for e in std::fs::read_dir(support::root().join("diagrams")).unwrap().flatten() {
+        std::fs::copy(e.path(), root.join("diagrams").join(e.file_name())).unwrap();
+    }
+}
+
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let path = root.join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -550,6 +558,25 @@ fn serve_with_env(root: &Path, env: &[(&str, &Path)]) -> Serve {
     Serve::spawn(cmd)
 }
 
+/// A poster's SVG is a cached product that `serve` draws in the background, but the pages
+/// link it: on a site no build has drawn (empty cache, no earlier output) it is drawn at once,
+/// and the start has no broken link (it had six).
+#[test]
+fn serve_starting_on_an_empty_cache_draws_the_posters_the_pages_link() {
+    let site = copy_site();
+    copy_diagrams(site.path());
+    let hold = tempfile::NamedTempFile::new().unwrap();
+    let serve = serve_with_env(site.path(), &[("ONESTOP_SERVE_HOLD_PRINT", hold.path())]);
+    let (_, state) = serve.get("/_onestop/state.json");
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["errors"].as_array().map(Vec::len), Some(0), "{}", serve.log());
+    for path in ["/diagrams/hanh-trinh-dau-tu.svg", "/en/diagrams/hanh-trinh-dau-tu.svg"] {
+        let (status, svg) = serve.get(path);
+        assert!(status == 200 && svg.contains("<svg"), "{path}: {status}\n{}", serve.log());
+    }
+    assert!(!serve.log().contains("error"), "{}", serve.log());
+}
+
 #[test]
 fn serve_answers_missing_and_unopenable_paths_with_the_editions_404_page() {
     let site = copy_site();
@@ -700,10 +727,7 @@ fn a_title_edit_rerenders_only_the_pages_that_show_it() {
     let site = copy_site();
     let root = site.path();
     // With the journey diagrams: the inline one names every procedure.
-    std::fs::create_dir(root.join("diagrams")).unwrap();
-    for e in std::fs::read_dir(support::root().join("diagrams")).unwrap().flatten() {
-        std::fs::copy(e.path(), root.join("diagrams").join(e.file_name())).unwrap();
-    }
+    copy_diagrams(root);
     let served = tempfile::tempdir().unwrap();
     let opts = BuildOptions {
         root: root.to_path_buf(),
