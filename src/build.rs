@@ -14,6 +14,9 @@ use crate::theme::{self, Theme};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod first_look;
+pub use first_look::{FirstLook, first_look};
+
 pub struct BuildOptions {
     pub root: PathBuf,
     /// Output folder; relative paths are relative to the current directory.
@@ -72,6 +75,10 @@ pub struct BuildSummary {
     pub deferred: Vec<(String, cache::Key)>,
     /// Files linked from the last good build instead of written (`serve`).
     pub linked: usize,
+    /// With a memo (`serve`): the files that differ from the last good build's, sorted.
+    pub rewritten: Option<Vec<String>>,
+    /// Every file of the build and its size (`serve` keeps it for `first_look`).
+    pub produced: crate::sink::Produced,
 }
 
 #[derive(Debug)]
@@ -154,6 +161,8 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
         warnings: content_warnings(&site, run),
         deferred: cache.deferred(),
         linked: out.linked_count(),
+        produced: out.produced(),
+        rewritten: out.rewritten(),
     };
     if !errors.is_empty() {
         if let Some(m) = memo {

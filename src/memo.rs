@@ -130,6 +130,12 @@ impl Memo {
         Some(bytes)
     }
 
+    /// The last good build's `path` no longer has the bytes its key made (`serve` replaced
+    /// it, `build::first_look`): the next build renders it rather than reusing it.
+    pub(crate) fn forget_page(&self, path: &str) {
+        self.lock().committed.remove(path);
+    }
+
     /// `path` was rendered afresh with `key`.
     pub(crate) fn rendered(&self, path: &str, key: Key) {
         self.lock().pending.insert(path.to_string(), key);

@@ -121,6 +121,11 @@ impl Output {
     }
 
     /// Files linked from the last good build instead of written.
+    /// With a linker (`serve`): the files that differ from the last good build's.
+    pub fn rewritten(&self) -> Option<Vec<String>> {
+        self.linking.as_ref().map(Linking::written)
+    }
+
     pub fn linked_count(&self) -> usize {
         self.linking.as_ref().map_or(0, Linking::linked)
     }

@@ -56,6 +56,20 @@ impl Linker {
         *self.committed.lock().unwrap_or_else(|e| e.into_inner()) = Some((dir, files));
     }
 
+    /// Replaces the last good build's `path` with `bytes` where it is (`serve` shows an
+    /// edited record's page before the rebuild, `build::first_look`): a new file renamed over
+    /// the old one, so a link another build holds keeps its bytes, and the signature kept here
+    /// becomes the new bytes' (the next build links it only if it makes the same bytes).
+    /// False when there is no good build to replace a file of.
+    pub fn replace(&self, path: &str, bytes: &[u8]) -> std::io::Result<bool> {
+        let path = OutPath::new(path).map_err(|d| std::io::Error::other(d.message))?;
+        let mut c = self.committed.lock().unwrap_or_else(|e| e.into_inner());
+        let Some((dir, files)) = c.as_mut() else { return Ok(false) };
+        crate::fsutil::write_atomic(&dir.join(path.as_str()), bytes)?;
+        files.insert(path, Sig::of(bytes));
+        Ok(true)
+    }
+
     /// Forgets the last build (its folder is no longer the output).
     fn clear(&self) {
         *self.committed.lock().unwrap_or_else(|e| e.into_inner()) = None;
@@ -67,11 +81,13 @@ pub(super) struct Linking {
     linker: std::sync::Arc<Linker>,
     files: Mutex<FxHashMap<OutPath, Sig>>,
     linked: AtomicUsize,
+    /// The files written rather than linked: what changed since the last good build.
+    written: Mutex<Vec<String>>,
 }
 
 impl Linking {
     pub(super) fn new(linker: std::sync::Arc<Linker>) -> Self {
-        Linking { linker, files: Mutex::default(), linked: AtomicUsize::new(0) }
+        Linking { linker, files: Mutex::default(), linked: AtomicUsize::new(0), written: Mutex::default() }
     }
 
     /// Puts `bytes` at `target` (the staging copy of `path`): a link to the
@@ -85,11 +101,19 @@ impl Linking {
             self.linked.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(path.as_str().to_string());
         write_new(target, bytes)
     }
 
     pub(super) fn linked(&self) -> usize {
         self.linked.load(Ordering::Relaxed)
+    }
+
+    /// The files written rather than linked, sorted.
+    pub(super) fn written(&self) -> Vec<String> {
+        let mut w = self.written.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        w.sort();
+        w
     }
 
     /// The build is now in `dir`: its files are what the next build links from.

@@ -205,7 +205,7 @@ fn cards(
             let full = urls::procedure(&p.slug);
             let url = format!("{}{}{full}", site.config.base_url, lang.prefix());
             if qr {
-                match super::print::qr_svg(&url) {
+                match super::print::qr_svg(&url, ctx.memo) {
                     Ok(svg) => out.put("embed", &format!("{}{path}qr.svg", lang.prefix()), &svg),
                     Err(e) => out.error(Diagnostic::new("qr", e)),
                 }

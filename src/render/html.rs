@@ -126,7 +126,7 @@ impl Renderer for HtmlRenderer {
                 );
                 continue;
             };
-            let shared = match Shared::new(site, lang, &editions, t, &stats, ctx, earlier) {
+            let shared = match Shared::new(site, lang, &editions, t, &stats, ctx, earlier, None) {
                 Ok(s) => s,
                 Err(d) => return out.error(d),
             };
@@ -170,6 +170,35 @@ impl Renderer for HtmlRenderer {
             );
         }
     }
+}
+
+/// The pages of the procedures `indices` in every edition, as (output path, bytes), rendered
+/// without the memo and without the rest of the site: `serve` shows an edited record's page
+/// this way before it rebuilds everything (`build::first_look`). `earlier`: the print products'
+/// files, as the last build made them.
+pub fn first_pages(
+    site: &Site,
+    ctx: &RenderCtx,
+    earlier: &Produced,
+    indices: &[usize],
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let stats = crate::stats::compute(site);
+    let editions = lang::editions(site);
+    let mut pages = Vec::new();
+    for &lang in &editions {
+        let Some(t) = ctx.theme.translations.get(lang.code()) else { continue };
+        let shared = Shared::new(site, lang, &editions, t, &stats, ctx, earlier, Some(indices))?;
+        let mut c = shared.base.clone();
+        for &i in indices {
+            let mut buf = Vec::new();
+            let (path, _) = shared.render_job(&Job::Procedure(i), ctx, &mut c, &mut buf)?;
+            pages.push((path, buf));
+            for key in PAGE_KEYS {
+                c.remove(key);
+            }
+        }
+    }
+    Ok(pages)
 }
 
 /// Everything computed once per build and shared by all pages.
@@ -242,7 +271,8 @@ impl<'a> From<&'a Row> for LinkRow<'a> {
 
 impl<'a> Shared<'a> {
     /// Renders each procedure's row, journey item and sidebar link once.
-    fn render_fragments(&self, ctx: &RenderCtx) -> Result<Vec<Fragments>, Diagnostic> {
+    /// Only the rows `wanted` marks when it is given (the others are left empty).
+    fn render_fragments(&self, ctx: &RenderCtx, wanted: Option<&[bool]>) -> Result<Vec<Fragments>, Diagnostic> {
         let mut or_before = vec![false; self.rows.len()];
         let mut and_before = vec![false; self.rows.len()];
         for ix in &self.by_stage {
@@ -263,6 +293,9 @@ impl<'a> Shared<'a> {
             .map_init(
                 || self.base.clone(),
                 |c, (i, r)| {
+                    if wanted.is_some_and(|w| !w[i]) {
+                        return Ok(Fragments { row: String::new(), journey: String::new(), sidebar: String::new() });
+                    }
                     c.insert("r", r);
                     c.insert("or_before", &or_before[i]);
                     c.insert("and_before", &and_before[i]);

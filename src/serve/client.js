@@ -2,7 +2,13 @@
 // script to every page it serves; built sites never contain it.
 (() => {
   const me = document.currentScript;
-  const shownSite = Number(me.dataset.site);
+  let shownSite = Number(me.dataset.site);
+  // This page's file in the output ("thu-tuc/x/index.html"), to match the server's list of changed files.
+  const file = (() => {
+    let p = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+    if (p === "" || p.endsWith("/")) p += "index.html";
+    return p;
+  })();
   const server = me.dataset.server;
   const ID = "onestop-errors";
   let source = null;
@@ -63,11 +69,14 @@
     source.addEventListener("state", (e) => {
       const s = JSON.parse(e.data);
       window.__onestopServe = { connected: true, site: s.site, errors: s.errors.length };
-      if (s.server !== server || s.site > shownSite) {
+      if (s.server !== server || (s.site > shownSite && (!s.changed || s.changed.includes(file)))) {
         source.close();
         location.reload();
         return;
       }
+      // A newer build that did not change this page (an edited record's page is shown
+      // first, then the rest is rebuilt): nothing to reload.
+      if (s.site > shownSite) shownSite = s.site;
       showErrors(s.errors);
     });
   }

@@ -114,7 +114,8 @@ fn not_found_pages(path: &str) -> Vec<String> {
 
 fn state_body(s: &AppState) -> String {
     let st = s.state.borrow().clone();
-    serde_json::json!({ "server": s.server_id, "site": st.site, "errors": *st.errors }).to_string()
+    let changed = st.changed.as_deref();
+    serde_json::json!({ "server": s.server_id, "site": st.site, "errors": *st.errors, "changed": changed }).to_string()
 }
 
 async fn events(Shared(s): Shared<AppState>) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {

@@ -72,7 +72,13 @@ pub struct State {
     pub site: u64,
     /// Errors of the last build; empty when it was good.
     pub errors: Arc<Vec<Diagnostic>>,
+    /// The files the last good build changed (paths in the output), when they are few: a
+    /// page not among them need not reload. `None`: every page reloads.
+    pub changed: Option<Arc<Vec<String>>>,
 }
+
+/// Past this many changed files, every page reloads (the list would outweigh the reloads).
+const CHANGED_LISTED: usize = 500;
 
 /// Runs until interrupted (Ctrl-C or SIGTERM).
 pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
@@ -115,6 +121,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
         memo: Memo::new(),
         state: tokio::sync::watch::channel(State::default()).0,
         printer,
+        produced: Default::default(),
     };
     let state_rx = server.state.subscribe();
     let first = server.rebuild(&[], "")?;
@@ -176,6 +183,8 @@ struct Server {
     memo: Memo,
     state: tokio::sync::watch::Sender<State>,
     printer: Printer,
+    /// The last good build's files and their sizes (for `first_look`).
+    produced: crate::sink::Produced,
 }
 
 impl Server {
@@ -184,21 +193,40 @@ impl Server {
     /// `label` replaces the description of `changed` in the log.
     fn rebuild(&mut self, changed: &[PathBuf], label: &str) -> Result<bool, ServeError> {
         let started = Instant::now();
+        let what = if label.is_empty() { describe_changes(changed) } else { label.to_string() };
+        // An edited record's own page first, so the editor sees the edit before the rest is rebuilt.
+        let first = if label.is_empty() {
+            crate::build::first_look(&self.opts, &self.memo, &self.run, changed, &self.produced)
+        } else {
+            None
+        };
+        if let Some(f) = first.as_ref().filter(|f| !f.paths.is_empty()) {
+            self.state.send_modify(|st| {
+                st.site += 1;
+                st.changed = Some(Arc::new(f.paths.clone()));
+            });
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            println!("{what}shown in {ms:.0} ms: {} page{} of the edited record", f.paths.len(), plural(f.paths.len()));
+            let _ = std::io::stdout().flush();
+        }
         let result = build_run(&self.opts, Some(&self.memo), &self.run);
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        let what = if label.is_empty() { describe_changes(changed) } else { label.to_string() };
         match result {
             Ok(summary) => {
-                let s = self.memo.stats();
+                let mut s = self.memo.stats();
+                s.files_parsed += first.as_ref().map_or(0, |f| f.files_parsed);
+                s.files_reused = s.files_reused.saturating_sub(first.as_ref().map_or(0, |f| f.files_parsed));
                 // Pages first, then the log: a logged build is one the pages know about.
                 // A build that changed no page (print products made in the
                 // background that no page shows differently) reloads nothing.
                 if changed.is_empty() && !label.is_empty() && s.pages_rendered == 0 {
                     self.state.send_modify(|st| st.errors = Arc::new(Vec::new()));
                 } else {
+                    let changed = summary.rewritten.as_ref().filter(|w| w.len() <= CHANGED_LISTED).cloned();
                     self.state.send_modify(|st| {
                         st.site += 1;
                         st.errors = Arc::new(Vec::new());
+                        st.changed = changed.map(Arc::new);
                     });
                 }
                 let deferred = summary.deferred.len();
@@ -215,10 +243,10 @@ impl Server {
                     println!(
                         "{what}rebuilt in {ms:.0} ms: {} page{} re-rendered, {} unchanged; {} file{} parsed, {} unchanged; {} of {} output files linked from the last build{print}",
                         s.pages_rendered,
-                        if s.pages_rendered == 1 { "" } else { "s" },
+                        plural(s.pages_rendered),
                         s.pages_reused,
                         s.files_parsed,
-                        if s.files_parsed == 1 { "" } else { "s" },
+                        plural(s.files_parsed),
                         s.files_reused,
                         summary.linked,
                         summary.files
@@ -228,6 +256,7 @@ impl Server {
                 if deferred > 0 {
                     self.printer.request(&what);
                 }
+                self.produced = summary.produced;
                 Ok(true)
             }
             Err(BuildError::Usage(msg)) => Err(ServeError::Usage(msg)),
@@ -290,6 +319,10 @@ impl Server {
         }
         Ok(())
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Binds the listening socket, with an error that says what to do.

@@ -421,6 +421,7 @@ fn serve_in_the_browser_reloads_on_save_and_shows_errors() {
                     &format!("title = \"{new}\""),
                     1,
                 );
+                let lines_before = holder.lock().unwrap().as_ref().map_or(0, Serve::line_count);
                 let saved = now_ms();
                 std::fs::write(&path, text)?;
                 wait_js(
@@ -451,6 +452,16 @@ fn serve_in_the_browser_reloads_on_save_and_shows_errors() {
                 splits.push(format!("{:.0}+{:.0}", nav_start - saved, ms - (nav_start - saved)));
                 title = new;
                 wait_js(&c, connected, vec![], wait, "the reloaded page to connect").await?;
+                // The record's page is shown first; the rebuild of the rest that follows
+                // changes nothing on it, so it is not reloaded a second time.
+                c.execute("window.__onestopMark = arguments[0]", vec![i.into()]).await?;
+                let rebuilt = holder.lock().unwrap().as_ref().and_then(|s| {
+                    s.wait_line(lines_before, |l| l.contains("changed: rebuilt in"), Duration::from_secs(30))
+                });
+                ensure!(rebuilt.is_some(), "no rebuild after edit {i}");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let mark = c.execute("return window.__onestopMark", vec![]).await?;
+                ensure!(mark == serde_json::json!(i), "edit {i}: the page was reloaded again by the rebuild");
             }
             let mut sorted = latencies.clone();
             sorted.sort_by(f64::total_cmp);
@@ -798,6 +809,59 @@ fn serve_rebuilds_link_unchanged_files_and_replace_changed_ones() {
     assert!(std::fs::read_to_string(out.join(&page)).unwrap().contains("bảo đảm đầu tư (sửa)"));
     let old = std::fs::read_to_string(&held).unwrap();
     assert!(old.contains(TITLE) && !old.contains("(sửa)"), "the last good build's page was not written into");
+}
+
+/// Issue 13: an edited record's pages first (`build::first_look`, what `serve` does before
+/// it rebuilds): they show the edit in the served folder, both editions, with the bytes the
+/// rebuild then makes, and without the rest of the site. When the rebuild does not follow
+/// (it failed) and the edit is undone, the next build must not take the first look's page
+/// for the last good build's: it shows the old title again.
+#[test]
+fn the_edited_records_pages_come_first_and_never_outlive_their_edit() {
+    use onestop::build::{Print, RunOptions, build_run, first_look};
+    let site = copy_site();
+    let root = site.path();
+    let served = tempfile::tempdir().unwrap();
+    let out = served.path().join("out");
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: out.clone(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    };
+    let run = RunOptions { print: Print::Skip, preview_url: Some("http://127.0.0.1:1111/".into()) };
+    let memo = Memo::new();
+    let good = build_run(&opts, Some(&memo), &run).unwrap();
+    let page = format!("{}index.html", &PAGE[1..]);
+    let page_en = format!("en/{page}");
+    let catalogue = out.join("thu-tuc/index.html");
+    let catalogue_before = std::fs::read(&catalogue).unwrap();
+    let (record, edited) = (PathBuf::from(RECORD), "Thủ tục áp dụng biện pháp bảo đảm đầu tư (sửa)");
+
+    // Nothing to show for a change that is not a record, or before any good build.
+    assert_eq!(first_look(&opts, &memo, &run, &[PathBuf::from("site.toml")], &good.produced), None);
+    assert_eq!(first_look(&opts, &Memo::new(), &run, std::slice::from_ref(&record), &good.produced), None);
+
+    edit(root, RECORD, TITLE, edited);
+    let shown = first_look(&opts, &memo, &run, std::slice::from_ref(&record), &good.produced).unwrap();
+    assert_eq!((shown.paths, shown.files_parsed), (vec![page.clone(), page_en.clone()], 1));
+    let first = std::fs::read_to_string(out.join(&page)).unwrap();
+    assert!(first.contains(edited), "the page shows the edit at once");
+    assert!(std::fs::read(&catalogue).unwrap() == catalogue_before, "the lists wait for the rebuild");
+    let first_en = std::fs::read(out.join(&page_en)).unwrap();
+    build_run(&opts, Some(&memo), &run).unwrap();
+    assert!(std::fs::read_to_string(out.join(&page)).unwrap() == first, "the rebuild makes the same page");
+    assert!(std::fs::read(out.join(&page_en)).unwrap() == first_en, "and the same English page");
+    assert!(std::fs::read_to_string(&catalogue).unwrap().contains(edited));
+
+    // Another edit shown first, its rebuild lost; then the edit undone.
+    edit(root, RECORD, edited, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (lần hai)");
+    first_look(&opts, &memo, &run, std::slice::from_ref(&record), &good.produced).unwrap();
+    edit(root, RECORD, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (lần hai)", edited);
+    build_run(&opts, Some(&memo), &run).unwrap();
+    let after = std::fs::read_to_string(out.join(&page)).unwrap();
+    assert!(after == first, "the page is the undone edit's, not the first look's:\n{after}");
 }
 
 /// Issue 13: `build` fills the cache `serve` starts from (print products use

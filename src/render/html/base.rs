@@ -58,6 +58,7 @@ struct FieldView<'a> {
 }
 
 impl<'a> Shared<'a> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         site: &'a Site,
         lang: Lang,
@@ -66,6 +67,7 @@ impl<'a> Shared<'a> {
         stats: &'a crate::stats::Stats,
         ctx: &RenderCtx,
         earlier: &Produced,
+        only: Option<&[usize]>,
     ) -> Result<Self, Diagnostic> {
         let rows: Vec<Row> = site.procedures.iter().map(|p| view::row(p, t, lang)).collect();
         let mut by_stage = vec![Vec::new(); site.stages.len()];
@@ -75,8 +77,14 @@ impl<'a> Shared<'a> {
         let mut base = edition_context(site, lang, t, &by_stage);
         // The journey diagram (home and journey pages) and the poster files.
         let c = &site.config;
-        let inline = super::super::diagrams::inline_diagram(site, ctx, lang, &c.base_path)
-            .map_err(|e| Diagnostic::new("diagram", e))?;
+        // Only the procedures `only` names (`first_pages`): no inline diagram unless their
+        // template shows it (a large site's diagram is laid out in a second).
+        let inline = if only.is_none() || crate::memo::template_reads(&ctx.theme.tera, "procedure.html", "diagram") {
+            super::super::diagrams::inline_diagram(site, ctx, lang, &c.base_path)
+                .map_err(|e| Diagnostic::new("diagram", e))?
+        } else {
+            None
+        };
         base.insert("diagram", &inline);
         base.insert("posters", &super::super::diagrams::poster_views(site, earlier, lang));
         insert_chrome(&mut base, site, ctx)?;
@@ -100,7 +108,21 @@ impl<'a> Shared<'a> {
             leaflets,
             board_names: board_names(site, lang),
         };
-        shared.fragments = shared.render_fragments(ctx)?;
+        // The fragments `only`'s pages show: their sidebars' windows of their stages.
+        let wanted = only.map(|only| {
+            let mut wanted = vec![false; site.procedures.len()];
+            for &i in only {
+                let stage = &shared.by_stage[site.procedures[i].stage];
+                let pos = stage.iter().position(|&k| k == i).unwrap_or(0);
+                let window =
+                    pos.saturating_sub(super::SIDEBAR_WINDOW)..(pos + super::SIDEBAR_WINDOW + 1).min(stage.len());
+                for &k in &stage[window] {
+                    wanted[k] = true;
+                }
+            }
+            wanted
+        });
+        shared.fragments = shared.render_fragments(ctx, wanted.as_deref())?;
         Ok(shared)
     }
 }

@@ -15,7 +15,7 @@ mod docx;
 pub mod markup;
 mod qr;
 /// An SVG QR code for a URL (the embeddable cards use it too).
-pub use qr::svg as qr_svg;
+pub use qr::svg_remembered as qr_svg;
 mod template_errors;
 
 use super::lang::{self, Lang};
