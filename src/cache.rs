@@ -183,6 +183,15 @@ impl Cache {
     }
 
     /// Bytes stored under `key` by an earlier build, or `None`.
+    /// `get` for a helper of products rather than a product (an embed card's QR code): kept
+    /// and pruned like a product, left out of the counts a build reports.
+    pub fn get_uncounted(&self, kind: &str, key: &Key) -> Option<Vec<u8>> {
+        let path = self.path(kind, key)?;
+        let found = std::fs::read(&path).ok()?;
+        self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(path);
+        Some(found)
+    }
+
     pub fn get(&self, kind: &str, key: &Key) -> Option<Vec<u8>> {
         let path = self.path(kind, key)?;
         let found = std::fs::read(&path).ok();

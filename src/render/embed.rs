@@ -203,9 +203,11 @@ fn cards(
         |c, p| {
             let path = urls::embed_card(&p.slug);
             let full = urls::procedure(&p.slug);
-            let url = format!("{}{}{full}", site.config.base_url, lang.prefix());
+            // The code a phone scans opens the published site, also in `serve` (whose own
+            // address a phone cannot reach): site.toml's address, as on the print products.
+            let url = format!("{}{}{full}", site.config.print_base_url, lang.prefix());
             if qr {
-                match super::print::qr_svg(&url, ctx.memo) {
+                match super::print::qr_svg(&url, ctx.memo, ctx.cache) {
                     Ok(svg) => out.put("embed", &format!("{}{path}qr.svg", lang.prefix()), &svg),
                     Err(e) => out.error(Diagnostic::new("qr", e)),
                 }

@@ -1,5 +1,6 @@
 //! QR codes for print products, as SVG that typst embeds (`/qr.svg`).
 
+use crate::cache::{Cache, KeyBuilder};
 use crate::memo::Memo;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
@@ -27,17 +28,31 @@ pub fn svg(url: &str) -> Result<Vec<u8>, String> {
 #[derive(Default)]
 struct Made(Mutex<FxHashMap<String, Arc<[u8]>>>);
 
-/// `svg(url)`, remembered in `memo` when there is one.
-pub fn svg_remembered(url: &str, memo: Option<&Memo>) -> Result<Arc<[u8]>, String> {
-    let Some(memo) = memo else { return svg(url).map(Arc::from) };
-    let made = memo.slot::<Made>();
-    if let Some(code) = made.0.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
-        return Ok(code.clone());
+/// `svg(url)`, remembered in `memo` when there is one, and kept in `cache` (so `serve`
+/// starts with the codes `build` made: 4,000 at 1,000 records took seconds).
+pub fn svg_remembered(url: &str, memo: Option<&Memo>, cache: &Cache) -> Result<Arc<[u8]>, String> {
+    let made = memo.map(Memo::slot::<Made>);
+    if let Some(code) = made.as_ref().and_then(|m| m.0.lock().unwrap_or_else(|e| e.into_inner()).get(url).cloned()) {
+        return Ok(code);
     }
-    let code: Arc<[u8]> = svg(url)?.into();
-    made.0.lock().unwrap_or_else(|e| e.into_inner()).insert(url.to_string(), code.clone());
+    let key = KeyBuilder::new(QR_VERSION).add_str(url).finish();
+    let code: Arc<[u8]> = match cache.get_uncounted(QR_KIND, &key) {
+        Some(bytes) => bytes.into(),
+        None => {
+            let bytes = svg(url)?;
+            cache.put(QR_KIND, &key, &bytes);
+            bytes.into()
+        }
+    };
+    if let Some(m) = made {
+        m.0.lock().unwrap_or_else(|e| e.into_inner()).insert(url.to_string(), code.clone());
+    }
     Ok(code)
 }
+
+/// The QR codes' cache kind; bump the version when `svg` draws them differently.
+const QR_KIND: &str = "qr";
+const QR_VERSION: &str = "qr-v1";
 
 #[cfg(test)]
 mod tests {
@@ -51,13 +66,22 @@ mod tests {
     #[test]
     fn a_remembered_code_is_made_once_and_is_the_same_code() {
         let memo = crate::memo::Memo::new();
+        let dir = tempfile::tempdir().unwrap();
+        let cache = crate::cache::Cache::open(dir.path());
         let url = "https://thutuc.example.gov.vn/thu-tuc/a/";
-        let first = super::svg_remembered(url, Some(&memo)).unwrap();
-        let again = super::svg_remembered(url, Some(&memo)).unwrap();
-        assert!(std::sync::Arc::ptr_eq(&first, &again), "the second is the stored one");
+        let first = super::svg_remembered(url, Some(&memo), &cache).unwrap();
+        let again = super::svg_remembered(url, Some(&memo), &cache).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "the second is the remembered one");
         assert_eq!(&first[..], &super::svg(url).unwrap()[..]);
-        let other = super::svg_remembered("https://thutuc.example.gov.vn/thu-tuc/b/", Some(&memo)).unwrap();
+        let other = super::svg_remembered("https://thutuc.example.gov.vn/thu-tuc/b/", Some(&memo), &cache).unwrap();
         assert_ne!(first, other);
-        assert_eq!(&super::svg_remembered(url, None).unwrap()[..], &first[..]);
+        // Another process (no memo) finds it in the cache; the counts of products stay as they were.
+        let key = crate::cache::KeyBuilder::new(super::QR_VERSION).add_str(url).finish();
+        let path = dir.path().join(crate::cache::DIR).join(super::QR_KIND).join(key.as_str());
+        std::fs::write(&path, b"<svg>from the cache</svg>").unwrap();
+        assert_eq!(&super::svg_remembered(url, None, &cache).unwrap()[..], b"<svg>from the cache</svg>");
+        assert_eq!((cache.hits(), cache.misses()), (0, 0));
+        let none = crate::cache::Cache::disabled();
+        assert_eq!(&super::svg_remembered(url, None, &none).unwrap()[..], &first[..]);
     }
 }
