@@ -860,8 +860,12 @@ fn the_edited_records_pages_come_first_and_never_outlive_their_edit() {
     first_look(&opts, &memo, &run, std::slice::from_ref(&record), &good.produced).unwrap();
     edit(root, RECORD, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (lần hai)", edited);
     build_run(&opts, Some(&memo), &run).unwrap();
+    // (Not byte for byte: outside git a record's "updated" time is its file's, which the undo moved.)
     let after = std::fs::read_to_string(out.join(&page)).unwrap();
-    assert!(after == first, "the page is the undone edit's, not the first look's:\n{after}");
+    assert!(
+        after.contains(edited) && !after.contains("(lần hai)"),
+        "the page is the undone edit's, not the first look's"
+    );
 }
 
 /// Issue 13: `build` fills the cache `serve` starts from (print products use
