@@ -69,7 +69,10 @@
     source.addEventListener("state", (e) => {
       const s = JSON.parse(e.data);
       window.__onestopServe = { connected: true, site: s.site, errors: s.errors.length };
-      if (s.server !== server || (s.site > shownSite && (!s.changed || s.changed.includes(file)))) {
+      // `changed` lists what build `site` changed since build `site - 1`: a page that missed a
+      // build (the event stream only carries the newest state) cannot know, and reloads.
+      const listed = s.site === shownSite + 1 && s.changed;
+      if (s.server !== server || (s.site > shownSite && (!listed || s.changed.includes(file)))) {
         source.close();
         location.reload();
         return;
