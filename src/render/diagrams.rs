@@ -199,8 +199,14 @@ fn site_key(site: &Site) -> crate::cache::Key {
     // The program too: an onestop whose drawing code differs never reuses an SVG another one
     // drew, while `build` and `serve` of the same binary share them.
     key.add_str(crate::cache::program_identity());
-    key.add_json(&config).add_json(&site.procedures).add_json(&site.stages).add_json(&site.levels);
-    key.add_json(&site.fields).add_json(&site.units);
+    key.add_json(&config);
+    // Each record without its `updated` time, which no poster shows: for a file not committed
+    // to git it is the file's own time, so every save would have redrawn the posters.
+    for p in &site.procedures {
+        let p = crate::model::Procedure { updated: None, ..p.clone() };
+        key.add_json(&p);
+    }
+    key.add_json(&site.stages).add_json(&site.levels).add_json(&site.fields).add_json(&site.units);
     key.finish()
 }
 
@@ -342,4 +348,20 @@ pub fn inline_diagram(site: &Site, ctx: &RenderCtx, lang: Lang, base: &str) -> R
         svg_path: format!("{prefix}{}.svg", poster_stem(&d.name)),
         stages,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_poster_key_follows_what_posters_show_not_when_a_file_was_saved() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut site = crate::load::load_site(root, None).unwrap();
+        let key = super::site_key(&site);
+        site.procedures[0].updated = Some(crate::load::history::utc(1_900_000_000));
+        assert_eq!(super::site_key(&site), key, "a record saved again, unchanged");
+        site.config.base_url = "http://127.0.0.1:1111/".into();
+        assert_eq!(super::site_key(&site), key, "serve's own address");
+        site.procedures[0].title.vi.push_str(" (sửa)");
+        assert_ne!(super::site_key(&site), key, "a title a poster shows");
+    }
 }
