@@ -77,8 +77,9 @@ pub struct BuildSummary {
     pub linked: usize,
     /// With a memo (`serve`): the files that differ from the last good build's, sorted.
     pub rewritten: Option<Vec<String>>,
-    /// Every file of the build and its size (`serve` keeps it for `first_look`).
-    pub produced: crate::sink::Produced,
+    /// With a memo (`serve`, which keeps it for `first_look`): every file of the build and its
+    /// size. Not made for `build`, where nothing would read it.
+    pub produced: Option<crate::sink::Produced>,
 }
 
 #[derive(Debug)]
@@ -161,7 +162,7 @@ pub fn build_run(opts: &BuildOptions, memo: Option<&Memo>, run: &RunOptions) -> 
         warnings: content_warnings(&site, run),
         deferred: cache.deferred(),
         linked: out.linked_count(),
-        produced: out.produced(),
+        produced: memo.map(|_| out.produced()),
         rewritten: out.rewritten(),
     };
     if !errors.is_empty() {

@@ -256,7 +256,7 @@ impl Server {
                 if deferred > 0 {
                     self.printer.request(&what);
                 }
-                self.produced = summary.produced;
+                self.produced = summary.produced.unwrap_or_default();
                 Ok(true)
             }
             Err(BuildError::Usage(msg)) => Err(ServeError::Usage(msg)),

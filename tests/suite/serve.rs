@@ -42,6 +42,23 @@ fn copy_site() -> tempfile::TempDir {
     dir
 }
 
+/// Build options as `serve` uses them through the library, without typesetting: the site at
+/// `root` into `out`, pages at serve's kind of address.
+fn serve_like(root: &Path, out: &Path) -> (BuildOptions, onestop::build::RunOptions) {
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        out_dir: out.to_path_buf(),
+        base_url: None,
+        check_only: false,
+        progress: false,
+    };
+    let run = onestop::build::RunOptions {
+        print: onestop::build::Print::Skip,
+        preview_url: Some("http://127.0.0.1:1111/".into()),
+    };
+    (opts, run)
+}
+
 /// The example's journey diagrams (posters) into the copy at `root`.
 fn copy_diagrams(root: &Path) {
     std::fs::create_dir(root.join("diagrams")).unwrap();
@@ -734,21 +751,14 @@ fn serve_removes_the_temporary_folders_of_killed_servers_only() {
 /// pages whose template shows it. It was 99 of 194 pages.
 #[test]
 fn a_title_edit_rerenders_only_the_pages_that_show_it() {
-    use onestop::build::{Print, RunOptions, build_run};
+    use onestop::build::build_run;
     let site = copy_site();
     let root = site.path();
     // With the journey diagrams: the inline one names every procedure.
     copy_diagrams(root);
     let served = tempfile::tempdir().unwrap();
-    let opts = BuildOptions {
-        root: root.to_path_buf(),
-        out_dir: served.path().join("out"),
-        base_url: None,
-        check_only: false,
-        progress: false,
-    };
     // No typesetting: the pages and their keys are what is measured.
-    let run = RunOptions { print: Print::Skip, preview_url: Some("http://127.0.0.1:1111/".into()) };
+    let (opts, run) = serve_like(root, &served.path().join("out"));
     let memo = Memo::new();
     build_run(&opts, Some(&memo), &run).unwrap();
     let total = memo.stats().pages_rendered;
@@ -772,20 +782,13 @@ fn a_title_edit_rerenders_only_the_pages_that_show_it() {
 /// keeps the old title).
 #[test]
 fn serve_rebuilds_link_unchanged_files_and_replace_changed_ones() {
-    use onestop::build::{Print, RunOptions, build_run};
+    use onestop::build::build_run;
     use std::os::unix::fs::MetadataExt as _;
     let site = copy_site();
     let root = site.path();
     let served = tempfile::tempdir().unwrap();
     let out = served.path().join("out");
-    let opts = BuildOptions {
-        root: root.to_path_buf(),
-        out_dir: out.clone(),
-        base_url: None,
-        check_only: false,
-        progress: false,
-    };
-    let run = RunOptions { print: Print::Skip, preview_url: Some("http://127.0.0.1:1111/".into()) };
+    let (opts, run) = serve_like(root, &out);
     let memo = Memo::new();
     let first = build_run(&opts, Some(&memo), &run).unwrap();
     assert_eq!(first.linked, 0);
@@ -818,21 +821,15 @@ fn serve_rebuilds_link_unchanged_files_and_replace_changed_ones() {
 /// for the last good build's: it shows the old title again.
 #[test]
 fn the_edited_records_pages_come_first_and_never_outlive_their_edit() {
-    use onestop::build::{Print, RunOptions, build_run, first_look};
+    use onestop::build::{build_run, first_look};
     let site = copy_site();
     let root = site.path();
     let served = tempfile::tempdir().unwrap();
     let out = served.path().join("out");
-    let opts = BuildOptions {
-        root: root.to_path_buf(),
-        out_dir: out.clone(),
-        base_url: None,
-        check_only: false,
-        progress: false,
-    };
-    let run = RunOptions { print: Print::Skip, preview_url: Some("http://127.0.0.1:1111/".into()) };
+    let (opts, run) = serve_like(root, &out);
     let memo = Memo::new();
     let good = build_run(&opts, Some(&memo), &run).unwrap();
+    let good_files = good.produced.expect("a build with a memo lists its files");
     let page = format!("{}index.html", &PAGE[1..]);
     let page_en = format!("en/{page}");
     let catalogue = out.join("thu-tuc/index.html");
@@ -840,11 +837,11 @@ fn the_edited_records_pages_come_first_and_never_outlive_their_edit() {
     let (record, edited) = (PathBuf::from(RECORD), "Thủ tục áp dụng biện pháp bảo đảm đầu tư (sửa)");
 
     // Nothing to show for a change that is not a record, or before any good build.
-    assert_eq!(first_look(&opts, &memo, &run, &[PathBuf::from("site.toml")], &good.produced), None);
-    assert_eq!(first_look(&opts, &Memo::new(), &run, std::slice::from_ref(&record), &good.produced), None);
+    assert_eq!(first_look(&opts, &memo, &run, &[PathBuf::from("site.toml")], &good_files), None);
+    assert_eq!(first_look(&opts, &Memo::new(), &run, std::slice::from_ref(&record), &good_files), None);
 
     edit(root, RECORD, TITLE, edited);
-    let shown = first_look(&opts, &memo, &run, std::slice::from_ref(&record), &good.produced).unwrap();
+    let shown = first_look(&opts, &memo, &run, std::slice::from_ref(&record), &good_files).unwrap();
     assert_eq!((shown.paths, shown.files_parsed), (vec![page.clone(), page_en.clone()], 1));
     let first = std::fs::read_to_string(out.join(&page)).unwrap();
     assert!(first.contains(edited), "the page shows the edit at once");
@@ -857,7 +854,7 @@ fn the_edited_records_pages_come_first_and_never_outlive_their_edit() {
 
     // Another edit shown first, its rebuild lost; then the edit undone.
     edit(root, RECORD, edited, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (lần hai)");
-    first_look(&opts, &memo, &run, std::slice::from_ref(&record), &good.produced).unwrap();
+    first_look(&opts, &memo, &run, std::slice::from_ref(&record), &good_files).unwrap();
     edit(root, RECORD, "Thủ tục áp dụng biện pháp bảo đảm đầu tư (lần hai)", edited);
     build_run(&opts, Some(&memo), &run).unwrap();
     // (Not byte for byte: outside git a record's "updated" time is its file's, which the undo moved.)
