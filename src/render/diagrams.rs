@@ -62,7 +62,16 @@ impl Renderer for DiagramRenderer {
         };
         let jobs: Vec<(&Diagram, Lang)> =
             site.diagrams.iter().flat_map(|d| lang::editions(site).into_iter().map(move |l| (d, l))).collect();
-        jobs.par_iter().for_each(|&(d, lang)| posters.poster(d, lang, progress));
+        // The SVGs side by side (laying out a large site's journey takes seconds); the PNGs and
+        // PDFs one at a time, on this thread: a poster's parsed drawing grows with the number
+        // of records (see `heavy`), and a parallel loop let krilla, waiting inside one poster's
+        // PDF, start the next poster on the same thread, both drawings alive.
+        let drawn: Vec<Option<String>> = jobs.par_iter().map(|&(d, lang)| posters.svg(d, lang, progress)).collect();
+        for (&(d, lang), svg) in jobs.iter().zip(drawn) {
+            if let Some(svg) = svg {
+                posters.raster(d, lang, &svg, progress);
+            }
+        }
     }
 }
 
@@ -79,13 +88,17 @@ struct Posters<'a> {
 }
 
 impl Posters<'_> {
-    /// One poster's SVG, PNG and PDF. The SVG comes from the cache like the others: laying
-    /// out a large site's journey poster takes seconds, and every `serve` start and title
-    /// edit needed it (the edit's new poster is now drawn in the background).
-    fn poster(&self, d: &Diagram, lang: Lang, progress: &(dyn Fn(u64) + Sync)) {
+    /// One poster's SVG, put in the output, from the cache like the PNG and PDF: laying out
+    /// a large site's journey poster takes seconds, and every `serve` start and title edit
+    /// needed it (the edit's new poster is now drawn in the background). None when its PNG
+    /// and PDF are not to be made now.
+    fn svg(&self, d: &Diagram, lang: Lang, progress: &(dyn Fn(u64) + Sync)) -> Option<String> {
         let (site, ctx, out) = (self.site, self.ctx, self.out);
-        let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
-        let Some(strings) = ctx.theme.translations.get(lang.code()) else { return };
+        let fail = |msg: String| {
+            out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
+            None
+        };
+        let strings = ctx.theme.translations.get(lang.code())?;
         let stem = format!("{}{}", lang.prefix(), poster_stem(&d.name));
         let mut key = KeyBuilder::new(POSTER_SVG_VERSION);
         key.add_str(self.site_key.as_str()).add_str(self.font_key.as_str()).add_str(lang.code());
@@ -115,7 +128,8 @@ impl Posters<'_> {
                             out.put("diagrams", &format!("{stem}.{ext}"), &old)
                         }
                     }
-                    return progress(3);
+                    progress(3);
+                    return None;
                 }
                 // No earlier poster (`serve` starting on a site no build has drawn): pages link
                 // the SVG, so it is drawn now; its PNG and PDF follow in the background.
@@ -133,14 +147,17 @@ impl Posters<'_> {
         if !ctx.writes {
             // `onestop check`: the SVG proves the spec lays out; the
             // PNG and PDF would only be bytes nobody keeps.
-            return progress(2);
+            progress(2);
+            return None;
         }
-        self.raster(d, lang, strings, &stem, &svg, progress);
+        Some(svg)
     }
 
     /// The poster's PNG and PDF, from the cache when its SVG, paper, dpi and fonts are unchanged.
-    fn raster(&self, d: &Diagram, lang: Lang, strings: &view::Strings, stem: &str, svg: &str, progress: &dyn Fn(u64)) {
+    fn raster(&self, d: &Diagram, lang: Lang, svg: &str, progress: &dyn Fn(u64)) {
         let (site, ctx, out) = (self.site, self.ctx, self.out);
+        let Some(strings) = ctx.theme.translations.get(lang.code()) else { return };
+        let stem = &format!("{}{}", lang.prefix(), poster_stem(&d.name));
         let fail = |msg: String| out.error(Diagnostic::new("diagram", msg).in_file(&d.source));
         let (short, long) = d.paper.size_mm();
         let paper = if d.landscape { (long, short) } else { (short, long) };
@@ -148,8 +165,13 @@ impl Posters<'_> {
         key.add_str(svg).add_str(self.font_key.as_str()).add_str(d.paper.name()).add_str(&d.dpi.to_string());
         let key = key.finish();
         let labels = diagram::labels(site, d, lang, strings);
+        // Declared before the tree, so dropped after it: the turn ends once the drawing is freed.
+        let turn = std::cell::OnceCell::new();
         let tree = std::cell::OnceCell::new();
-        let parsed = || tree.get_or_init(|| raster::parse(svg, self.db.clone()));
+        let parsed = || {
+            turn.get_or_init(super::heavy::turn);
+            tree.get_or_init(|| raster::parse(svg, self.db.clone()))
+        };
         let png = ctx.cache.get_or_render("poster-png", &key, || {
             parsed().as_ref().map_err(Clone::clone).and_then(|t| raster::png(t, paper, d.dpi))
         });

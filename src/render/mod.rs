@@ -12,6 +12,7 @@ pub mod diagrams;
 pub mod embed;
 pub mod faq_view;
 pub mod feed;
+pub mod heavy;
 pub mod html;
 pub mod print;
 pub mod process_view;
